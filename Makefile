@@ -1,0 +1,54 @@
+# Two commands: `make build` (every PDF into output/) and `make test` (all tests).
+# Both work on a fresh Debian machine with only python3: they create .venv and install
+# what is needed, including the Debian libraries WeasyPrint loads at run time.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Shared libraries WeasyPrint needs (Pango for text, HarfBuzz subsetting for fast font
+# embedding: without libharfbuzz-subset0 WeasyPrint falls back to a ~5x slower subsetter).
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig
+
+.PHONY: all build test check deps system-deps clean distclean
+
+all: build
+
+system-deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing Debian packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(MAKE) --no-print-directory system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/booklet build
+
+check: $(STAMP)
+	$(BIN)/booklet check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf output
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

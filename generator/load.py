@@ -1,0 +1,181 @@
+"""Read YAML content files into plain data, remembering where every value came from.
+
+YAML 1.1 as PyYAML reads it has traps for hand-edited content: ``no`` (the language code for
+Norwegian) becomes ``False``, ``09:30`` becomes the integer 570, and a repeated key silently
+keeps the last value. The loader below resolves only plain decimal integers, ``true``/``false``,
+``null`` and ISO dates; everything else stays a string. Duplicate keys, anchors and aliases are
+refused, so what the editor sees is what the build uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+Loc = tuple[str | int, ...]
+
+
+class AnchorError(yaml.MarkedYAMLError):
+    """An anchor or alias was used; refused so one line cannot expand into megabytes."""
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """SafeLoader with a small, predictable set of implicit types and no anchors or aliases."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise AnchorError(problem="anchor", problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+_ContentLoader.yaml_implicit_resolvers = {}
+for _tag, _regexp, _first in [
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?(?:0|[1-9][0-9]*))$", list("-+0123456789")),
+    ("tag:yaml.org,2002:timestamp", r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2})$", list("0123456789")),
+]:
+    _ContentLoader.add_implicit_resolver(_tag, re.compile(_regexp), _first)
+
+
+@dataclass
+class Document:
+    """One content file: its data and the position of every value in it."""
+
+    path: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``loc``, or of the nearest parent."""
+        loc = tuple(loc)
+        while True:
+            if key and loc in self.key_positions:
+                return self.key_positions[loc]
+            if loc in self.positions:
+                return self.positions[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+        line, column = self.where(loc, key=key)
+        return Problem(self.path, line, column, format_loc(loc), message, severity)  # type: ignore[arg-type]
+
+
+def format_loc(loc: Loc) -> str:
+    """('phones', 0, 'number') -> 'phones[0].number'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class LoadError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: str, loader: _ContentLoader):
+        self.path = path
+        self.loader = loader
+        self.doc = Document(path, None)
+
+    def fail(self, node_or_mark: Any, field_loc: Loc, message: str) -> None:
+        mark = node_or_mark if isinstance(node_or_mark, tuple) else _mark(node_or_mark)
+        raise LoadError(Problem(self.path, mark[0], mark[1], format_loc(field_loc), message))
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.doc.positions[loc] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, loc, "YAML merge keys (<<) are not allowed; expected each value written out")
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.fail(key_node, loc, "a key must be a plain word; expected 'name: value'")
+                key = key_node.value
+                if key in result:
+                    first = self.doc.key_positions[loc + (key,)]
+                    self.fail(key_node, loc + (key,),
+                              f"duplicate key '{key}' (first at line {first[0]}); expected each key once")
+                self.doc.key_positions[loc + (key,)] = _mark(key_node)
+                result[key] = self.build(value_node, loc + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node, deep=True)
+        if isinstance(value, str):
+            if "\t" in value and node.style is None:
+                self.fail(node, loc, "contains a tab character; expected spaces")
+        elif not isinstance(value, (int, bool, date, type(None))):
+            self.fail(node, loc, f"unsupported YAML value of type {type(value).__name__}")
+        return value
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse YAML text; raises LoadError with the position of the first problem."""
+    if "\t" in text:
+        line_no = text[: text.index("\t")].count("\n") + 1
+        col = text.index("\t") - (text.rfind("\n", 0, text.index("\t")) + 1) + 1
+        raise LoadError(Problem(path, line_no, col, "", "tab character; expected spaces for indentation"))
+    loader = _ContentLoader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except AnchorError as exc:
+            mark = exc.problem_mark
+            raise LoadError(Problem(path, mark.line + 1, mark.column + 1, "",
+                                    "YAML anchors (&) and aliases (*) are not allowed; expected each value written out"))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            what = (exc.problem or exc.context or "invalid YAML").strip()
+            raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {what}"))
+        except yaml.YAMLError as exc:
+            raise LoadError(Problem(path, 1, 1, "", f"YAML syntax error: {exc}"))
+        if node is None:
+            raise LoadError(Problem(path, 1, 1, "", "file is empty; expected a mapping of fields"))
+        builder = _Builder(path, loader)
+        data = builder.build(node, ())
+        if not isinstance(data, dict):
+            raise LoadError(Problem(path, *_mark(node), "",
+                                    f"file holds a {type(data).__name__}; expected a mapping of fields"))
+        builder.doc.data = data
+        return builder.doc
+    finally:
+        loader.dispose()
+
+
+def read(file: Path, root: Path) -> Document:
+    """Read and parse one content file; the document's path is relative to ``root``."""
+    rel = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+    raw = file.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise LoadError(Problem(rel, 1, 1, "", "file starts with a byte-order mark; expected UTF-8 without BOM"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(Problem(rel, line, col, "",
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; expected a UTF-8 text file"))
+    return parse(text, rel)

@@ -1,0 +1,256 @@
+"""The content schema: one class per kind of file, each field typed and described.
+
+A service is one organisation or helpline (content/services/<id>.yaml); a situation is one
+"Did this happen ...?" section (content/situations/<id>.yaml); an audience is one booklet
+(content/audiences/<id>.yaml). The id of each is its file name.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
+
+from . import fields
+from .fields import Phone
+
+PhoneNumber = Annotated[Phone, PlainValidator(fields.parse_phone)]
+Url = Annotated[str, PlainValidator(fields.parse_url)]
+Email = Annotated[str, PlainValidator(fields.parse_email)]
+Language = Annotated[str, PlainValidator(fields.parse_language)]
+Days = Annotated[tuple[str, ...], PlainValidator(fields.parse_days)]
+Minutes = Annotated[int, PlainValidator(fields.parse_time)]
+Text = Annotated[str, Field(min_length=1)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+Region = Literal["federal", "brussels", "flanders", "wallonia"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Hours(Strict):
+    """One opening period: a set of days and either a time range or a part of the day."""
+
+    days: Days
+    """Days this period applies to: 'mo-fr', 'sa', or a list such as [mo, tu, th]."""
+    start: Minutes | None = Field(None, alias="from")
+    """Opening time, 'HH:MM'."""
+    end: Minutes | None = Field(None, alias="to")
+    """Closing time, 'HH:MM' ('24:00' for midnight)."""
+    part: Literal["morning", "afternoon", "evening"] | None = None
+    """When the source gives only a part of the day ("mornings only") instead of times."""
+
+    @model_validator(mode="after")
+    def _range(self) -> Hours:
+        if self.part is not None:
+            if self.start is not None or self.end is not None:
+                raise ValueError("give either 'part' or 'from' and 'to', not both")
+            return self
+        if self.start is None or self.end is None:
+            raise ValueError("expected both 'from' and 'to' times (or 'part: morning')")
+        if self.end <= self.start:
+            raise ValueError(f"closes at {_hhmm(self.end)}, before it opens at {_hhmm(self.start)}; expected 'to' later than 'from'")
+        return self
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def check_overlaps(hours: tuple[Hours, ...]) -> str | None:
+    """A message if two periods of the same list overlap on a day, else None."""
+    for i, a in enumerate(hours):
+        for b in hours[i + 1 :]:
+            common = set(a.days) & set(b.days)
+            if not common or a.start is None or b.start is None:
+                continue
+            if a.start < b.end and b.start < a.end:  # type: ignore[operator]
+                day = next(d for d in fields.DAYS if d in common)
+                return (f"periods {_hhmm(a.start)}-{_hhmm(a.end)} and {_hhmm(b.start)}-{_hhmm(b.end)} "  # type: ignore[arg-type]
+                        f"overlap on '{day}'; expected separate periods")
+    return None
+
+
+class WithHours(Strict):
+    hours: tuple[Hours, ...] = ()
+    """When it is answered; empty when the source gives no hours."""
+
+    @field_validator("hours")
+    @classmethod
+    def _no_overlap(cls, value: tuple[Hours, ...]) -> tuple[Hours, ...]:
+        message = check_overlaps(value)
+        if message:
+            raise ValueError(message)
+        return value
+
+
+class PhoneLine(WithHours):
+    """A phone number and when it is answered."""
+
+    number: PhoneNumber
+    """As written by the organisation; parsed for Belgium and printed in national format."""
+    label: Text | None = None
+    """What the line is, when a service has several ('Helpdesk', 'Outside these hours: Télé-Accueil')."""
+    apps: tuple[Literal["whatsapp", "telegram", "signal", "sms"], ...] = ()
+    """Messaging apps on this number. With apps and no 'call', the number takes messages only."""
+    call: bool = True
+    """False when the number is for messages only (apps), not for calls."""
+    cost: Text | None = None
+    """The price of a charged (0900/070) number, as the organisation states it."""
+    note: Text | None = None
+    source: Url | None = None
+    """Where a fact about this line comes from, when not from the source page."""
+
+
+class Chat(WithHours):
+    """An online chat."""
+
+    url: Url | None = None
+    """The chat's own page; omitted (and marked for review) when the source names no address."""
+    anonymous: bool = False
+    note: Text | None = None
+
+
+class Link(Strict):
+    """A web page: a complaint form, a contact page, a map. The first link gets the QR code."""
+
+    url: Url
+    kind: Literal["form", "website", "contact", "map", "appointment", "chat", "info"]
+    """What the reader finds there; printed as a label ('Online form', 'Website', ...)."""
+    label: Text | None = None
+    """A more precise label than the kind's, when needed."""
+    source: Url | None = None
+    """Where this address was found (the organisation's own site, ideally)."""
+    note: Text | None = None
+
+
+class Address(Strict):
+    street: Text
+    """Street and number, as the organisation writes it: 'Rue Haute 320'."""
+    postcode: Annotated[str, Field(pattern=r"^[1-9][0-9]{3}$")]
+    city: Text
+    note: Text | None = None
+
+
+class Block(Strict):
+    """A short bulleted list with an optional heading."""
+
+    heading: Text | None = None
+    items: tuple[Text, ...] = Field(min_length=1)
+
+
+class Service(Strict):
+    """One organisation or helpline that a reader can contact."""
+
+    id: Id | None = None
+    """Optional; when given it must equal the file name."""
+    name: Text
+    """The organisation's name, as it writes it."""
+    full_name: Text | None = None
+    """The long or official name, printed under the name."""
+    summary: Text
+    """What it does for the reader, in one or two sentences."""
+    lists: tuple[Block, ...] = ()
+    """Lists of what it offers or helps with."""
+    regions: tuple[Region, ...] = Field(min_length=1)
+    """Where it serves: 'federal' for all of Belgium, else the regions."""
+    languages: tuple[Language, ...] = ()
+    """Languages it answers in (ISO 639-1); empty when the source does not say."""
+    phones: tuple[PhoneLine, ...] = ()
+    emails: tuple[Email, ...] = ()
+    chats: tuple[Chat, ...] = ()
+    links: tuple[Link, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    notes: tuple[Text, ...] = ()
+    """Things the reader should know ('This is not a queer organisation.')."""
+    last_verified: date
+    """When a person last checked these facts against the organisation or the source page."""
+    sources: tuple[Url, ...] = ()
+    """Pages other than the source page that facts here come from."""
+    review: tuple[Text, ...] = ()
+    """What is missing or doubtful; listed by `booklet check`, never printed."""
+
+    @field_validator("last_verified")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError(f"{value.isoformat()} is in the future; expected the date the facts were checked")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Service:
+        if not (self.phones or self.emails or self.chats or self.links or self.addresses):
+            raise ValueError("gives no way to reach it; expected at least one of phones, emails, chats, links, addresses")
+        return self
+
+    @property
+    def qr_link(self) -> Link | None:
+        return self.links[0] if self.links else None
+
+
+class ServiceRef(Strict):
+    """An audience's choice of a situation, optionally with only some of its services."""
+
+    situation: Id
+    services: tuple[Id, ...] | None = None
+    """A subset of the situation's services, in this order; all of them when omitted."""
+
+
+class Situation(Strict):
+    """A 'Did this happen ...?' section: what to do and whom to contact."""
+
+    id: Id | None = None
+    title: Text
+    """The question the reader recognises: 'Did this happen in your reception centre?'"""
+    summary: Text | None = None
+    lists: tuple[Block, ...] = ()
+    steps: tuple[Text, ...] = ()
+    """What to do, in order."""
+    tips: tuple[Text, ...] = ()
+    services: tuple[Id, ...] = ()
+    """Services to contact, by id, in the order printed."""
+    review: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Situation:
+        if not (self.summary or self.steps or self.services or self.lists):
+            raise ValueError("is empty; expected a summary, steps or services")
+        return self
+
+
+class Audience(Strict):
+    """One booklet: who it is for and which situations it holds, in order."""
+
+    id: Id | None = None
+    title: Text
+    subtitle: Text | None = None
+    intro: tuple[Text, ...] = ()
+    """Paragraphs on the cover page."""
+    situations: tuple[ServiceRef, ...] = Field(min_length=1)
+    """Situation ids, or {situation: id, services: [...]} to print only some of its services."""
+    contents: bool = False
+    """Print a table of contents."""
+    general: bool = True
+    """Print the general introduction (content/booklet.yaml) after the cover."""
+    review: tuple[Text, ...] = ()
+
+    @field_validator("situations", mode="before")
+    @classmethod
+    def _plain_ids(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{"situation": v} if isinstance(v, str) else v for v in value]
+        return value
+
+
+class BookletText(Strict):
+    """Text shared by every booklet: content/booklet.yaml."""
+
+    introduction: tuple[Text, ...] = ()
+    """The general introduction: why rights and laws matter."""
+    fallback: Text | None = None
+    """What to do when no listed service fits."""
+    colophon: tuple[Text, ...] = ()
+    review: tuple[Text, ...] = ()

@@ -1,0 +1,234 @@
+"""Load every content file, check it against the schema and across files, and collect all problems.
+
+Nothing stops at the first problem: `load_catalogue` reads every file and returns every error and
+warning it found, each with file, line, column and field, so an editor can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem
+from .load import Document, LoadError, Loc, read
+from .model import Audience, BookletText, Service, Situation
+
+STALE_AFTER = timedelta(days=365)
+
+
+@dataclass
+class Catalogue:
+    """Everything under content/, checked."""
+
+    root: Path
+    services: dict[str, Service] = field(default_factory=dict)
+    situations: dict[str, Situation] = field(default_factory=dict)
+    audiences: dict[str, Audience] = field(default_factory=dict)
+    booklet: BookletText = field(default_factory=BookletText)
+    documents: dict[tuple[str, str], Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def doc(self, kind: str, ident: str) -> Document:
+        return self.documents[(kind, ident)]
+
+
+KINDS: dict[str, type[BaseModel]] = {"services": Service, "situations": Situation, "audiences": Audience}
+
+
+# ------------------------------------------------------------------ pydantic errors, in our words
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that holds the field at ``loc`` (for listing the allowed field names)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = next((f for name, f in current.model_fields.items() if (f.alias or name) == part), None)
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in typing.get_args(annotation) or ():
+        found = _inner_model(arg)
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return annotation
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value) if not isinstance(value, str) else f"'{value}'"
+
+
+def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Problem:
+    loc: Loc = tuple(p for p in err["loc"] if isinstance(p, int) or not p[:1].isupper())
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        allowed = _field_names(parent) if parent else []
+        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        return doc.problem(loc, f"unknown field '{loc[-1]}'; {hint}expected one of: {', '.join(allowed)}", key=True)
+    if kind == "missing":
+        return doc.problem(loc, "is required but missing; expected a value here")
+    if kind in ("value_error", "assertion_error"):
+        message = str(err.get("ctx", {}).get("error") or err["msg"])
+        return doc.problem(loc, message)
+    if kind == "literal_error":
+        return doc.problem(loc, f"{_describe(value)} is not allowed; expected one of {err['ctx']['expected']}")
+    if kind in ("string_type", "str_type"):
+        return doc.problem(loc, f"expected text, got {_describe(value)}")
+    if kind in ("tuple_type", "list_type"):
+        return doc.problem(loc, f"expected a list, got {_describe(value)}")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return doc.problem(loc, f"expected a mapping of fields, got {_describe(value)}")
+    if kind in ("bool_type", "bool_parsing"):
+        return doc.problem(loc, f"expected true or false, got {_describe(value)}")
+    if kind.startswith("date"):
+        return doc.problem(loc, f"{_describe(value)} is not a date; expected YYYY-MM-DD such as 2026-11-28")
+    if kind == "string_too_short":
+        return doc.problem(loc, "is empty; expected some text")
+    if kind == "too_short":
+        return doc.problem(loc, "is empty; expected at least one item")
+    if kind == "string_pattern_mismatch":
+        if loc and loc[-1] == "postcode":
+            return doc.problem(loc, f"{_describe(value)} is not a Belgian postcode; expected four digits such as '1000'")
+        return doc.problem(loc, f"{_describe(value)} is not a valid id; expected lower-case words joined by '-', such as 'federal-ombudsman'")
+    return doc.problem(loc, f"{err['msg']}; got {_describe(value)}")
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _validate(doc: Document, model: type[BaseModel], ident: str | None, problems: list[Problem]) -> Any:
+    try:
+        obj = model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(translate(e, model, doc) for e in exc.errors(include_url=False))
+        return None
+    if ident is not None and doc.data.get("id") not in (None, ident):
+        problems.append(doc.problem(("id",), f"'{doc.data['id']}' does not match the file name; expected '{ident}'"))
+    return obj
+
+
+def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
+    """Read and check all of content/ under ``root``; problems are collected, never raised."""
+    today = today or date.today()
+    cat = Catalogue(root)
+    content = root / "content"
+    for kind, model in KINDS.items():
+        folder = content / kind
+        files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+        target: dict[str, Any] = getattr(cat, kind)
+        seen: dict[str, str] = {}
+        for file in files:
+            ident = file.stem
+            rel = file.relative_to(root).as_posix()
+            if file.suffix not in (".yaml",):
+                cat.problems.append(Problem(rel, 1, 1, "", "content files end in '.yaml'; rename it"))
+                continue
+            if ident in seen:
+                cat.problems.append(Problem(rel, 1, 1, "id", f"duplicate id '{ident}' (also {seen[ident]}); expected each id once"))
+                continue
+            seen[ident] = rel
+            try:
+                doc = read(file, root)
+            except LoadError as exc:
+                cat.problems.append(exc.problem)
+                continue
+            cat.documents[(kind, ident)] = doc
+            obj = _validate(doc, model, ident, cat.problems)
+            if obj is not None:
+                target[ident] = obj
+    booklet_file = content / "booklet.yaml"
+    if booklet_file.exists():
+        try:
+            doc = read(booklet_file, root)
+            cat.documents[("booklet", "booklet")] = doc
+            obj = _validate(doc, BookletText, None, cat.problems)
+            if obj is not None:
+                cat.booklet = obj
+        except LoadError as exc:
+            cat.problems.append(exc.problem)
+    if not cat.audiences and not any(p.path.startswith("content/audiences") for p in cat.problems):
+        cat.problems.append(Problem("content/audiences", 1, 1, "", "no audience files; expected at least one content/audiences/<id>.yaml"))
+    _cross_check(cat, today)
+    return cat
+
+
+def _cross_check(cat: Catalogue, today: date) -> None:
+    """References between files, and the warnings an editor should act on."""
+    add = cat.problems.append
+    for sid, situation in cat.situations.items():
+        doc = cat.doc("situations", sid)
+        seen: set[str] = set()
+        for i, ref in enumerate(situation.services):
+            if ref in seen:
+                add(doc.problem(("services", i), f"'{ref}' is listed twice; expected each service once"))
+            seen.add(ref)
+            if ref not in cat.services and ("services", ref) not in cat.documents:
+                add(doc.problem(("services", i), f"no service '{ref}' (expected content/services/{ref}.yaml){_near(ref, cat.services)}"))
+    for aid, audience in cat.audiences.items():
+        doc = cat.doc("audiences", aid)
+        for i, ref in enumerate(audience.situations):
+            situation = cat.situations.get(ref.situation)
+            if situation is None:
+                if ("situations", ref.situation) not in cat.documents:
+                    add(doc.problem(("situations", i), f"no situation '{ref.situation}' (expected content/situations/{ref.situation}.yaml){_near(ref.situation, cat.situations)}"))
+                continue
+            for j, sref in enumerate(ref.services or ()):
+                if sref not in situation.services:
+                    add(doc.problem(("situations", i, "services", j),
+                                    f"'{sref}' is not a service of content/situations/{ref.situation}.yaml; expected one of: {', '.join(situation.services)}"))
+    # Warnings: what a person should look at before printing.
+    for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences)):
+        for ident, item in items.items():
+            doc = cat.doc(kind, ident)
+            for i, note in enumerate(item.review):
+                add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+    for ident, service in cat.services.items():
+        doc = cat.doc("services", ident)
+        if today - service.last_verified > STALE_AFTER:
+            add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning"))
+        for i, line in enumerate(service.phones):
+            if line.number.kind == "premium" and not line.cost:
+                add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'", severity="warning"))
+        for i, chat in enumerate(service.chats):
+            if chat.url is None:
+                add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))
+    for ident, booklet_item in (("booklet", cat.booklet),):
+        if ("booklet", "booklet") in cat.documents:
+            doc = cat.doc("booklet", "booklet")
+            for i, note in enumerate(booklet_item.review):
+                add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+
+
+def _near(name: str, known: dict[str, Any]) -> str:
+    guess = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{guess[0]}'?" if guess else ""
