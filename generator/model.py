@@ -103,6 +103,8 @@ class PhoneLine(WithHours):
     note: Text | None = None
     source: Url | None = None
     """Where a fact about this line comes from, when not from the source page."""
+    hold: Text | None = None
+    """Why this line must not be printed yet (a doubt too serious to print it); listed by check."""
 
 
 class Chat(WithHours):
@@ -172,6 +174,9 @@ class Service(Strict):
     """Pages other than the source page that facts here come from."""
     review: tuple[Text, ...] = ()
     """What is missing or doubtful; listed by `booklet check`, never printed."""
+    hold: Text | None = None
+    """Why this service must not be printed until a person has checked it; it is left out of
+    every booklet and listed by `booklet check`."""
 
     @field_validator("last_verified")
     @classmethod

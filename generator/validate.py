@@ -103,7 +103,8 @@ def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Pro
     if kind == "literal_error":
         return doc.problem(loc, f"{_describe(value)} is not allowed; expected one of {err['ctx']['expected']}")
     if kind in ("string_type", "str_type"):
-        return doc.problem(loc, f"expected text, got {_describe(value)}")
+        hint = " (a ': ' inside text starts a mapping: put the text in quotes)" if isinstance(value, dict) else ""
+        return doc.problem(loc, f"expected text, got {_describe(value)}{hint}")
     if kind in ("tuple_type", "list_type"):
         return doc.problem(loc, f"expected a list, got {_describe(value)}")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -216,7 +217,11 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("services", ident)
         if today - service.last_verified > STALE_AFTER:
             add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning"))
+        if service.hold:
+            add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning"))
         for i, line in enumerate(service.phones):
+            if line.hold:
+                add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning"))
             if line.number.kind == "premium" and not line.cost:
                 add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'", severity="warning"))
         for i, chat in enumerate(service.chats):

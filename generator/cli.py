@@ -1,0 +1,130 @@
+"""The `booklet` command: thin, it parses flags and calls check/build.
+
+Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import Built, build as run_build, check as run_check
+from .errors import BookletError, ContentError
+from .validate import load_catalogue
+from .view import Edition
+
+
+def _root(ctx: click.Context) -> Path:
+    return ctx.obj["root"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="booklet")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="Project folder holding content/ (and output/).")
+@click.pass_context
+def main(ctx: click.Context, root: Path) -> None:
+    """Build print-ready booklets of support services from the YAML under content/."""
+    if not (root / "content").is_dir():
+        raise click.UsageError(f"no content/ folder in {root.resolve()}; run from the project folder or pass --root")
+    ctx.obj = {"root": root}
+
+
+
+@main.command()
+@click.option("--strict", is_flag=True, help="Treat warnings (review notes, services on hold, stale checks) as errors.")
+@click.pass_context
+def check(ctx: click.Context, strict: bool) -> None:
+    """Validate all content without rendering; report every problem at once."""
+    cat = load_catalogue(_root(ctx))
+    for p in sorted(cat.problems):
+        click.echo(str(p))
+    errors, warnings = len(cat.errors), len(cat.warnings)
+    click.echo(f"{len(cat.services)} services, {len(cat.situations)} situations, {len(cat.audiences)} audiences: "
+               f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
+    if errors or (strict and warnings):
+        ctx.exit(1)
+
+
+@main.command("list")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    """List audiences, situations and services."""
+    try:
+        cat = run_check(_root(ctx))
+    except ContentError as exc:
+        raise exc
+    click.echo("Audiences:")
+    for ident, a in sorted(cat.audiences.items()):
+        click.echo(f"  {ident:<24} {a.title}  ({len(a.situations)} situations)")
+    click.echo("Situations:")
+    for ident, s in sorted(cat.situations.items()):
+        click.echo(f"  {ident:<24} {s.title}  ({len(s.services)} services)")
+    click.echo("Services:")
+    for ident, svc in sorted(cat.services.items()):
+        flags = " [on hold]" if svc.hold else (" [review]" if svc.review else "")
+        click.echo(f"  {ident:<24} {svc.name}{flags}")
+
+
+@main.command()
+@click.option("--audience", "audiences", multiple=True, metavar="ID", help="Build only this audience (repeatable).")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Build only this language (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: output/ in the project folder).")
+@click.pass_context
+def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None) -> None:
+    """Check the content, then build the PDFs and output/manifest.json."""
+    root = _root(ctx)
+    out = out or root / "output"
+    started = time.perf_counter()
+    tty = sys.stderr.isatty()
+    progress_bar = None
+
+    def on_start(todo: list[Edition]) -> None:
+        nonlocal progress_bar
+        if tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            progress_bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                    TimeElapsedColumn(), transient=True)
+            progress_bar.start()
+            progress_bar.add_task("Building", total=len(todo))
+
+    def on_done(edition: Edition, built: Built) -> None:
+        if progress_bar is not None:
+            progress_bar.advance(progress_bar.task_ids[0])
+            progress_bar.console.print(f"built {built.path} ({built.pages} pages)")
+        else:
+            click.echo(f"built {built.path} ({built.pages} pages)", err=True)
+
+    try:
+        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    for p in sorted(cat.warnings):
+        click.echo(str(p), err=True)
+    elapsed = time.perf_counter() - started
+    click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
+               f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Entry point for tests: returns the exit code instead of exiting."""
+    try:
+        main.main(args=argv, prog_name="booklet", standalone_mode=False)
+    except BookletError as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        return 1
+    return 0

@@ -1,0 +1,56 @@
+"""HTML -> PDF bytes with WeasyPrint, reading nothing but the files under layouts/.
+
+Content text is escaped by the templates, so it cannot add an <img> or a stylesheet; the fetcher
+below is the second lock: whatever asks WeasyPrint for a resource gets it only if it is a file
+under layouts/ or an image this process made (a data: URI of a QR code).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetchingError
+
+from .errors import BuildError
+from .render import LAYOUTS
+
+
+class LayoutsOnlyFetcher(URLFetcher):
+    """Serves files under one folder and data: URIs; refuses everything else, and remembers it."""
+
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+        self.root = root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):  # type: ignore[no-untyped-def, override]
+        parts = urlsplit(url)
+        if parts.scheme == "data":
+            return super().fetch(url, headers)
+        if parts.scheme == "file" and not parts.netloc:
+            path = Path(unquote(parts.path)).resolve()
+            if path.is_relative_to(self.root) and path.is_file():
+                return super().fetch(url, headers)
+        self.refused.append(url)
+        raise URLFetchingError(f"refused to fetch {url}: only files under {self.root} may be read")
+
+
+@lru_cache(maxsize=None)
+def _font_config() -> FontConfiguration:
+    return FontConfiguration()
+
+
+def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None) -> tuple[bytes, int]:
+    """Render HTML; returns the PDF bytes and the number of pages."""
+    fetcher = LayoutsOnlyFetcher(layouts)
+    font_config = _font_config()
+    document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
+    if fetcher.refused:
+        raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
+    pdf = document.write_pdf(pdf_identifier=pdf_identifier)
+    assert pdf is not None
+    return pdf, len(document.pages)

@@ -1,0 +1,31 @@
+"""Booklet view model -> HTML, with Jinja2 (autoescape on, undefined names are errors)."""
+
+from __future__ import annotations
+
+import gettext
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+
+
+@lru_cache(maxsize=None)
+def environment(layouts: Path = LAYOUTS) -> jinja2.Environment:
+    """One Jinja2 environment per process: templates are parsed once."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(gettext.NullTranslations(), newstyle=False)  # type: ignore[attr-defined]
+    return env
+
+
+def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS) -> str:
+    template = environment(layouts).get_template("booklet.html.j2")
+    return template.render(b=view, generator=generator, keywords=keywords)
