@@ -12,7 +12,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import Built, build as run_build, check as run_check
+from .build import Built
+from .build import build as run_build
+from .build import check as run_check
 from .errors import BookletError, ContentError
 from .validate import load_catalogue
 from .view import Edition
@@ -106,8 +108,12 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    for p in sorted(cat.warnings):
+    held = [p for p in sorted(cat.warnings) if "on hold" in p.message]
+    for p in held:
         click.echo(str(p), err=True)
+    rest = len(cat.warnings) - len(held)
+    if rest:
+        click.echo(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them", err=True)
     elapsed = time.perf_counter() - started
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)

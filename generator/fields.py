@@ -164,6 +164,19 @@ def short_url(url: str) -> str:
     return host + rest
 
 
+SHORT_URL_MAX = 32
+
+
+def display_url(url: str) -> str:
+    """What is printed for a link: the short address, or only the site's name when the full
+    address is too long to copy by hand (the QR code carries the full address)."""
+    short = short_url(url)
+    if len(short) <= SHORT_URL_MAX:
+        return short
+    host = urlsplit(url).hostname or short
+    return host[4:] if host.startswith("www.") else host
+
+
 def parse_email(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected an email address such as 'info@example.be'")

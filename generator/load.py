@@ -144,14 +144,14 @@ def parse(text: str, path: str) -> Document:
         except AnchorError as exc:
             mark = exc.problem_mark
             raise LoadError(Problem(path, mark.line + 1, mark.column + 1, "",
-                                    "YAML anchors (&) and aliases (*) are not allowed; expected each value written out"))
+                                    "YAML anchors (&) and aliases (*) are not allowed; expected each value written out")) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = (exc.problem or exc.context or "invalid YAML").strip()
-            raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {what}"))
+            raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {what}")) from None
         except yaml.YAMLError as exc:
-            raise LoadError(Problem(path, 1, 1, "", f"YAML syntax error: {exc}"))
+            raise LoadError(Problem(path, 1, 1, "", f"YAML syntax error: {exc}")) from None
         if node is None:
             raise LoadError(Problem(path, 1, 1, "", "file is empty; expected a mapping of fields"))
         builder = _Builder(path, loader)
@@ -177,5 +177,5 @@ def read(file: Path, root: Path) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(Problem(rel, line, col, "",
-                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; expected a UTF-8 text file"))
+                                f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; expected a UTF-8 text file")) from None
     return parse(text, rel)

@@ -7,11 +7,11 @@ under layouts/ or an image this process made (a data: URI of a QR code).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML
+from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
@@ -39,7 +39,7 @@ class LayoutsOnlyFetcher(URLFetcher):
         raise URLFetchingError(f"refused to fetch {url}: only files under {self.root} may be read")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_config() -> FontConfiguration:
     return FontConfiguration()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -11,7 +11,7 @@ import jinja2
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(layouts: Path = LAYOUTS) -> jinja2.Environment:
     """One Jinja2 environment per process: templates are parsed once."""
     env = jinja2.Environment(

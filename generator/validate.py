@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .load import Document, LoadError, Loc, read
 from .model import Audience, BookletText, Service, Situation
+from .qr import QR_MAX_MM, make_qr, qr_width_mm
 
 STALE_AFTER = timedelta(days=365)
 
@@ -145,15 +146,12 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
     content = root / "content"
     for kind, model in KINDS.items():
         folder = content / kind
-        files = sorted(folder.glob("*.y*ml")) if folder.is_dir() else []
+        files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
         target: dict[str, Any] = getattr(cat, kind)
         seen: dict[str, str] = {}
         for file in files:
             ident = file.stem
             rel = file.relative_to(root).as_posix()
-            if file.suffix not in (".yaml",):
-                cat.problems.append(Problem(rel, 1, 1, "", "content files end in '.yaml'; rename it"))
-                continue
             if ident in seen:
                 cat.problems.append(Problem(rel, 1, 1, "id", f"duplicate id '{ident}' (also {seen[ident]}); expected each id once"))
                 continue
@@ -227,11 +225,18 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         for i, chat in enumerate(service.chats):
             if chat.url is None:
                 add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))
-    for ident, booklet_item in (("booklet", cat.booklet),):
-        if ("booklet", "booklet") in cat.documents:
-            doc = cat.doc("booklet", "booklet")
-            for i, note in enumerate(booklet_item.review):
-                add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+    if ("booklet", "booklet") in cat.documents:
+        doc = cat.doc("booklet", "booklet")
+        for i, note in enumerate(cat.booklet.review):
+            add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+    for ident, service in cat.services.items():
+        doc = cat.doc("services", ident)
+        for i, link in enumerate(service.links[:1]):
+            width = qr_width_mm(make_qr(link.url))
+            if width > QR_MAX_MM:
+                add(doc.problem(("links", i, "url"),
+                                f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
+                                "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
 
 
 def _near(name: str, known: dict[str, Any]) -> str:

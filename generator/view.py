@@ -7,28 +7,21 @@ language catalogues can translate it.
 
 from __future__ import annotations
 
-import base64
 import gettext as _gettext
-import io
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from itertools import groupby
 
-import qrcode
-import qrcode.constants
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 
-from .fields import DAYS, format_minutes, short_url
+from .fields import DAYS, display_url, format_minutes
 from .model import Audience, Hours, PhoneLine, Service, Situation
+from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
 
-QR_BORDER = 4  # modules of quiet zone on each side: the QR standard's minimum
-QR_MIN_MM = 22.0  # printed width, quiet zone included (at least 20 mm, as the brief asks)
-QR_MODULE_MM = 0.5  # smallest module that phone cameras read reliably at arm's length
-QR_MAX_MM = 30.0  # wider than this does not fit beside the text: the address is too long
+# ------------------------------------------------------------------ words for structured data
 
 
 @dataclass(frozen=True)
@@ -43,41 +36,6 @@ class Edition:
     def relpath(self) -> str:
         return f"{self.lang}/{self.audience}-{self.format}.pdf"
 
-
-# ------------------------------------------------------------------ QR codes
-
-
-@dataclass(frozen=True)
-class QRCode:
-    url: str
-    short: str
-    modules: int  # width in modules, quiet zone included
-    data_uri: str
-
-
-@lru_cache(maxsize=None)
-def make_qr(url: str) -> QRCode:
-    """A QR code as a PNG with one pixel per module, to be drawn without interpolation.
-
-    Error correction M (15 % of the symbol can be damaged), the 4-module quiet zone included in
-    the image so that nothing can be printed into it.
-    """
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QR_BORDER)
-    qr.add_data(url.encode("utf-8"), optimize=0)
-    qr.make(fit=True)
-    image = qr.make_image(fill_color="black", back_color="white").get_image().convert("1")
-    buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=True)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return QRCode(url, short_url(url), image.size[0], f"data:image/png;base64,{data}")
-
-
-def qr_width_mm(qr: QRCode) -> float:
-    """Printed width: modules of at least 0.5 mm, and never under 22 mm."""
-    return round(max(QR_MIN_MM, qr.modules * QR_MODULE_MM), 1)
-
-
-# ------------------------------------------------------------------ words for structured data
 
 
 @dataclass
@@ -182,7 +140,7 @@ LINK_LABELS = {
 def service_view(service: Service, w: Words) -> dict:
     _ = w._
     links = [
-        {"label": link.label or _(LINK_LABELS[link.kind]), "url": link.url, "short": short_url(link.url), "note": link.note or ""}
+        {"label": link.label or _(LINK_LABELS[link.kind]), "url": link.url, "short": display_url(link.url), "note": link.note or ""}
         for link in service.links
     ]
     qr = make_qr(service.links[0].url) if service.links else None
@@ -190,7 +148,7 @@ def service_view(service: Service, w: Words) -> dict:
         "name": service.name,
         "full_name": service.full_name or "",
         "summary": service.summary,
-        "lists": [{"heading": b.heading or "", "items": list(b.items)} for b in service.lists],
+        "lists": [{"heading": b.heading or "", "entries": list(b.items)} for b in service.lists],
         "phones": [_phone_view(p, w) for p in service.phones if not p.hold],
         "emails": [{"address": e, "href": f"mailto:{e}"} for e in service.emails],
         "chats": [
@@ -198,7 +156,7 @@ def service_view(service: Service, w: Words) -> dict:
                 "label": _("Anonymous chat") if c.anonymous else _("Chat"),
                 "hours": w.hours(c.hours),
                 "url": c.url or "",
-                "short": short_url(c.url) if c.url else "",
+                "short": display_url(c.url) if c.url else "",
                 "note": c.note or "",
             }
             for c in service.chats
@@ -219,7 +177,7 @@ def situation_view(ident: str, situation: Situation, services: list[Service], w:
         "id": ident,
         "title": situation.title,
         "summary": situation.summary or "",
-        "lists": [{"heading": b.heading or "", "items": list(b.items)} for b in situation.lists],
+        "lists": [{"heading": b.heading or "", "entries": list(b.items)} for b in situation.lists],
         "steps": list(situation.steps),
         "tips": list(situation.tips),
         "services": [service_view(s, w) for s in services],
