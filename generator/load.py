@@ -93,6 +93,9 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "bool", "null", "timestamp")}
+
+
 class _Builder:
     def __init__(self, path: str, loader: _ContentLoader):
         self.path = path
@@ -105,6 +108,9 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.doc.positions[loc] = _mark(node)
+        if node.tag not in _ALLOWED_TAGS:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.fail(node, loc, f"YAML tag '{tag}' is not allowed; expected a plain value")
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -122,7 +128,12 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-        value = self.loader.construct_object(node, deep=True)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            if node.tag.endswith(":timestamp"):
+                self.fail(node, loc, f"'{node.value}' is not a date; expected YYYY-MM-DD such as 2026-11-28")
+            self.fail(node, loc, f"'{node.value}' cannot be read; expected a plain value")
         if isinstance(value, str):
             if "\t" in value and node.style is None:
                 self.fail(node, loc, "contains a tab character; expected spaces")
@@ -149,6 +160,8 @@ def parse(text: str, path: str) -> Document:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = (exc.problem or exc.context or "invalid YAML").strip()
+            if "mapping values are not allowed" in what:
+                what += " (a ': ' inside text: put the text in quotes)"
             raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {what}")) from None
         except yaml.YAMLError as exc:
             raise LoadError(Problem(path, 1, 1, "", f"YAML syntax error: {exc}")) from None
