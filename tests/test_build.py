@@ -1,0 +1,203 @@
+"""End to end: build every audience of the real content, then read the PDFs back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pypdf
+import pytest
+from weasyprint import HTML
+
+from generator.build import editions, render_edition
+from generator.cli import run
+from generator.pdf import LayoutsOnlyFetcher
+from generator.render import LAYOUTS, render_booklet
+from generator.validate import Catalogue, load_catalogue
+from generator.view import Edition, booklet_view
+
+from .conftest import ROOT
+from .pdfcheck import decode_qr_codes, link_targets, pdf_text
+
+A5_PT = (419.53, 595.28)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(ROOT)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, catalogue) -> Path:
+    out = tmp_path_factory.mktemp("output")
+    assert run(["--root", str(ROOT), "build", "--out", str(out)]) == 0
+    return out
+
+
+def printed_services(cat: Catalogue, audience: str) -> list[str]:
+    """The services an audience's booklet must show, worked out from the content alone."""
+    ids: list[str] = []
+    for ref in cat.audiences[audience].situations:
+        for sid in ref.services if ref.services is not None else cat.situations[ref.situation].services:
+            if cat.services[sid].hold is None and sid not in ids:
+                ids.append(sid)
+    return ids
+
+
+AUDIENCES = sorted(p.stem for p in (ROOT / "content/audiences").glob("*.yaml"))
+
+
+def test_the_three_audiences_and_the_complete_booklet_exist():
+    assert {"asylum-centre", "workplace", "sexual-violence", "complete"} <= set(AUDIENCES)
+
+
+def test_manifest_describes_every_pdf(built):
+    manifest = json.loads((built / "manifest.json").read_text())
+    entries = {e["path"]: e for e in manifest["documents"]}
+    assert set(entries) == {f"en/{a}-booklet.pdf" for a in AUDIENCES}
+    for path, entry in entries.items():
+        data = (built / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["pages"] == len(pypdf.PdfReader(built / path).pages)
+        assert (entry["audience"], entry["lang"], entry["format"]) == (path[3:].rsplit("-", 1)[0], "en", "booklet")
+        assert entry["qr_urls"], path
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_every_phone_number_and_email_is_printed_whole(built, catalogue, audience):
+    text = "\n".join(pdf_text(built / f"en/{audience}-booklet.pdf"))
+    services = printed_services(catalogue, audience)
+    assert services
+    for sid in services:
+        service = catalogue.services[sid]
+        assert service.name.split(" (")[0] in text.replace("\n", " "), sid
+        for line in service.phones:
+            if line.hold:
+                assert line.number.national not in text, f"{sid}: held number printed"
+            else:
+                assert line.number.national in text, f"{sid}: {line.number.national}"
+        for email in service.emails:
+            assert email in text, f"{sid}: {email}"
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_services_on_hold_are_left_out(built, catalogue, audience):
+    text = "\n".join(pdf_text(built / f"en/{audience}-booklet.pdf"))
+    held = [s for s in catalogue.services.values() if s.hold]
+    assert held  # the real content has one: the Huy address
+    for service in held:
+        for line in service.phones:
+            assert line.number.national not in text
+
+
+def test_structured_hours_are_printed_in_words(built):
+    text = "\n".join(pdf_text(built / "en/complete-booklet.pdf"))
+    for expected in [
+        "Monday to Wednesday and Friday: 09:00–12:30",  # Federal Ombudsman
+        "Thursday: 13:30–17:00",
+        "Monday and Thursday: 09:30–12:30",  # Myria
+        "Monday to Friday: 09:30–13:00",  # Unia
+        "Monday and Friday: 13:00–17:00 and 18:00–22:00",  # 1712
+        "Monday to Thursday: mornings",  # OmbudsFin
+        "24 hours a day, 7 days a week",  # CPVS Brussels
+        "free call",
+        "Speaks: English, French, Dutch and German",
+    ]:
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_qr_codes_scan_to_the_content_urls(built, catalogue, audience):
+    path = built / f"en/{audience}-booklet.pdf"
+    found = decode_qr_codes(path)
+    expected = {catalogue.services[s].links[0].url for s in printed_services(catalogue, audience) if catalogue.services[s].links}
+    assert {q.text for q in found} == expected
+    for q in found:
+        assert q.ec_level in ("M", "Q", "H"), q
+        assert q.width_mm >= 20, q
+        assert q.quiet_zone_clear, q
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_links_are_clickable(built, catalogue, audience):
+    targets = link_targets(built / f"en/{audience}-booklet.pdf")
+    for sid in printed_services(catalogue, audience):
+        service = catalogue.services[sid]
+        for line in service.phones:
+            if not line.hold:
+                assert line.number.tel in targets, line.number.tel
+        for email in service.emails:
+            assert f"mailto:{email}" in targets
+        for link in service.links:
+            assert link.url in targets
+
+
+@pytest.mark.parametrize("audience", AUDIENCES)
+def test_pages_are_a5_with_metadata(built, catalogue, audience):
+    reader = pypdf.PdfReader(built / f"en/{audience}-booklet.pdf")
+    for page in reader.pages:
+        box = page.mediabox
+        assert (round(float(box.width), 2), round(float(box.height), 2)) == A5_PT
+    meta = reader.metadata
+    assert meta.title == catalogue.audiences[audience].title
+    assert meta.subject == catalogue.audiences[audience].subtitle
+    assert meta.creator.startswith("booklet ")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def _service_pages(html: str) -> dict[object, set[int]]:
+    """For every service card, the pages its boxes land on."""
+    document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/", url_fetcher=LayoutsOnlyFetcher(LAYOUTS)).render()
+    pages: dict[object, set[int]] = {}
+
+    def walk(box, number):
+        element = getattr(box, "element", None)
+        if element is not None and element.tag == "article" and "service" in (element.get("class") or ""):
+            pages.setdefault(element, set()).add(number)
+        for child in getattr(box, "children", []) or []:
+            walk(child, number)
+
+    for number, page in enumerate(document.pages, 1):
+        walk(page._page_box, number)
+    return pages
+
+
+def test_no_service_is_split_across_pages(catalogue):
+    view = booklet_view(catalogue, Edition("complete"))
+    html = render_booklet(view, generator="test", keywords="test")
+    pages = _service_pages(html)
+    assert len(pages) == sum(len(s["services"]) for s in view["sections"])
+    split = {el.findtext(".//h4") or "?": p for el, p in pages.items() if len(p) > 1}
+    assert split == {}
+
+
+def test_body_text_is_at_least_9pt_and_nothing_under_7pt(catalogue):
+    view = booklet_view(catalogue, Edition("complete"))
+    html = render_booklet(view, generator="test", keywords="test")
+    document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/", url_fetcher=LayoutsOnlyFetcher(LAYOUTS)).render()
+    chars_by_size: dict[float, int] = {}
+
+    def walk(box):
+        if type(box).__name__ == "TextBox" and box.text.strip():
+            size = round(box.style["font_size"] * 0.75, 2)  # CSS px -> pt
+            chars_by_size[size] = chars_by_size.get(size, 0) + len(box.text.strip())
+        for child in getattr(box, "children", []) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    body_size = max(chars_by_size, key=chars_by_size.get)
+    assert body_size >= 9.5, chars_by_size
+    assert min(chars_by_size) >= 7, chars_by_size
+
+
+def test_editions_cover_every_audience(catalogue):
+    assert [e.relpath for e in editions(catalogue)] == [f"en/{a}-booklet.pdf" for a in AUDIENCES]
+
+
+def test_render_is_deterministic(catalogue):
+    first, pages1, _ = render_edition(catalogue, Edition("workplace"))
+    second, pages2, _ = render_edition(catalogue, Edition("workplace"))
+    assert pages1 == pages2
+    assert first == second
