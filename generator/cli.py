@@ -122,7 +122,7 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
 def run(argv: list[str] | None = None) -> int:
     """Entry point for tests: returns the exit code instead of exiting."""
     try:
-        main.main(args=argv, prog_name="booklet", standalone_mode=False)
+        code = main.main(args=argv, prog_name="booklet", standalone_mode=False)
     except BookletError as exc:
         exc.show()
         return exc.exit_code
@@ -132,5 +132,6 @@ def run(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except click.exceptions.Abort:
+        click.echo("Aborted!", err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0

@@ -1,0 +1,130 @@
+"""The booklet command: exit codes, messages without tracebacks, nothing lost on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.build import write_atomic
+from generator.cli import run
+
+from .conftest import ROOT, SERVICE
+
+
+def test_check_real_content_passes(capsys):
+    assert run(["--root", str(ROOT), "check"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith("27 services, 14 situations, 4 audiences: 0 errors, ")
+    assert any("huy-service.yaml" in line and "on hold" in line for line in out)
+
+
+def test_check_strict_fails_on_warnings(capsys):
+    assert run(["--root", str(ROOT), "check", "--strict"]) == 1
+
+
+def test_check_reports_errors_with_exit_1_and_no_traceback(project, capsys):
+    project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
+    assert run(["--root", str(project.root), "check"]) == 1
+    captured = capsys.readouterr()
+    assert "content/services/helpline.yaml:6:13: phones[0].number: '0800 12 8OO' is not a Belgian phone number" in captured.out
+    assert "Traceback" not in captured.out + captured.err
+    assert captured.out.splitlines()[-1] == "0 services, 1 situations, 1 audiences: 1 error, 0 warnings"
+
+
+def test_usage_errors_exit_2(project, capsys):
+    assert run(["--root", str(project.root), "check", "--no-such-flag"]) == 2
+    assert run(["--root", str(project.root / "nowhere"), "check"]) == 2
+    assert "no content/ folder" in capsys.readouterr().err
+
+
+def test_unknown_audience_is_a_clear_error(project, capsys):
+    assert run(["--root", str(project.root), "build", "--audience", "nobody"]) == 1
+    assert "Error: no audience 'nobody'; expected one of: workers" in capsys.readouterr().err
+
+
+def test_unknown_language_is_a_clear_error(project, capsys):
+    assert run(["--root", str(project.root), "build", "--lang", "xx"]) == 1
+    assert "Error: language 'xx' is not enabled; expected one of: en" in capsys.readouterr().err
+
+
+def test_build_writes_pdf_and_manifest(project, capsys):
+    assert run(["--root", str(project.root), "build"]) == 0
+    pdf = project.root / "output/en/workers-booklet.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    manifest = json.loads((project.root / "output/manifest.json").read_text())
+    assert [d["path"] for d in manifest["documents"]] == ["en/workers-booklet.pdf"]
+    assert manifest["documents"][0]["qr_urls"] == ["https://www.example.be/report"]
+    assert "Done: 1 PDF in" in capsys.readouterr().err
+    assert oct(pdf.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_build_with_errors_writes_nothing_and_keeps_earlier_pdfs(project, capsys):
+    assert run(["--root", str(project.root), "build"]) == 0
+    out = project.root / "output"
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    project.write("content/services/helpline.yaml", SERVICE.replace("https://", "http://"))
+    assert run(["--root", str(project.root), "build"]) == 1
+    err = capsys.readouterr().err
+    assert "links[0].url: 'http://www.example.be/report' is not an https address" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_build_with_errors_creates_no_output_folder(project):
+    project.write("content/services/helpline.yaml", "name: [\n")
+    assert run(["--root", str(project.root), "build"]) == 1
+    assert not (project.root / "output").exists()
+
+
+def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
+    assert run(["--root", str(project.root), "build"]) == 0
+    pdf = project.root / "output/en/workers-booklet.pdf"
+    before = pdf.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "html_to_pdf", broken)
+    assert run(["--root", str(project.root), "build"]) == 1  # click turns Ctrl-C into "Aborted!"
+    assert pdf.read_bytes() == before
+    assert sorted(p.name for p in pdf.parent.iterdir()) == ["workers-booklet.pdf"]
+
+
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "out/a.pdf"
+    write_atomic(target, b"old")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["a.pdf"]
+
+
+def test_list_names_everything(capsys):
+    assert run(["--root", str(ROOT), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "asylum-centre" in out and "code-207" in out
+    assert "huy-service" in out and "[on hold]" in out
+
+
+def test_console_script_runs(tmp_path):
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "booklet"
+    result = subprocess.run([str(exe), "--root", str(ROOT), "check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "0 errors" in result.stdout
