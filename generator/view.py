@@ -8,6 +8,7 @@ language catalogues can translate it.
 from __future__ import annotations
 
 import gettext as _gettext
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -168,6 +169,7 @@ def service_view(service: Service, w: Words) -> dict:
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
+        "qr_display": re.findall(r"[^./]*[./]?", qr.display)[:-1] if qr else [],
         "checked": w.date(service.last_verified),
     }
 
