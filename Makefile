@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # embedding: without libharfbuzz-subset0 WeasyPrint falls back to a ~5x slower subsetter).
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig
 
-.PHONY: all build test check deps system-deps clean distclean
+.PHONY: all build test lint check deps system-deps clean distclean
 
 all: build
 
@@ -49,8 +49,12 @@ build: $(STAMP)
 check: $(STAMP)
 	$(BIN)/booklet check
 
-test: $(STAMP)
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy generator
 
 clean:
 	rm -rf output

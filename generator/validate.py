@@ -132,7 +132,7 @@ def _validate(doc: Document, model: type[BaseModel], ident: str | None, problems
     try:
         obj = model.model_validate(doc.data)
     except ValidationError as exc:
-        problems.extend(translate(e, model, doc) for e in exc.errors(include_url=False))
+        problems.extend(translate(dict(e), model, doc) for e in exc.errors(include_url=False))
         return None
     if ident is not None and doc.data.get("id") not in (None, ident):
         problems.append(doc.problem(("id",), f"'{doc.data['id']}' does not match the file name; expected '{ident}'"))
@@ -196,16 +196,16 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("services", i), f"no service '{ref}' (expected content/services/{ref}.yaml){_near(ref, cat.services)}"))
     for aid, audience in cat.audiences.items():
         doc = cat.doc("audiences", aid)
-        for i, ref in enumerate(audience.situations):
-            situation = cat.situations.get(ref.situation)
-            if situation is None:
-                if ("situations", ref.situation) not in cat.documents:
-                    add(doc.problem(("situations", i), f"no situation '{ref.situation}' (expected content/situations/{ref.situation}.yaml){_near(ref.situation, cat.situations)}"))
+        for i, choice in enumerate(audience.situations):
+            chosen = cat.situations.get(choice.situation)
+            if chosen is None:
+                if ("situations", choice.situation) not in cat.documents:
+                    add(doc.problem(("situations", i), f"no situation '{choice.situation}' (expected content/situations/{choice.situation}.yaml){_near(choice.situation, cat.situations)}"))
                 continue
-            for j, sref in enumerate(ref.services or ()):
-                if sref not in situation.services:
+            for j, sref in enumerate(choice.services or ()):
+                if sref not in chosen.services:
                     add(doc.problem(("situations", i, "services", j),
-                                    f"'{sref}' is not a service of content/situations/{ref.situation}.yaml; expected one of: {', '.join(situation.services)}"))
+                                    f"'{sref}' is not a service of content/situations/{choice.situation}.yaml; expected one of: {', '.join(chosen.services)}"))
     # Warnings: what a person should look at before printing.
     for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences)):
         for ident, item in items.items():

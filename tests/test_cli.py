@@ -128,3 +128,36 @@ def test_console_script_runs(tmp_path):
     result = subprocess.run([str(exe), "--root", str(ROOT), "check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "0 errors" in result.stdout
+
+
+def test_charged_and_message_only_numbers_are_labelled(project):
+    service = SERVICE.replace(
+        "  - number: 0800 12 800\n",
+        "  - number: 0900 12 019\n    cost: 0.50 euro a minute\n",
+    ).replace("emails:", "  - number: 0489 13 33 55\n    call: false\n    apps: [whatsapp, telegram]\nemails:")
+    project.write("content/services/helpline.yaml", service)
+    assert run(["--root", str(project.root), "build"]) == 0
+    from .pdfcheck import pdf_text
+
+    text = " ".join(pdf_text(project.root / "output/en/workers-booklet.pdf"))
+    assert "0900 12 019 charged call: 0.50 euro a minute" in " ".join(text.split())
+    assert "Messages (WhatsApp and Telegram) 0489 13 33 55" in " ".join(text.split())
+    assert "free call" not in text
+
+
+def test_an_audience_can_show_only_some_services_of_a_situation(project):
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line"))
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
+    project.write("content/audiences/workers.yaml", "title: T\nsituations:\n  - situation: work\n    services: [other]\n")
+    assert run(["--root", str(project.root), "build"]) == 0
+    from .pdfcheck import pdf_text
+
+    text = " ".join(pdf_text(project.root / "output/en/workers-booklet.pdf"))
+    assert "Other line" in text and "Helpline" not in text
+
+
+def test_a_service_listed_twice_in_a_situation(project, capsys):
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, helpline]\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    assert ("content/situations/work.yaml:2:22: services[1]: 'helpline' is listed twice; expected each service once"
+            in capsys.readouterr().out)

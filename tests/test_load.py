@@ -47,7 +47,7 @@ def test_byte_order_mark_is_refused(tmp_path):
 
 def test_non_utf8_is_located(tmp_path):
     f = tmp_path / "s.yaml"
-    f.write_bytes("name: x\nsummary: caf".encode() + "\xe9\n".encode("latin-1"))
+    f.write_bytes(b"name: x\nsummary: caf" + "\xe9\n".encode("latin-1"))
     with pytest.raises(LoadError) as info:
         read(f, tmp_path)
     assert str(info.value) == "s.yaml:2:13: byte 0xe9 is not valid UTF-8; expected a UTF-8 text file"
