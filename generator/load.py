@@ -134,10 +134,7 @@ class _Builder:
             if node.tag.endswith(":timestamp"):
                 self.fail(node, loc, f"'{node.value}' is not a date; expected YYYY-MM-DD such as 2026-11-28")
             self.fail(node, loc, f"'{node.value}' cannot be read; expected a plain value")
-        if isinstance(value, str):
-            if "\t" in value and node.style is None:
-                self.fail(node, loc, "contains a tab character; expected spaces")
-        elif not isinstance(value, (int, bool, date, type(None))):
+        if not isinstance(value, (str, int, bool, date, type(None))):
             self.fail(node, loc, f"unsupported YAML value of type {type(value).__name__}")
         return value
 
@@ -153,8 +150,8 @@ def parse(text: str, path: str) -> Document:
         try:
             node = loader.get_single_node()
         except AnchorError as exc:
-            mark = exc.problem_mark
-            raise LoadError(Problem(path, mark.line + 1, mark.column + 1, "",
+            line, col = (exc.problem_mark.line + 1, exc.problem_mark.column + 1) if exc.problem_mark else (1, 1)
+            raise LoadError(Problem(path, line, col, "",
                                     "YAML anchors (&) and aliases (*) are not allowed; expected each value written out")) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
