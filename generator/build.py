@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -12,12 +13,12 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, ContentError
+from .i18n import ContentTranslator, content_translator
 from .pdf import html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
-LANGUAGES = ("en",)
 FORMATS = ("booklet",)
 
 
@@ -48,16 +49,20 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     unknown = [a for a in chosen if a not in cat.audiences]
     if unknown:
         raise BuildError(f"no audience {', '.join(repr(a) for a in unknown)}; expected one of: {', '.join(sorted(cat.audiences))}")
-    lang_list = list(langs) if langs else list(LANGUAGES)
-    bad = [lang for lang in lang_list if lang not in LANGUAGES]
+    enabled = cat.booklet.languages
+    lang_list = list(langs) if langs else list(enabled)
+    bad = [lang for lang in lang_list if lang not in enabled]
     if bad:
-        raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(LANGUAGES)}")
+        raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
+                         "(the languages: list of content/booklet.yaml)")
     return [Edition(a, lang, fmt) for a in chosen for lang in lang_list for fmt in FORMATS]
 
 
-def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS) -> tuple[bytes, int, dict]:
+def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
+                   tr: ContentTranslator | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
-    view = booklet_view(cat, edition, Words(edition.lang))
+    tr = tr or content_translator(cat.root, edition.lang)
+    view = booklet_view(cat, edition, Words(edition.lang), tr)
     html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)", keywords=edition.audience, layouts=layouts)
     pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(edition.relpath.encode()).digest())
     return pdf, pages, view
@@ -99,6 +104,23 @@ def write_manifest(out: Path, entries: dict[str, dict]) -> None:
     write_atomic(out / "manifest.json", (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
+def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Per language, the content fields that would fall back to English, and why."""
+    from .i18n import content_fields
+
+    fields = content_fields(cat)
+    out: dict[str, dict[str, str]] = {}
+    for lang in langs:
+        if lang == "en":
+            continue
+        tr = content_translator(cat.root, lang)
+        for f in fields:
+            tr(f.context, f.text)
+        if tr.fallbacks:
+            out[lang] = dict(sorted(tr.fallbacks.items()))
+    return out
+
+
 def build(
     root: Path,
     out: Path,
@@ -106,16 +128,26 @@ def build(
     langs: Iterable[str] | None = None,
     progress: Callable[[Edition, Built], None] | None = None,
     on_start: Callable[[list[Edition]], None] | None = None,
+    strict: bool = False,
 ) -> tuple[Catalogue, list[Built]]:
-    """Check everything first; write nothing if the content has errors."""
+    """Check everything first; write nothing if the content has errors (or, with ``strict``,
+    warnings, stale or missing translations)."""
     cat = check(root)
     todo = editions(cat, audiences, langs)
+    if strict:
+        if cat.warnings:
+            raise ContentError([dataclasses.replace(p, severity="error") for p in cat.warnings])
+        problems = translation_problems(cat, sorted({e.lang for e in todo}))
+        if problems:
+            lines = [f"{lang}: {context}: {why} translation" for lang, fields in problems.items() for context, why in fields.items()]
+            raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
     if on_start:
         on_start(todo)
     manifest = read_manifest(out)
     done: list[Built] = []
+    translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in todo})}
     for edition in todo:
-        pdf, pages, view = render_edition(cat, edition)
+        pdf, pages, view = render_edition(cat, edition, tr=translators[edition.lang])
         write_atomic(out / edition.relpath, pdf)
         built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                       hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"])

@@ -77,8 +77,9 @@ def list_(ctx: click.Context) -> None:
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Build only this language (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: output/ in the project folder).")
+@click.option("--strict", is_flag=True, help="Fail on warnings and on stale or missing translations instead of printing English.")
 @click.pass_context
-def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None) -> None:
+def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
     root = _root(ctx)
     out = out or root / "output"
@@ -104,7 +105,7 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
             click.echo(f"built {built.path} ({built.pages} pages)", err=True)
 
     try:
-        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start)
+        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
@@ -114,9 +115,52 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     rest = len(cat.warnings) - len(held)
     if rest:
         click.echo(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them", err=True)
+    for lang, fields in translation_problems(cat, sorted({b.lang for b in done})).items():
+        kinds = {why: sum(1 for w in fields.values() if w == why) for why in ("stale", "missing")}
+        click.echo(f"warning: {lang}: {len(fields)} text{'s' if len(fields) != 1 else ''} printed in English "
+                   f"({kinds['stale']} stale, {kinds['missing']} missing translation{'s' if len(fields) != 1 else ''}): "
+                   "run 'booklet translations' to list them", err=True)
     elapsed = time.perf_counter() - started
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
+
+
+@main.command()
+@click.option("--export", "export_lang", metavar="LANG", help="Write the content's PO catalogue for LANG, for translators.")
+@click.option("--import", "import_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Merge a translator's PO file into content/translations/.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="With --export: the file to write (default: standard output).")
+@click.option("--update-templates", is_flag=True, help="Extract the layouts' phrases into layouts/locale/messages.pot and merge them into each language's catalogue.")
+@click.option("--details", is_flag=True, help="List every stale and missing field.")
+@click.pass_context
+def translations(ctx: click.Context, export_lang: str | None, import_file: Path | None, output: Path | None,
+                 update_templates: bool, details: bool) -> None:
+    """Coverage of the translations, and the PO round trip for translators."""
+    from . import i18n
+
+    root = _root(ctx)
+    cat = run_check(root)
+    enabled = cat.booklet.languages
+    if export_lang:
+        if export_lang not in enabled or export_lang == "en":
+            raise click.UsageError(f"language '{export_lang}' is not a translated language; expected one of: {', '.join(enabled[1:])}")
+        data = i18n.catalogue_bytes(i18n.export_catalogue(cat, root, export_lang))
+        if output:
+            output.write_bytes(data)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(data.decode("utf-8"), nl=False)
+        return
+    if import_file:
+        lang, taken, unchanged = i18n.import_file(cat, root, import_file)
+        click.echo(f"{lang}: {taken} translation{'s' if taken != 1 else ''} taken, {unchanged} unchanged "
+                   f"(content/translations/{lang}.po)")
+        return
+    if update_templates:
+        for path in i18n.update_ui_catalogues(enabled):
+            click.echo(f"updated {path.relative_to(root) if path.is_relative_to(root) else path}")
+        return
+    i18n.print_coverage(cat, root, enabled, details)
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -253,9 +253,21 @@ class Audience(Strict):
 class BookletText(Strict):
     """Text shared by every booklet: content/booklet.yaml."""
 
+    languages: tuple[Language, ...] = ("en",)
+    """Languages every audience is built in; English, the source, first."""
+
     introduction: tuple[Text, ...] = ()
     """The general introduction: why rights and laws matter."""
     fallback: Text | None = None
     """What to do when no listed service fits."""
     colophon: tuple[Text, ...] = ()
     review: tuple[Text, ...] = ()
+
+    @field_validator("languages")
+    @classmethod
+    def _english_first(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or value[0] != "en":
+            raise ValueError("expected English ('en'), the language of the content, first")
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice; expected each once")
+        return value

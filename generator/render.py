@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gettext
 from functools import cache
 from pathlib import Path
 
@@ -12,8 +11,10 @@ LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 
 @cache
-def environment(layouts: Path = LAYOUTS) -> jinja2.Environment:
-    """One Jinja2 environment per process: templates are parsed once."""
+def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment:
+    """One Jinja2 environment per language and process: templates are parsed once."""
+    from .i18n import ui_translations  # late import: i18n needs LAYOUTS from here
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=True,
@@ -22,10 +23,10 @@ def environment(layouts: Path = LAYOUTS) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(gettext.NullTranslations(), newstyle=False)  # type: ignore[attr-defined]
+    env.install_gettext_translations(ui_translations(lang), newstyle=False)  # type: ignore[attr-defined]
     return env
 
 
 def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS) -> str:
-    template = environment(layouts).get_template("booklet.html.j2")
+    template = environment(layouts, view["lang"]).get_template("booklet.html.j2")
     return template.render(b=view, generator=generator, keywords=keywords)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
@@ -18,11 +19,10 @@ from babel.dates import format_date, format_time
 from babel.lists import format_list
 
 from .fields import DAYS, display_url, format_minutes
+from .i18n import N_, ui_translations
 from .model import Audience, Hours, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
-
-# ------------------------------------------------------------------ words for structured data
 
 
 @dataclass(frozen=True)
@@ -39,15 +39,21 @@ class Edition:
 
 
 
+# Belgian variants where babel has them: dates, times and lists as written in Belgium.
+LOCALES = {"en": "en_BE", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
+
+
 @dataclass
 class Words:
     """Locale-aware wording of days, times, dates and languages."""
 
     lang: str
-    translations: _gettext.NullTranslations = field(default_factory=_gettext.NullTranslations)
+    translations: _gettext.NullTranslations | None = None
 
     def __post_init__(self) -> None:
-        self.locale = Locale.parse(self.lang if self.lang != "en" else "en_BE")
+        self.locale = Locale.parse(LOCALES.get(self.lang, self.lang))
+        if self.translations is None:
+            self.translations = ui_translations(self.lang)
         self._ = self.translations.gettext
 
     def day(self, code: str, width: str = "wide") -> str:
@@ -90,7 +96,8 @@ class Words:
         lines = []
         for days, periods in by_days.items():
             times = format_list([self.period(p) for p in periods], style="standard", locale=self.locale)
-            lines.append(f"{self.days(days)}: {times}")
+            line = _("{days}: {times}").format(days=self.days(days), times=times)
+            lines.append(line[:1].upper() + line[1:])
         return lines
 
     def date(self, value: date) -> str:
@@ -103,54 +110,77 @@ class Words:
 
 # ------------------------------------------------------------------ the view model
 
+Translate = Callable[[str, str], str]  # (context, English) -> text in the booklet's language
 
-def _phone_view(line: PhoneLine, w: Words) -> dict:
+
+def _english(context: str, text: str) -> str:
+    return text
+
+
+class _Fields:
+    """Translates the fields of one content item: t('summary', service.summary)."""
+
+    def __init__(self, tr: Translate, prefix: str):
+        self.tr, self.prefix = tr, prefix
+
+    def __call__(self, loc: str, text: str | None) -> str:
+        return self.tr(self.prefix + loc, text) if text else ""
+
+    def items(self, loc: str, items: tuple[str, ...]) -> list[str]:
+        return [self(f"{loc}[{i}]", item) for i, item in enumerate(items)]
+
+    def blocks(self, blocks: tuple) -> list[dict]:
+        return [{"heading": self(f"lists[{i}].heading", b.heading), "entries": self.items(f"lists[{i}].items", b.items)}
+                for i, b in enumerate(blocks)]
+
+
+def _phone_view(i: int, line: PhoneLine, w: Words, t: _Fields) -> dict:
     _ = w._
     tags = []
     if line.number.kind == "toll_free":
         tags.append(_("free call"))
     elif line.number.kind == "premium":
-        tags.append(_("charged call") + (f": {line.cost}" if line.cost else ""))
+        cost = t(f"phones[{i}].cost", line.cost)
+        tags.append(_("charged call: {cost}").format(cost=cost) if cost else _("charged call"))
     apps = [{"whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal", "sms": "SMS"}[a] for a in line.apps]
-    if apps and not line.call:
-        label = line.label or _("Messages")
-    else:
-        label = line.label or _("Phone")
+    default = _("Messages") if apps and not line.call else _("Phone")
     return {
-        "label": label,
+        "label": t(f"phones[{i}].label", line.label) or default,
         "display": line.number.national,
         "href": line.number.tel,
         "apps": format_list(apps, locale=w.locale) if apps else "",
         "tags": tags,
         "hours": w.hours(line.hours),
-        "note": line.note or "",
+        "note": t(f"phones[{i}].note", line.note),
     }
 
 
 LINK_LABELS = {
-    "form": "Online form",
-    "website": "Website",
-    "contact": "Contact page",
-    "map": "Map of centres",
-    "appointment": "Online appointment",
-    "chat": "Chat",
-    "info": "Information",
+    "form": N_("Online form"),
+    "website": N_("Website"),
+    "contact": N_("Contact page"),
+    "map": N_("Map of centres"),
+    "appointment": N_("Online appointment"),
+    "chat": N_("Chat"),
+    "info": N_("Information"),
 }
 
 
-def service_view(service: Service, w: Words) -> dict:
+def service_view(ident: str, service: Service, w: Words, tr: Translate = _english) -> dict:
     _ = w._
+    t = _Fields(tr, f"services/{ident}:")
     links = [
-        {"label": link.label or _(LINK_LABELS[link.kind]), "url": link.url, "short": display_url(link.url), "note": link.note or ""}
-        for link in service.links
+        {"label": t(f"links[{i}].label", link.label) or _(LINK_LABELS[link.kind]), "url": link.url,
+         "short": display_url(link.url), "note": t(f"links[{i}].note", link.note)}
+        for i, link in enumerate(service.links)
     ]
     qr = make_qr(service.links[0].url) if service.links else None
     return {
         "name": service.name,
-        "full_name": service.full_name or "",
-        "summary": service.summary,
-        "lists": [{"heading": b.heading or "", "entries": list(b.items)} for b in service.lists],
-        "phones": [_phone_view(p, w) for p in service.phones if not p.hold],
+        "full_name": t("full_name", service.full_name),
+        "summary": t("summary", service.summary),
+        "lists": t.blocks(service.lists),
+        "phones": [_phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
         "emails": [{"address": e, "href": f"mailto:{e}"} for e in service.emails],
         "chats": [
             {
@@ -158,14 +188,15 @@ def service_view(service: Service, w: Words) -> dict:
                 "hours": w.hours(c.hours),
                 "url": c.url or "",
                 "short": display_url(c.url) if c.url else "",
-                "note": c.note or "",
+                "note": t(f"chats[{i}].note", c.note),
             }
-            for c in service.chats
+            for i, c in enumerate(service.chats)
         ],
         "links": links,
-        "addresses": [{"street": a.street, "city": f"{a.postcode} {a.city}", "note": a.note or ""} for a in service.addresses],
+        "addresses": [{"street": a.street, "city": f"{a.postcode} {a.city}", "note": t(f"addresses[{i}].note", a.note)}
+                      for i, a in enumerate(service.addresses)],
         "languages": w.languages(service.languages) if service.languages else "",
-        "notes": list(service.notes),
+        "notes": t.items("notes", service.notes),
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
@@ -174,15 +205,17 @@ def service_view(service: Service, w: Words) -> dict:
     }
 
 
-def situation_view(ident: str, situation: Situation, services: list[Service], w: Words) -> dict:
+def situation_view(ident: str, situation: Situation, services: list[tuple[str, Service]], w: Words,
+                   tr: Translate = _english) -> dict:
+    t = _Fields(tr, f"situations/{ident}:")
     return {
         "id": ident,
-        "title": situation.title,
-        "summary": situation.summary or "",
-        "lists": [{"heading": b.heading or "", "entries": list(b.items)} for b in situation.lists],
-        "steps": list(situation.steps),
-        "tips": list(situation.tips),
-        "services": [service_view(s, w) for s in services],
+        "title": t("title", situation.title),
+        "summary": t("summary", situation.summary),
+        "lists": t.blocks(situation.lists),
+        "steps": t.items("steps", situation.steps),
+        "tips": t.items("tips", situation.tips),
+        "services": [service_view(sid, s, w, tr) for sid, s in services],
     }
 
 
@@ -191,32 +224,35 @@ def printable(service: Service) -> bool:
     return service.hold is None
 
 
-def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None) -> dict:
+def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, tr: Translate = _english) -> dict:
     """Everything the template of one booklet needs, and nothing it must look up."""
     w = words or Words(edition.lang)
     audience: Audience = cat.audiences[edition.audience]
+    t = _Fields(tr, f"audiences/{edition.audience}:")
+    g = _Fields(tr, "booklet:")
     sections = []
     shown: dict[str, Service] = {}
     for ref in audience.situations:
         situation = cat.situations[ref.situation]
         ids = ref.services if ref.services is not None else situation.services
-        services = [cat.services[i] for i in ids if printable(cat.services[i])]
-        shown.update({i: cat.services[i] for i in ids if printable(cat.services[i])})
-        sections.append(situation_view(ref.situation, situation, services, w))
+        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i])]
+        shown.update(services)
+        sections.append(situation_view(ref.situation, situation, services, w, tr))
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     return {
         "lang": edition.lang,
-        "dir": "rtl" if edition.lang in ("ar", "fa", "he", "ur") else "ltr",
-        "title": audience.title,
-        "subtitle": audience.subtitle or "",
-        "intro": list(audience.intro),
-        "introduction": list(cat.booklet.introduction) if audience.general else [],
-        "fallback": cat.booklet.fallback or "",
-        "colophon": list(cat.booklet.colophon),
+        "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
+        "title": t("title", audience.title),
+        "subtitle": t("subtitle", audience.subtitle),
+        "intro": t.items("intro", audience.intro),
+        "introduction": g.items("introduction", cat.booklet.introduction) if audience.general else [],
+        "fallback": g("fallback", cat.booklet.fallback),
+        "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
         "sections": sections,
         "checked": w.date(oldest) if oldest else "",
         "qr_urls": qr_urls,
         "service_count": len(shown),
+        "draft": bool(getattr(tr, "used_drafts", None)),
     }
