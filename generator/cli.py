@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import Built
+from .build import Built, translation_problems
 from .build import build as run_build
 from .build import check as run_check
 from .errors import BookletError, ContentError
