@@ -15,7 +15,7 @@ from datetime import date
 from itertools import groupby
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
 from .fields import DAYS, display_url, format_minutes
@@ -83,7 +83,10 @@ class Words:
         _ = self._
         if h.part is not None:
             return {"morning": _("mornings"), "afternoon": _("afternoons"), "evening": _("evenings")}[h.part]
-        return f"{self.clock(h.start)}–{self.clock(h.end)}"  # type: ignore[arg-type]
+        start, end = format_minutes(h.start), format_minutes(h.end)  # type: ignore[arg-type]
+        if start is None or end is None:  # '24:00' has no time of day: write the range out
+            return f"{self.clock(h.start)}–{self.clock(h.end)}"  # type: ignore[arg-type]
+        return format_interval(start, end, "Hm", locale=self.locale)
 
     def hours(self, hours: tuple[Hours, ...]) -> list[str]:
         """Opening hours in words, one line per set of days, in week order."""

@@ -47,7 +47,7 @@ def test_phone_numbers(written, national, e164, kind):
          ["Monday and Friday: 13:00–17:00 and 18:00–22:00"]),
         ([{"days": "mo-th", "part": "morning"}], ["Monday to Thursday: mornings"]),
         ([{"days": "mo-su", "from": "00:00", "to": "24:00"}], ["24 hours a day, 7 days a week"]),
-        ([{"days": "mo-su", "from": "08:00", "to": "20:00"}], ["every day: 08:00–20:00"]),
+        ([{"days": "mo-su", "from": "08:00", "to": "20:00"}], ["Every day: 08:00–20:00"]),
         ([{"days": ["sa", "mo"], "from": "10:00", "to": "24:00"}], ["Monday and Saturday: 10:00–24:00"]),
     ],
 )
