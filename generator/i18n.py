@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
@@ -33,7 +34,10 @@ from babel.messages.pofile import read_po, write_po
 
 from .load import Document
 from .render import LAYOUTS
-from .validate import Catalogue
+
+if TYPE_CHECKING:
+    from .errors import Problem
+    from .validate import Catalogue
 
 PACKAGE = Path(__file__).resolve().parent
 UI_LOCALE = LAYOUTS / "locale"
@@ -419,3 +423,65 @@ def print_coverage(cat: Catalogue, root: Path, langs: tuple[str, ...], details: 
             console.print(line, markup=False, highlight=False)
     elif listed:
         console.print(f"{len(listed)} stale or missing: run with --details to list them", markup=False, highlight=False)
+
+
+# ------------------------------------------------------------------ checks run with `booklet check`
+
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+def translation_file_problems(cat: Catalogue) -> list[Problem]:
+    """Problems in the translation catalogues: unreadable files, languages that are not enabled,
+    unknown fields, translations that lose a phone number, email or address, broken placeholders."""
+    from .errors import Problem
+
+    problems: list[Problem] = []
+    enabled = set(cat.booklet.languages)
+    folder = cat.root / "content" / "translations"
+    fields = {f.context: f for f in content_fields(cat)}
+    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+        rel = path.relative_to(cat.root).as_posix()
+        lang = path.stem
+        if lang not in enabled or lang == "en":
+            problems.append(Problem(rel, 1, 1, "", f"'{lang}' is not an enabled language; expected one of: "
+                                    f"{', '.join(sorted(enabled - {'en'}))}, or add it to languages: in content/booklet.yaml"))
+            continue
+        try:
+            catalog = read_catalogue(path, lang)
+        except Exception as exc:  # babel raises several kinds of errors for a broken file
+            problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
+            continue
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            line = message.lineno or 1
+            field = fields.get(message.context or "")
+            if field is None:
+                problems.append(Problem(rel, line, 1, str(message.context),
+                                        "no such field in the content (renamed or removed?); expected a context from 'booklet translations --export'",
+                                        "warning"))
+                continue
+            if message.id == field.text:
+                lost = dropped_facts(field.text, str(message.string))
+                if lost:
+                    problems.append(Problem(rel, line, 1, str(message.context),
+                                            f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
+    for lang in sorted(enabled - {"en"}):
+        path = ui_catalogue_path(lang)
+        if not path.exists():
+            continue
+        rel = path.relative_to(cat.root).as_posix() if path.is_relative_to(cat.root) else str(path)
+        try:
+            catalog = read_catalogue(path, lang)
+        except Exception as exc:
+            problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
+            continue
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            wanted = sorted(_PLACEHOLDER.findall(str(message.id)))
+            got = sorted(_PLACEHOLDER.findall(str(message.string)))
+            if wanted != got:
+                problems.append(Problem(rel, message.lineno or 1, 1, "msgstr",
+                                        f"placeholders {', '.join(got) or 'none'} differ from the English {', '.join(wanted)}; expected the same placeholders"))
+    return problems
