@@ -64,7 +64,8 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
     tr = tr or content_translator(cat.root, edition.lang)
     view = booklet_view(cat, edition, Words(edition.lang), tr)
     html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)", keywords=edition.audience, layouts=layouts)
-    pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(edition.relpath.encode()).digest())
+    pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(edition.relpath.encode()).digest(),
+                             rtl=view["dir"] == "rtl")
     return pdf, pages, view
 
 

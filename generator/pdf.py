@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
@@ -44,13 +45,19 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None) -> tuple[bytes, int]:
+def _right_to_left(document, pdf) -> None:  # type: ignore[no-untyped-def]
+    """Tell viewers (and later imposition) that pages are read right to left."""
+    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+
+
+def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
+                rtl: bool = False) -> tuple[bytes, int]:
     """Render HTML; returns the PDF bytes and the number of pages."""
     fetcher = LayoutsOnlyFetcher(layouts)
     font_config = _font_config()
     document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
     if fetcher.refused:
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
-    pdf = document.write_pdf(pdf_identifier=pdf_identifier)
+    pdf = document.write_pdf(pdf_identifier=pdf_identifier, finisher=_right_to_left if rtl else None)
     assert pdf is not None
     return pdf, len(document.pages)
