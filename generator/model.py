@@ -153,6 +153,9 @@ class Service(Strict):
     """The organisation's name, as it writes it."""
     full_name: Text | None = None
     """The long or official name, printed under the name."""
+    names: dict[Language, Text] = Field(default_factory=dict)
+    """The organisation's own official name in other languages ({fr: ..., nl: ...}): printed in
+    a booklet of that language, with the name above in brackets."""
     summary: Text
     """What it does for the reader, in one or two sentences."""
     lists: tuple[Block, ...] = ()

@@ -178,9 +178,11 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         for i, link in enumerate(service.links)
     ]
     qr = make_qr(service.links[0].url) if service.links else None
+    own = service.names.get(w.lang)
     return {
-        "name": service.name,
-        "full_name": t("full_name", service.full_name),
+        "name": own or service.name,
+        "other_name": service.name if own and own != service.name else "",
+        "full_name": "" if service.full_name and own and service.full_name in own else t("full_name", service.full_name),
         "summary": t("summary", service.summary),
         "lists": t.blocks(service.lists),
         "phones": [_phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
