@@ -179,10 +179,12 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
     ]
     qr = make_qr(service.links[0].url) if service.links else None
     own = service.names.get(w.lang)
+    name = own or service.name
+    full_name = t("full_name", service.full_name)
     return {
-        "name": own or service.name,
+        "name": name,
         "other_name": service.name if own and own != service.name else "",
-        "full_name": "" if service.full_name and own and service.full_name in own else t("full_name", service.full_name),
+        "full_name": "" if full_name.casefold() in name.casefold() else full_name,
         "summary": t("summary", service.summary),
         "lists": t.blocks(service.lists),
         "phones": [_phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
