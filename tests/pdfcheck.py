@@ -36,6 +36,7 @@ class FoundQR:
     ec_level: str
     width_mm: float
     quiet_zone_clear: bool
+    x_mm: float = 0.0  # horizontal centre on the page
 
 
 def decode_qr_codes(path: Path, pages: list[int] | None = None) -> list[FoundQR]:
@@ -50,7 +51,8 @@ def decode_qr_codes(path: Path, pages: list[int] | None = None) -> list[FoundQR]
             ys = [pos.top_left.y, pos.top_right.y, pos.bottom_left.y, pos.bottom_right.y]
             width_px = max(xs) - min(xs)
             found.append(FoundQR(index + 1, code.text, str(code.ec_level), width_px / DPI * MM_PER_INCH,
-                                 _quiet_zone_clear(image, min(xs), min(ys), max(xs), max(ys), code)))
+                                 _quiet_zone_clear(image, min(xs), min(ys), max(xs), max(ys), code),
+                                 (min(xs) + max(xs)) / 2 / DPI * MM_PER_INCH))
     pdf.close()
     return found
 

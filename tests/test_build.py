@@ -12,6 +12,7 @@ from weasyprint import HTML
 
 from generator.build import editions, render_edition
 from generator.cli import run
+from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import LAYOUTS, render_booklet
 from generator.validate import Catalogue, load_catalogue
@@ -46,6 +47,15 @@ def printed_services(cat: Catalogue, audience: str) -> list[str]:
 
 
 AUDIENCES = sorted(p.stem for p in (ROOT / "content/audiences").glob("*.yaml"))
+LANGS = list(load_catalogue(ROOT).booklet.languages)
+RTL = ("ar", "fa")
+
+
+def ui_phrase(lang: str, english: str) -> str:
+    """The layout phrase as the language's catalogue translates it."""
+    from generator.i18n import ui_translations
+
+    return ui_translations(lang).gettext(english)
 
 
 def test_the_three_audiences_and_the_complete_booklet_exist():
@@ -55,23 +65,26 @@ def test_the_three_audiences_and_the_complete_booklet_exist():
 def test_manifest_describes_every_pdf(built):
     manifest = json.loads((built / "manifest.json").read_text())
     entries = {e["path"]: e for e in manifest["documents"]}
-    assert set(entries) == {f"en/{a}-booklet.pdf" for a in AUDIENCES}
+    assert set(entries) == {f"{lang}/{a}-booklet.pdf" for a in AUDIENCES for lang in LANGS}
     for path, entry in entries.items():
         data = (built / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["pages"] == len(pypdf.PdfReader(built / path).pages)
-        assert (entry["audience"], entry["lang"], entry["format"]) == (path[3:].rsplit("-", 1)[0], "en", "booklet")
+        assert (entry["audience"], entry["lang"], entry["format"]) == (path[3:].rsplit("-", 1)[0], path[:2], "booklet")
         assert entry["qr_urls"], path
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_every_phone_number_and_email_is_printed_whole(built, catalogue, audience):
-    text = "\n".join(pdf_text(built / f"en/{audience}-booklet.pdf"))
+def test_every_phone_number_and_email_is_printed_whole(built, catalogue, audience, lang):
+    text = "\n".join(pdf_text(built / f"{lang}/{audience}-booklet.pdf"))
+    flat = " ".join(text.split())
     services = printed_services(catalogue, audience)
     assert services
     for sid in services:
         service = catalogue.services[sid]
-        assert service.name.split(" (")[0] in text.replace("\n", " "), sid
+        if lang not in RTL:  # Arabic-script text extracts in visual order; names are checked in LTR languages
+            assert service.names.get(lang, service.name).split(" (")[0] in flat, sid
         for line in service.phones:
             if line.hold:
                 assert line.number.national not in text, f"{sid}: held number printed"
@@ -79,6 +92,34 @@ def test_every_phone_number_and_email_is_printed_whole(built, catalogue, audienc
                 assert line.number.national in text, f"{sid}: {line.number.national}"
         for email in service.emails:
             assert email in text, f"{sid}: {email}"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "en"])
+def test_each_language_prints_its_own_words(built, lang):
+    text = " ".join(" ".join(pdf_text(built / f"{lang}/asylum-centre-booklet.pdf")).split())
+    for english in ("Who can help", "free call", "Checked: {date}"):
+        phrase = ui_phrase(lang, english).split("{")[0].strip()
+        assert phrase != english.split("{")[0].strip(), f"{lang}: '{english}' is not translated"
+        if lang not in RTL:
+            assert phrase in text, f"{lang}: {phrase!r}"
+    assert "Who can help" not in text
+    assert "Did this happen in your reception centre?" not in text
+
+
+@pytest.mark.parametrize("lang", RTL)
+def test_right_to_left_pages_are_mirrored(built, lang):
+    path = built / f"{lang}/asylum-centre-booklet.pdf"
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang
+    assert root["/ViewerPreferences"]["/Direction"] == "/R2L"
+    width_mm = float(reader.pages[0].mediabox.width) / 72 * 25.4
+    codes = decode_qr_codes(path, pages=[2, 3])
+    assert codes
+    for code in codes:  # the QR column sits on the left in right-to-left pages, on the right otherwise
+        assert code.x_mm < width_mm / 2, code
+    for code in decode_qr_codes(built / "en/asylum-centre-booklet.pdf", pages=[2, 3]):
+        assert code.x_mm > width_mm / 2, code
 
 
 @pytest.mark.parametrize("audience", AUDIENCES)
@@ -107,9 +148,12 @@ def test_structured_hours_are_printed_in_words(built):
         assert expected in text, expected
 
 
-@pytest.mark.parametrize("audience", AUDIENCES)
-def test_qr_codes_scan_to_the_content_urls(built, catalogue, audience):
-    path = built / f"en/{audience}-booklet.pdf"
+QR_CASES = [(a, "en") for a in AUDIENCES] + [("asylum-centre", lang) for lang in LANGS if lang != "en"]
+
+
+@pytest.mark.parametrize(("audience", "lang"), QR_CASES)
+def test_qr_codes_scan_to_the_content_urls(built, catalogue, audience, lang):
+    path = built / f"{lang}/{audience}-booklet.pdf"
     found = decode_qr_codes(path)
     expected = {catalogue.services[s].links[0].url for s in printed_services(catalogue, audience) if catalogue.services[s].links}
     assert {q.text for q in found} == expected
@@ -119,9 +163,10 @@ def test_qr_codes_scan_to_the_content_urls(built, catalogue, audience):
         assert q.quiet_zone_clear, q
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_links_are_clickable(built, catalogue, audience):
-    targets = link_targets(built / f"en/{audience}-booklet.pdf")
+def test_links_are_clickable(built, catalogue, audience, lang):
+    targets = link_targets(built / f"{lang}/{audience}-booklet.pdf")
     for sid in printed_services(catalogue, audience):
         service = catalogue.services[sid]
         for line in service.phones:
@@ -133,17 +178,19 @@ def test_links_are_clickable(built, catalogue, audience):
             assert link.url in targets
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("audience", AUDIENCES)
-def test_pages_are_a5_with_metadata(built, catalogue, audience):
-    reader = pypdf.PdfReader(built / f"en/{audience}-booklet.pdf")
+def test_pages_are_a5_with_metadata(built, catalogue, audience, lang):
+    reader = pypdf.PdfReader(built / f"{lang}/{audience}-booklet.pdf")
     for page in reader.pages:
         box = page.mediabox
         assert (round(float(box.width), 2), round(float(box.height), 2)) == A5_PT
     meta = reader.metadata
-    assert meta.title == catalogue.audiences[audience].title
-    assert meta.subject == catalogue.audiences[audience].subtitle
+    tr = content_translator(ROOT, lang)
+    assert meta.title == tr(f"audiences/{audience}:title", catalogue.audiences[audience].title)
+    assert meta.subject == tr(f"audiences/{audience}:subtitle", catalogue.audiences[audience].subtitle)
     assert meta.creator.startswith("booklet ")
-    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/Lang"] == lang
 
 
 def _service_pages(html: str) -> dict[object, set[int]]:
