@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
-
-# A run of Latin-script words (names, French or Dutch terms in brackets, addresses) inside
-# right-to-left text: it starts and ends with a letter or digit and may hold spaces and the
-# punctuation of names and addresses, but no brackets (those belong to the surrounding text).
-_LATIN_RUN = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z0-9\u00C0-\u024F@&'’.,:;/+\-– ]*[A-Za-z0-9\u00C0-\u024F]|[A-Za-z\u00C0-\u024F]")
-
-
-@jinja2.pass_context
-def bidi(context: jinja2.runtime.Context, text: str) -> Markup:
-    """In right-to-left booklets, isolate Latin-script runs so the bidi algorithm cannot
-    scramble them with the brackets and punctuation around them."""
-    if context.get("b", {}).get("dir") != "rtl" or not text:
-        return escape(text)
-    out, last = [], 0
-    for m in _LATIN_RUN.finditer(text):
-        out.append(escape(text[last:m.start()]))
-        out.append(Markup('<span class="ltr">') + escape(m.group(0)) + Markup("</span>"))
-        last = m.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
@@ -45,7 +23,6 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["bidi"] = bidi
     env.install_gettext_translations(ui_translations(lang), newstyle=False)  # type: ignore[attr-defined]
     return env
 

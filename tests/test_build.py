@@ -240,7 +240,7 @@ def test_body_text_is_at_least_9pt_and_nothing_under_7pt(catalogue):
 
 
 def test_editions_cover_every_audience(catalogue):
-    assert [e.relpath for e in editions(catalogue)] == [f"en/{a}-booklet.pdf" for a in AUDIENCES]
+    assert [e.relpath for e in editions(catalogue)] == [f"{lang}/{a}-booklet.pdf" for a in AUDIENCES for lang in LANGS]
 
 
 def test_render_is_deterministic(catalogue):
@@ -248,3 +248,11 @@ def test_render_is_deterministic(catalogue):
     second, pages2, _ = render_edition(catalogue, Edition("workplace"))
     assert pages1 == pages2
     assert first == second
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_clean_build_logs_nothing(catalogue, caplog, lang):
+    """Like WeasyPrint's own assert_no_logs: an ignored CSS rule or a missing font shows here."""
+    with caplog.at_level("WARNING"):
+        render_edition(catalogue, Edition("complete", lang))
+    assert [r.getMessage() for r in caplog.records] == []
