@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from babel.messages.pofile import read_po, write_po
 
 from generator.cli import run
-from generator.i18n import content_fields, coverage, export_catalogue, ui_translations
+from generator.i18n import content_fields, coverage, export_catalogue, ui_coverage, ui_translations
 from generator.validate import load_catalogue
 
-from .conftest import SERVICE
+from .conftest import ROOT, SERVICE
 from .pdfcheck import pdf_text
 
 SUMMARY_CTX = "services/helpline:summary"
@@ -170,3 +171,27 @@ def test_coverage_table(project, capsys):
     assert run(["--root", str(project.root), "translations"]) == 0
     out = capsys.readouterr().out
     assert "│ fr       │ content │       6 │          6 │        0 │              6 │     0 │       0 │    100 % │" in out
+
+
+REAL_LANGS = [lang for lang in load_catalogue(ROOT).booklet.languages if lang != "en"]
+
+
+@pytest.mark.parametrize("lang", REAL_LANGS)
+def test_every_shipped_language_is_complete(lang):
+    cat = load_catalogue(ROOT)
+    content = coverage(cat, ROOT, lang)
+    layouts = ui_coverage(lang)
+    assert (content.percent, layouts.percent) == (100, 100), (content.missing[:3], content.stale[:3], layouts.missing[:3])
+    assert content.total == len(content_fields(cat))
+
+
+def test_one_changed_sentence_is_stale_in_every_language_and_nothing_else(real_copy):
+    path = real_copy.root / "content/services/myria.yaml"
+    text = path.read_text()
+    assert "your lawyer or other partners." in text
+    path.write_text(text.replace("your lawyer or other partners.", "your lawyer or other organisations."))
+    cat = load_catalogue(real_copy.root)
+    for lang in REAL_LANGS:
+        result = coverage(cat, real_copy.root, lang)
+        assert [f.context for f in result.stale] == ["services/myria:summary"], lang
+        assert result.missing == [], lang
