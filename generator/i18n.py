@@ -147,6 +147,18 @@ class Coverage:
     stale: list[Field] = field(default_factory=list)
     missing: list[Field] = field(default_factory=list)
 
+    def count(self, f: Field, message: Message | None) -> None:
+        """Count one field: missing, stale (translated from other English), draft or reviewed."""
+        self.total += 1
+        if message is None or not message.string:
+            self.missing.append(f)
+        elif message.id != f.text:
+            self.stale.append(f)
+        elif message.fuzzy:
+            self.drafts += 1
+        else:
+            self.reviewed += 1
+
     @property
     def translated(self) -> int:
         return self.reviewed + self.drafts
@@ -189,16 +201,7 @@ def coverage(cat: Catalogue, root: Path, lang: str) -> Coverage:
     tr = content_translator(root, lang)
     result = Coverage(lang)
     for f in content_fields(cat):
-        result.total += 1
-        message = tr.by_context.get(f.context)
-        if message is None or not message.string:
-            result.missing.append(f)
-        elif message.id != f.text:
-            result.stale.append(f)
-        elif message.fuzzy:
-            result.drafts += 1
-        else:
-            result.reviewed += 1
+        result.count(f, tr.by_context.get(f.context))
     return result
 
 
@@ -305,17 +308,8 @@ def ui_coverage(lang: str) -> Coverage:
     catalog = read_catalogue(ui_catalogue_path(lang), lang)
     result = Coverage(lang)
     for m in template:
-        if not m.id:
-            continue
-        result.total += 1
-        entry = catalog.get(m.id)
-        f = Field("ui:" + str(m.id), str(m.id), "layouts/locale/" + f"{lang}.po", ())
-        if entry is None or not entry.string:
-            result.missing.append(f)
-        elif entry.fuzzy:
-            result.drafts += 1
-        else:
-            result.reviewed += 1
+        if m.id:
+            result.count(Field("ui:" + str(m.id), str(m.id), f"layouts/locale/{lang}.po", ()), catalog.get(m.id))
     return result
 
 
