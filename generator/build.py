@@ -14,12 +14,13 @@ from pathlib import Path
 from . import __version__
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
+from .impose import impose
 from .pdf import html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
-FORMATS = ("booklet",)
+FORMATS = ("booklet", "booklet-imposed")
 
 
 @dataclass
@@ -34,6 +35,9 @@ class Built:
     sha256: str
     bytes: int
     qr_urls: list[str]
+    region: str | None = None
+    discreet: bool = False
+    centre: str | None = None
 
 
 def check(root: Path) -> Catalogue:
@@ -44,7 +48,18 @@ def check(root: Path) -> Catalogue:
     return cat
 
 
-def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None) -> list[Edition]:
+def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
+             formats: Iterable[str] | None = None, region: str | None = None, discreet: bool = False,
+             centre: str | None = None) -> list[Edition]:
+    """The documents to build, in a stable order (each booklet before its imposed sheets)."""
+    if centre is not None:
+        if centre not in cat.centres:
+            known = ", ".join(sorted(cat.centres)) or "none yet (content/centres/ is empty)"
+            raise BuildError(f"no centre '{centre}'; expected one of: {known}")
+        c = cat.centres[centre]
+        audiences = audiences or c.audiences
+        langs = langs or c.languages
+        region = c.region
     chosen = list(audiences) if audiences else sorted(cat.audiences)
     unknown = [a for a in chosen if a not in cat.audiences]
     if unknown:
@@ -55,18 +70,41 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    return [Edition(a, lang, fmt) for a in chosen for lang in lang_list for fmt in FORMATS]
+    format_list = list(formats) if formats else list(FORMATS)
+    bad = [f for f in format_list if f not in FORMATS]
+    if bad:
+        raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")
+    format_list.sort(key=FORMATS.index)
+    return [Edition(a, lang, fmt, region, discreet, centre) for a in chosen for lang in lang_list for fmt in format_list]
+
+
+def render_source(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
+                  tr: ContentTranslator | None = None) -> tuple[bytes, int, dict]:
+    """Render the A5 document an edition is made from: PDF bytes, page count, view."""
+    tr = tr or content_translator(cat.root, edition.lang)
+    source = edition.source
+    view = booklet_view(cat, source, Words(edition.lang), tr)
+    html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
+                          keywords="" if edition.discreet else edition.audience, layouts=layouts)
+    pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(source.relpath.encode()).digest(),
+                             rtl=view["dir"] == "rtl")
+    return pdf, pages, view
+
+
+def finish(edition: Edition, source: tuple[bytes, int, dict]) -> tuple[bytes, int]:
+    """Turn the rendered source into the edition's format (imposition for booklet-imposed)."""
+    pdf, pages, view = source
+    if edition.format == "booklet-imposed":
+        return impose(pdf, rtl=view["dir"] == "rtl"), -(-pages // 4) * 2
+    return pdf, pages
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
                    tr: ContentTranslator | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
-    tr = tr or content_translator(cat.root, edition.lang)
-    view = booklet_view(cat, edition, Words(edition.lang), tr)
-    html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)", keywords=edition.audience, layouts=layouts)
-    pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(edition.relpath.encode()).digest(),
-                             rtl=view["dir"] == "rtl")
-    return pdf, pages, view
+    source = render_source(cat, edition, layouts, tr)
+    pdf, pages = finish(edition, source)
+    return pdf, pages, source[2]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -130,11 +168,15 @@ def build(
     progress: Callable[[Edition, Built], None] | None = None,
     on_start: Callable[[list[Edition]], None] | None = None,
     strict: bool = False,
+    formats: Iterable[str] | None = None,
+    region: str | None = None,
+    discreet: bool = False,
+    centre: str | None = None,
 ) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations)."""
     cat = check(root)
-    todo = editions(cat, audiences, langs)
+    todo = editions(cat, audiences, langs, formats, region, discreet, centre)
     if strict:
         if cat.warnings:
             raise ContentError([dataclasses.replace(p, severity="error") for p in cat.warnings])
@@ -147,11 +189,16 @@ def build(
     manifest = read_manifest(out)
     done: list[Built] = []
     translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in todo})}
+    last: tuple[Edition, tuple[bytes, int, dict]] | None = None  # a booklet and its imposition share one rendering
     for edition in todo:
-        pdf, pages, view = render_edition(cat, edition, tr=translators[edition.lang])
+        if last is None or last[0] != edition.source:
+            last = (edition.source, render_source(cat, edition, tr=translators[edition.lang]))
+        pdf, pages = finish(edition, last[1])
+        view = last[1][2]
         write_atomic(out / edition.relpath, pdf)
         built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
-                      hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"])
+                      hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
+                      edition.region, edition.discreet, edition.centre)
         manifest[built.path] = asdict(built)
         write_manifest(out, manifest)
         done.append(built)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import Built, translation_problems
+from .build import FORMATS, Built, translation_problems
 from .build import build as run_build
 from .build import check as run_check
 from .errors import BookletError, ContentError
@@ -78,8 +78,14 @@ def list_(ctx: click.Context) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: output/ in the project folder).")
 @click.option("--strict", is_flag=True, help="Fail on warnings and on stale or missing translations instead of printing English.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS), help="Build only this format (repeatable).")
+@click.option("--region", type=click.Choice(["brussels", "flanders", "wallonia"]),
+              help="Regional edition: leave out services that serve only other regions.")
+@click.option("--discreet", is_flag=True, help="Neutral cover, back and metadata: safe to carry.")
+@click.option("--centre", metavar="ID", help="A reception centre's set: its audiences, languages, region and contacts.")
 @click.pass_context
-def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool) -> None:
+def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
+          formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
     root = _root(ctx)
     out = out or root / "output"
@@ -105,7 +111,8 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
             click.echo(f"built {built.path} ({built.pages} pages)", err=True)
 
     try:
-        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict)
+        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict,
+                              formats=formats or None, region=region, discreet=discreet, centre=centre)
     finally:
         if progress_bar is not None:
             progress_bar.stop()

@@ -253,6 +253,47 @@ class Audience(Strict):
         return value
 
 
+class CentreContact(Strict):
+    """A contact of the reception centre itself: its social service, its complaint contact."""
+
+    name: Text
+    summary: Text
+    phones: tuple[PhoneLine, ...] = ()
+    emails: tuple[Email, ...] = ()
+    links: tuple[Link, ...] = ()
+    addresses: tuple[Address, ...] = ()
+    notes: tuple[Text, ...] = ()
+
+    @model_validator(mode="after")
+    def _reachable(self) -> CentreContact:
+        if not (self.phones or self.emails or self.links or self.addresses):
+            raise ValueError("gives no way to reach it; expected at least one of phones, emails, links, addresses")
+        return self
+
+
+class Centre(Strict):
+    """A reception centre's own edition: content/centres/<id>.yaml."""
+
+    id: Id | None = None
+    name: Text
+    """The centre's name, printed on the inside cover."""
+    region: Literal["brussels", "flanders", "wallonia"]
+    """Services that serve only other regions are left out of its booklets."""
+    languages: tuple[Language, ...] = Field(min_length=1)
+    """Languages its residents read; its booklets are built in these (each must be enabled)."""
+    audiences: tuple[Id, ...] = ("asylum-centre",)
+    """Which booklets the centre hands out."""
+    contacts: tuple[CentreContact, ...] = Field(min_length=1)
+    """Printed on the inside cover, as written (centres write them in the language they choose)."""
+    last_verified: date
+    review: tuple[Text, ...] = ()
+
+    @field_validator("last_verified")
+    @classmethod
+    def _not_future(cls, value: date) -> date:
+        return Service._not_future(value)
+
+
 class BookletText(Strict):
     """Text shared by every booklet: content/booklet.yaml."""
 

@@ -47,7 +47,9 @@ def _font_config() -> FontConfiguration:
 
 def _right_to_left(document, pdf) -> None:  # type: ignore[no-untyped-def]
     """Tell viewers (and later imposition) that pages are read right to left."""
-    pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"Direction": "/R2L"})
+    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+    preferences["Direction"] = "/R2L"
+    pdf.catalog["ViewerPreferences"] = preferences
 
 
 def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
@@ -58,6 +60,8 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
     document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
     if fetcher.refused:
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
-    pdf = document.write_pdf(pdf_identifier=pdf_identifier, finisher=_right_to_left if rtl else None)
+    # PDF/UA-1: tagged structure (reading order, headings, lists, alternative text of the QR
+    # codes), document language and title; WeasyPrint adds the structure tree and bookmarks.
+    pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/ua-1", finisher=_right_to_left if rtl else None)
     assert pdf is not None
     return pdf, len(document.pages)

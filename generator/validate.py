@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
 from .load import Document, LoadError, Loc, read
-from .model import Audience, BookletText, Service, Situation
+from .model import Audience, BookletText, Centre, Service, Situation
 from .qr import QR_MAX_MM, make_qr, qr_width_mm
 
 STALE_AFTER = timedelta(days=365)
@@ -31,6 +31,7 @@ class Catalogue:
     services: dict[str, Service] = field(default_factory=dict)
     situations: dict[str, Situation] = field(default_factory=dict)
     audiences: dict[str, Audience] = field(default_factory=dict)
+    centres: dict[str, Centre] = field(default_factory=dict)
     booklet: BookletText = field(default_factory=BookletText)
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -47,7 +48,7 @@ class Catalogue:
         return self.documents[(kind, ident)]
 
 
-KINDS: dict[str, type[BaseModel]] = {"services": Service, "situations": Situation, "audiences": Audience}
+KINDS: dict[str, type[BaseModel]] = {"services": Service, "situations": Situation, "audiences": Audience, "centres": Centre}
 
 
 # ------------------------------------------------------------------ pydantic errors, in our words
@@ -175,7 +176,7 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
                 cat.booklet = obj
         except LoadError as exc:
             cat.problems.append(exc.problem)
-    if not cat.audiences and not any(p.path.startswith("content/audiences") for p in cat.problems):
+    if not cat.audiences and not any(p.path.startswith("content/audiences") for p in cat.problems):  # noqa: SIM102
         cat.problems.append(Problem("content/audiences", 1, 1, "", "no audience files; expected at least one content/audiences/<id>.yaml"))
     _cross_check(cat, today)
     if not cat.errors:
@@ -210,8 +211,17 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 if sref not in chosen.services:
                     add(doc.problem(("situations", i, "services", j),
                                     f"'{sref}' is not a service of content/situations/{choice.situation}.yaml; expected one of: {', '.join(chosen.services)}"))
+    for cid, centre in cat.centres.items():
+        doc = cat.doc("centres", cid)
+        for i, lang in enumerate(centre.languages):
+            if lang not in cat.booklet.languages:
+                add(doc.problem(("languages", i), f"'{lang}' is not an enabled language; expected one of: {', '.join(cat.booklet.languages)}"))
+        for i, aid in enumerate(centre.audiences):
+            if aid not in cat.audiences and ("audiences", aid) not in cat.documents:
+                add(doc.problem(("audiences", i), f"no audience '{aid}' (expected content/audiences/{aid}.yaml){_near(aid, cat.audiences)}"))
     # Warnings: what a person should look at before printing.
-    for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences)):
+    for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences),
+                        ("centres", cat.centres)):
         for ident, item in items.items():
             doc = cat.doc(kind, ident)
             for i, note in enumerate(item.review):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
 
@@ -20,22 +20,39 @@ from babel.lists import format_list
 
 from .fields import DAYS, display_url, format_minutes
 from .i18n import N_, ui_translations
-from .model import Audience, Hours, PhoneLine, Service, Situation
+from .model import Audience, Centre, Hours, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
 
 
 @dataclass(frozen=True)
 class Edition:
-    """One output document: which audience, in which language and format."""
+    """One output document: which audience, in which language and format, for which edition."""
 
     audience: str
     lang: str = "en"
     format: str = "booklet"
+    region: str | None = None
+    """Leave out services that serve only other regions."""
+    discreet: bool = False
+    """A neutral outside: nothing on the cover, back or file metadata that outs its carrier."""
+    centre: str | None = None
+    """A reception centre's edition, with its own contacts on the inside cover."""
 
     @property
     def relpath(self) -> str:
-        return f"{self.lang}/{self.audience}-{self.format}.pdf"
+        name = f"{self.audience}-{self.format}"
+        if self.region and not self.centre:
+            name += f"-{self.region}"
+        if self.discreet:
+            name += "-discreet"
+        folder = f"centres/{self.centre}/" if self.centre else ""
+        return f"{folder}{self.lang}/{name}.pdf"
+
+    @property
+    def source(self) -> Edition:
+        """The edition whose rendering this one is made from (imposition reuses the booklet)."""
+        return replace(self, format="booklet") if self.format == "booklet-imposed" else self
 
 
 
@@ -226,14 +243,36 @@ def situation_view(ident: str, situation: Situation, services: list[tuple[str, S
     }
 
 
-def printable(service: Service) -> bool:
-    """Services on hold (a doubt that makes printing them unsafe) are left out of every booklet."""
-    return service.hold is None
+def printable(service: Service, region: str | None = None) -> bool:
+    """Services on hold (a doubt that makes printing them unsafe) are left out of every booklet;
+    a regional edition also leaves out services that serve only other regions."""
+    if service.hold is not None:
+        return False
+    return region is None or "federal" in service.regions or region in service.regions
+
+
+DISCREET_TITLE = N_("Your rights in Belgium")
+DISCREET_SUBTITLE = N_("Where to get help")
+DISCREET_INTRO = N_("This booklet lists services that can help you when your rights are not respected.")
+
+
+def centre_view(centre: Centre, w: Words) -> dict:
+    contacts = []
+    for contact in centre.contacts:
+        # A centre contact prints like a service; its fields were checked when the centre was loaded.
+        as_service = Service.model_construct(
+            name=contact.name, summary=contact.summary, regions=(centre.region,), phones=contact.phones,
+            emails=contact.emails, links=contact.links, addresses=contact.addresses, notes=contact.notes,
+            last_verified=centre.last_verified,
+        )
+        contacts.append(service_view("", as_service, w))
+    return {"name": centre.name, "contacts": contacts}
 
 
 def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, tr: Translate = _english) -> dict:
     """Everything the template of one booklet needs, and nothing it must look up."""
     w = words or Words(edition.lang)
+    _ = w._
     audience: Audience = cat.audiences[edition.audience]
     t = _Fields(tr, f"audiences/{edition.audience}:")
     g = _Fields(tr, "booklet:")
@@ -242,21 +281,32 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     for ref in audience.situations:
         situation = cat.situations[ref.situation]
         ids = ref.services if ref.services is not None else situation.services
-        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i])]
+        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i], edition.region)]
+        if not services and situation.services:
+            continue  # every service of this situation serves other regions only (or is on hold)
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
+    centre = cat.centres[edition.centre] if edition.centre else None
+    if centre:
+        qr_urls = sorted(set(qr_urls) | {c.links[0].url for c in centre.contacts if c.links})
+    if edition.discreet:
+        title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(DISCREET_INTRO)]
+    else:
+        title, subtitle, intro = t("title", audience.title), t("subtitle", audience.subtitle), t.items("intro", audience.intro)
     return {
         "lang": edition.lang,
         "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
-        "title": t("title", audience.title),
-        "subtitle": t("subtitle", audience.subtitle),
-        "intro": t.items("intro", audience.intro),
+        "title": title,
+        "subtitle": subtitle,
+        "intro": intro,
+        "discreet": edition.discreet,
         "introduction": g.items("introduction", cat.booklet.introduction) if audience.general else [],
         "fallback": g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
+        "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
         "checked": w.date(oldest) if oldest else "",
         "qr_urls": qr_urls,

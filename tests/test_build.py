@@ -10,7 +10,7 @@ import pypdf
 import pytest
 from weasyprint import HTML
 
-from generator.build import editions, render_edition
+from generator.build import FORMATS, editions, render_edition
 from generator.cli import run
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
@@ -65,12 +65,13 @@ def test_the_three_audiences_and_the_complete_booklet_exist():
 def test_manifest_describes_every_pdf(built):
     manifest = json.loads((built / "manifest.json").read_text())
     entries = {e["path"]: e for e in manifest["documents"]}
-    assert set(entries) == {f"{lang}/{a}-booklet.pdf" for a in AUDIENCES for lang in LANGS}
+    expected = {f"{lang}/{a}-{fmt}.pdf": (a, lang, fmt) for a in AUDIENCES for lang in LANGS for fmt in FORMATS}
+    assert set(entries) == set(expected)
     for path, entry in entries.items():
         data = (built / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["pages"] == len(pypdf.PdfReader(built / path).pages)
-        assert (entry["audience"], entry["lang"], entry["format"]) == (path[3:].rsplit("-", 1)[0], path[:2], "booklet")
+        assert (entry["audience"], entry["lang"], entry["format"]) == expected[path]
         assert entry["qr_urls"], path
 
 
@@ -240,7 +241,7 @@ def test_body_text_is_at_least_9pt_and_nothing_under_7pt(catalogue):
 
 
 def test_editions_cover_every_audience(catalogue):
-    assert [e.relpath for e in editions(catalogue)] == [f"{lang}/{a}-booklet.pdf" for a in AUDIENCES for lang in LANGS]
+    assert [e.relpath for e in editions(catalogue)] == [f"{lang}/{a}-{fmt}.pdf" for a in AUDIENCES for lang in LANGS for fmt in FORMATS]
 
 
 def test_render_is_deterministic(catalogue):

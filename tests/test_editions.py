@@ -1,0 +1,210 @@
+"""Formats and editions: imposition, regional, discreet and reception-centre editions, tagging."""
+
+from __future__ import annotations
+
+import pypdf
+import pypdfium2 as pdfium
+import pytest
+
+from generator.cli import run
+from generator.impose import booklet_order
+from generator.validate import load_catalogue
+
+from .conftest import ROOT, SERVICE
+from .pdfcheck import pdf_text
+
+A4_LANDSCAPE = (841.89, 595.28)
+
+
+# ------------------------------------------------------------------ imposition
+
+
+@pytest.mark.parametrize(
+    ("pages", "rtl", "expected"),
+    [
+        (4, False, [(4, 1), (2, 3)]),
+        (8, False, [(8, 1), (2, 7), (6, 3), (4, 5)]),
+        (8, True, [(1, 8), (7, 2), (3, 6), (5, 4)]),
+        # 6 pages: two blanks before the back cover, which stays page 6 on the back
+        (6, False, [(6, 1), (2, None), (None, 3), (4, 5)]),
+        (1, False, [(1, None), (None, None)]),
+    ],
+)
+def test_booklet_order(pages, rtl, expected):
+    assert booklet_order(pages, rtl) == expected
+
+
+def test_folding_the_imposed_stack_gives_reading_order():
+    for pages in range(1, 30):
+        sides = booklet_order(pages)
+        total = len(sides) * 2
+        # Fold: the spreads read, in order, the right half of the first front, then each inner spread
+        reading = [sides[0][1]]
+        for sheet in range(len(sides) // 2):
+            back, next_front = sides[2 * sheet + 1], sides[2 * sheet + 2] if 2 * sheet + 2 < len(sides) else None
+            reading.append(back[0])
+            reading.append(back[1] if next_front is None else next_front[1])
+        assert len([p for side in sides for p in side]) == total
+        assert sorted(p for side in sides for p in side if p) == list(range(1, pages + 1))
+        assert sides[0][0] == pages  # the back cover is the outside of the first sheet
+
+
+@pytest.fixture(scope="module")
+def imposed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("imposed")
+    assert run(["--root", str(ROOT), "build", "--audience", "asylum-centre", "--lang", "en", "--lang", "ar", "--out", str(out)]) == 0
+    return out
+
+
+def _footer_number(page: pdfium.PdfPage, left: float, right: float) -> int | None:
+    """The page number printed in the footer of one half of an imposed sheet."""
+    text = page.get_textpage().get_text_bounded(left=left, bottom=0, right=right, top=45).split()
+    numbers = [int(t) for t in text if t.isdigit()]
+    return numbers[-1] if numbers else None
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_imposed_sheets_read_back_in_booklet_order(imposed, lang):
+    booklet = pypdf.PdfReader(imposed / f"{lang}/asylum-centre-booklet.pdf")
+    count = len(booklet.pages)
+    sheets = pdfium.PdfDocument(imposed / f"{lang}/asylum-centre-booklet-imposed.pdf")
+    assert len(sheets) == -(-count // 4) * 2
+    half = A4_LANDSCAPE[0] / 2
+    expected = booklet_order(count, rtl=lang == "ar")
+    for index, (left, right) in enumerate(expected):
+        page = sheets[index]
+        assert (round(page.get_width(), 2), round(page.get_height(), 2)) == A4_LANDSCAPE
+        for number, (x0, x1) in ((left, (0, half)), (right, (half, 2 * half))):
+            printed = _footer_number(page, x0, x1)
+            if number is None or number == 1:  # blank pages and the cover carry no number
+                assert printed is None, (index, number, printed)
+            else:
+                assert printed == number, (index, number, printed)
+
+
+# ------------------------------------------------------------------ regional edition
+
+
+def test_regional_edition_leaves_out_other_regions_and_keeps_federal(tmp_path):
+    cat = load_catalogue(ROOT)
+    assert run(["--root", str(ROOT), "build", "--audience", "complete", "--lang", "en", "--format", "booklet",
+                "--region", "wallonia", "--out", str(tmp_path)]) == 0
+    text = " ".join(" ".join(pdf_text(tmp_path / "en/complete-booklet-wallonia.pdf")).split())
+    for sid, service in cat.services.items():
+        if service.hold:
+            continue
+        lines = [line for line in service.phones if not line.hold]
+        number = lines[0].number.national if lines else None
+        shown = "federal" in service.regions or "wallonia" in service.regions
+        if number and len(number) > 6:  # short numbers (1712) are also named in other services' text
+            assert (number in text) == shown, (sid, service.regions)
+    assert "Lumi" not in text and "VMRI" not in text  # Flanders only
+    assert "Myria" in text and "Forem" in text  # federal, Wallonia
+
+
+# ------------------------------------------------------------------ discreet edition
+
+OUTING = ("lgbt", "queer", "trans", "gay", "lesb", "rainbow", "sexual", "лгбт", "‏lgbt")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+@pytest.mark.parametrize("audience", ["asylum-centre", "sexual-violence"])
+def test_discreet_edition_has_a_neutral_outside_and_the_same_contacts(tmp_path, audience, lang):
+    assert run(["--root", str(ROOT), "build", "--audience", audience, "--lang", lang, "--format", "booklet",
+                "--discreet", "--out", str(tmp_path)]) == 0
+    path = tmp_path / f"{lang}/{audience}-booklet-discreet.pdf"
+    pages = pdf_text(path)
+    outside = (pages[0] + " " + pages[-1]).lower()
+    assert not [w for w in OUTING if w in outside], outside
+    meta = pypdf.PdfReader(path).metadata
+    assert not [w for w in OUTING if w in f"{meta.title} {meta.subject} {meta.get('/Keywords', '')}".lower()]
+    inside = " ".join(pages[1:-1])
+    assert "0800 99 533" in inside or audience != "asylum-centre"  # Lumi is still inside
+    assert "1712" in inside
+
+
+# ------------------------------------------------------------------ reception-centre edition
+
+CENTRE = """\
+name: Centre Test
+region: wallonia
+languages: [en, fr]
+contacts:
+  - name: Social service of the centre
+    summary: Ask for the social worker at the reception desk.
+    phones:
+      - number: 081 23 45 67
+        hours:
+          - {days: mo-fr, from: "09:00", to: "16:00"}
+  - name: Complaints
+    summary: Write to the head of the centre.
+    emails: [direction@example.be]
+last_verified: 2026-11-01
+"""
+
+
+def test_centre_edition_prints_its_contacts_in_its_languages(project, capsys):
+    project.write("content/booklet.yaml", "languages: [en, fr]\n")
+    project.write("content/centres/test-centre.yaml", CENTRE + "audiences: [workers]\n")
+    assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet"]) == 0
+    for lang in ("en", "fr"):
+        pages = pdf_text(project.root / f"output/centres/test-centre/{lang}/workers-booklet.pdf")
+        inside_cover = " ".join(pages[1].split())
+        assert "Centre Test" in inside_cover
+        assert "081 23 45 67" in inside_cover and "direction@example.be" in inside_cover
+
+
+def test_centre_in_another_region_drops_regional_services(project):
+    project.write("content/services/helpline.yaml", SERVICE.replace("regions: [federal]", "regions: [flanders]"))
+    project.write("content/services/walloon.yaml", SERVICE.replace("name: Helpline", "name: Walloon line")
+                  .replace("regions: [federal]", "regions: [wallonia]"))
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, walloon]\n")
+    project.write("content/centres/test-centre.yaml", CENTRE.replace("[en, fr]", "[en]") + "audiences: [workers]\n")
+    assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet"]) == 0
+    text = " ".join(pdf_text(project.root / "output/centres/test-centre/en/workers-booklet.pdf"))
+    assert "Walloon line" in text and "Helpline" not in text
+
+
+def test_centre_errors(project, capsys):
+    project.write("content/centres/bad.yaml", CENTRE.replace("[en, fr]", "[en, de]") + "audiences: [nobody]\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "content/centres/bad.yaml:3:17: languages[1]: 'de' is not an enabled language; expected one of: en" in out
+    assert "content/centres/bad.yaml:15:13: audiences[0]: no audience 'nobody' (expected content/audiences/nobody.yaml)" in out
+    assert run(["--root", str(project.root), "build", "--centre", "elsewhere"]) == 1
+
+
+# ------------------------------------------------------------------ accessibility
+
+
+def _figures(path) -> list[str]:
+    root = pypdf.PdfReader(path).trailer["/Root"]["/StructTreeRoot"]
+    found: list[str] = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            if node.get("/S") == "/Figure":
+                found.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, pypdf.generic.ArrayObject):
+            for child in node:
+                walk(child)
+
+    walk(root)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_booklets_are_tagged_with_language_title_bookmarks_and_alt_text(imposed, lang):
+    path = imposed / f"{lang}/asylum-centre-booklet.pdf"
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == lang
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title
+    assert len(reader.outline) >= 1
+    figures = _figures(path)
+    assert figures and all(alt and alt != "None" for alt in figures)
