@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed
 
 # Shared libraries WeasyPrint needs (Pango for text, HarfBuzz subsetting for fast font
 # embedding: without libharfbuzz-subset0 WeasyPrint falls back to a ~5x slower subsetter).
-DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig
+# libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
 .PHONY: all build test lint check deps system-deps clean distclean
 

@@ -15,7 +15,7 @@ from . import __version__
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
 from .impose import impose
-from .pdf import html_to_pdf
+from .pdf import DEFAULT_CMYK_PROFILE, html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
@@ -38,6 +38,7 @@ class Built:
     region: str | None = None
     discreet: bool = False
     centre: str | None = None
+    print_shop: bool = False
 
 
 def check(root: Path) -> Catalogue:
@@ -50,7 +51,7 @@ def check(root: Path) -> Catalogue:
 
 def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
              formats: Iterable[str] | None = None, region: str | None = None, discreet: bool = False,
-             centre: str | None = None) -> list[Edition]:
+             centre: str | None = None, print_shop: bool = False) -> list[Edition]:
     """The documents to build, in a stable order (each booklet before its imposed sheets)."""
     if centre is not None:
         if centre not in cat.centres:
@@ -70,24 +71,31 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    format_list = list(formats) if formats else list(FORMATS)
+    format_list = list(formats) if formats else (["booklet"] if print_shop else list(FORMATS))
+    if print_shop and format_list != ["booklet"]:
+        raise BuildError("--print-shop makes A5 booklet pages with bleed for the shop to impose; expected --format booklet")
     bad = [f for f in format_list if f not in FORMATS]
     if bad:
         raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")
     format_list.sort(key=FORMATS.index)
-    return [Edition(a, lang, fmt, region, discreet, centre) for a in chosen for lang in lang_list for fmt in format_list]
+    return [Edition(a, lang, fmt, region, discreet, centre, print_shop) for a in chosen for lang in lang_list for fmt in format_list]
 
 
 def render_source(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
-                  tr: ContentTranslator | None = None) -> tuple[bytes, int, dict]:
+                  tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """Render the A5 document an edition is made from: PDF bytes, page count, view."""
     tr = tr or content_translator(cat.root, edition.lang)
     source = edition.source
     view = booklet_view(cat, source, Words(edition.lang), tr)
     html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
                           keywords="" if edition.discreet else edition.audience, layouts=layouts)
+    if edition.print_shop:
+        cmyk_profile = cmyk_profile or DEFAULT_CMYK_PROFILE
+        if not cmyk_profile.is_file():
+            raise BuildError(f"no CMYK colour profile at {cmyk_profile}: pass the print shop's profile with --cmyk-profile FILE.icc, "
+                             "or install Debian's libgs-common for a generic one")
     pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(source.relpath.encode()).digest(),
-                             rtl=view["dir"] == "rtl")
+                             rtl=view["dir"] == "rtl", cmyk_profile=cmyk_profile if edition.print_shop else None)
     return pdf, pages, view
 
 
@@ -172,11 +180,13 @@ def build(
     region: str | None = None,
     discreet: bool = False,
     centre: str | None = None,
+    print_shop: bool = False,
+    cmyk_profile: Path | None = None,
 ) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations)."""
     cat = check(root)
-    todo = editions(cat, audiences, langs, formats, region, discreet, centre)
+    todo = editions(cat, audiences, langs, formats, region, discreet, centre, print_shop)
     if strict:
         if cat.warnings:
             raise ContentError([dataclasses.replace(p, severity="error") for p in cat.warnings])
@@ -192,13 +202,13 @@ def build(
     last: tuple[Edition, tuple[bytes, int, dict]] | None = None  # a booklet and its imposition share one rendering
     for edition in todo:
         if last is None or last[0] != edition.source:
-            last = (edition.source, render_source(cat, edition, tr=translators[edition.lang]))
+            last = (edition.source, render_source(cat, edition, tr=translators[edition.lang], cmyk_profile=cmyk_profile))
         pdf, pages = finish(edition, last[1])
         view = last[1][2]
         write_atomic(out / edition.relpath, pdf)
         built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                       hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
-                      edition.region, edition.discreet, edition.centre)
+                      edition.region, edition.discreet, edition.centre, edition.print_shop)
         manifest[built.path] = asdict(built)
         write_manifest(out, manifest)
         done.append(built)

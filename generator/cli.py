@@ -83,9 +83,13 @@ def list_(ctx: click.Context) -> None:
               help="Regional edition: leave out services that serve only other regions.")
 @click.option("--discreet", is_flag=True, help="Neutral cover, back and metadata: safe to carry.")
 @click.option("--centre", metavar="ID", help="A reception centre's set: its audiences, languages, region and contacts.")
+@click.option("--print-shop", is_flag=True, help="PDF/X-4 for a print shop: 3 mm bleed, crop marks, CMYK colours.")
+@click.option("--cmyk-profile", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The print shop's CMYK ICC profile (output intent); default: Ghostscript's generic CMYK profile.")
 @click.pass_context
 def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
-          formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None) -> None:
+          formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None, print_shop: bool,
+          cmyk_profile: Path | None) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
     root = _root(ctx)
     out = out or root / "output"
@@ -112,7 +116,8 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
 
     try:
         cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict,
-                              formats=formats or None, region=region, discreet=discreet, centre=centre)
+                              formats=formats or None, region=region, discreet=discreet, centre=centre,
+                              print_shop=print_shop or cmyk_profile is not None, cmyk_profile=cmyk_profile)
     finally:
         if progress_bar is not None:
             progress_bar.stop()

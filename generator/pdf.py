@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pydyf
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
@@ -23,9 +23,10 @@ from .render import LAYOUTS
 class LayoutsOnlyFetcher(URLFetcher):
     """Serves files under one folder and data: URIs; refuses everything else, and remembers it."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, also: tuple[Path, ...] = ()):
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self.root = root.resolve()
+        self.also = {p.resolve() for p in also}  # single files the build chose (a print shop's colour profile)
         self.refused: list[str] = []
 
     def fetch(self, url, headers=None):  # type: ignore[no-untyped-def, override]
@@ -34,7 +35,7 @@ class LayoutsOnlyFetcher(URLFetcher):
             return super().fetch(url, headers)
         if parts.scheme == "file" and not parts.netloc:
             path = Path(unquote(parts.path)).resolve()
-            if path.is_relative_to(self.root) and path.is_file():
+            if (path.is_relative_to(self.root) or path in self.also) and path.is_file():
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise URLFetchingError(f"refused to fetch {url}: only files under {self.root} may be read")
@@ -52,16 +53,38 @@ def _right_to_left(document, pdf) -> None:  # type: ignore[no-untyped-def]
     pdf.catalog["ViewerPreferences"] = preferences
 
 
+DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+def print_shop_css(profile: Path) -> str:
+    """Bleed, crop marks and CMYK colours for a print shop; the profile becomes the output intent."""
+    return (f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
+            "components: cyan, magenta, yellow, black; }\n") + (LAYOUTS / "print-shop.css").read_text("utf-8")
+
+
 def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
-                rtl: bool = False) -> tuple[bytes, int]:
-    """Render HTML; returns the PDF bytes and the number of pages."""
-    fetcher = LayoutsOnlyFetcher(layouts)
+                rtl: bool = False, cmyk_profile: Path | None = None) -> tuple[bytes, int]:
+    """Render HTML; returns the PDF bytes and the number of pages.
+
+    Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
+    PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
+    colours in CMYK, and still tagged.
+    """
+    fetcher = LayoutsOnlyFetcher(layouts, (cmyk_profile,) if cmyk_profile else ())
     font_config = _font_config()
-    document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(font_config=font_config)
+    profiles: dict = {}  # filled by the print-shop stylesheet's @color-profile rule
+    stylesheets = [CSS(string=print_shop_css(cmyk_profile), url_fetcher=fetcher, font_config=font_config,
+                       color_profiles=profiles)] if cmyk_profile else []
+    document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
+        font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
     if fetcher.refused:
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
-    # PDF/UA-1: tagged structure (reading order, headings, lists, alternative text of the QR
-    # codes), document language and title; WeasyPrint adds the structure tree and bookmarks.
-    pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/ua-1", finisher=_right_to_left if rtl else None)
+    finisher = _right_to_left if rtl else None
+    if cmyk_profile:
+        pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)
+    else:
+        # PDF/UA-1: tagged structure (reading order, headings, lists, alternative text of the QR
+        # codes), document language and title; WeasyPrint adds the structure tree and bookmarks.
+        pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/ua-1", finisher=finisher)
     assert pdf is not None
     return pdf, len(document.pages)

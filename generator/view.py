@@ -38,6 +38,8 @@ class Edition:
     """A neutral outside: nothing on the cover, back or file metadata that outs its carrier."""
     centre: str | None = None
     """A reception centre's edition, with its own contacts on the inside cover."""
+    print_shop: bool = False
+    """PDF/X-4 with bleed, crop marks and CMYK colours, for a print shop."""
 
     @property
     def relpath(self) -> str:
@@ -46,6 +48,8 @@ class Edition:
             name += f"-{self.region}"
         if self.discreet:
             name += "-discreet"
+        if self.print_shop:
+            name += "-print"
         folder = f"centres/{self.centre}/" if self.centre else ""
         return f"{folder}{self.lang}/{name}.pdf"
 
@@ -309,6 +313,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
         "checked": w.date(oldest) if oldest else "",
+        # The document's date is the newest check of what it shows: the same content gives the same file.
+        "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,
         "service_count": len(shown),
         "draft": bool(getattr(tr, "used_drafts", None)),

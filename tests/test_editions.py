@@ -11,7 +11,7 @@ from generator.impose import booklet_order
 from generator.validate import load_catalogue
 
 from .conftest import ROOT, SERVICE
-from .pdfcheck import pdf_text
+from .pdfcheck import decode_qr_codes, pdf_text
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -208,3 +208,42 @@ def test_booklets_are_tagged_with_language_title_bookmarks_and_alt_text(imposed,
     assert len(reader.outline) >= 1
     figures = _figures(path)
     assert figures and all(alt and alt != "None" for alt in figures)
+
+
+# ------------------------------------------------------------------ print shop
+
+MM = 72 / 25.4
+
+
+def test_print_shop_file_is_pdf_x4_with_bleed_crop_marks_and_cmyk(tmp_path):
+    assert run(["--root", str(ROOT), "build", "--audience", "workplace", "--lang", "en", "--print-shop",
+                "--out", str(tmp_path)]) == 0
+    path = tmp_path / "en/workplace-booklet-print.pdf"
+    reader = pypdf.PdfReader(path)
+    for page in reader.pages:
+        trim = [round(float(v), 2) for v in page.trimbox]
+        bleed = [round(float(v), 2) for v in page.bleedbox]
+        assert trim == [0, 0, 419.53, 595.28]
+        assert bleed == [round(-3 * MM, 2), round(-3 * MM, 2), round(419.53 + 3 * MM, 2), round(595.28 + 3 * MM, 2)]
+    root = reader.trailer["/Root"]
+    intent = root["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFX"
+    assert intent["/DestOutputProfile"].get_object()["/N"] == 4  # a CMYK profile
+    assert b"PDF/X-4" in reader.xmp_metadata.stream.get_data()
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert reader.metadata["/CreationDate"].startswith("D:20261128")  # the content's date, not the clock
+    codes = decode_qr_codes(path)
+    assert codes and all(c.quiet_zone_clear for c in codes)
+
+
+def test_print_shop_refuses_imposition_and_a_missing_profile(tmp_path, capsys):
+    assert run(["--root", str(ROOT), "build", "--print-shop", "--format", "booklet-imposed", "--out", str(tmp_path)]) == 1
+    assert "--print-shop makes A5 booklet pages with bleed for the shop to impose; expected --format booklet" in capsys.readouterr().err
+    assert run(["--root", str(ROOT), "build", "--print-shop", "--cmyk-profile", str(tmp_path / "none.icc")]) == 2
+
+
+def test_office_files_are_not_print_shop_files(imposed):
+    reader = pypdf.PdfReader(imposed / "en/asylum-centre-booklet.pdf")
+    assert "/OutputIntents" not in reader.trailer["/Root"]
+    page = reader.pages[0]
+    assert [round(float(v), 2) for v in page.trimbox] == [round(float(v), 2) for v in page.mediabox]
