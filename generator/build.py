@@ -11,16 +11,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
-from .impose import impose
+from .impose import impose, impose_leaflet
 from .pdf import DEFAULT_CMYK_PROFILE, html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
-FORMATS = ("booklet", "booklet-imposed")
+FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster")
 
 
 @dataclass
@@ -71,8 +71,10 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    format_list = list(formats) if formats else (["booklet"] if print_shop else list(FORMATS))
-    if print_shop and format_list != ["booklet"]:
+    format_list = list(formats) if formats else (["booklet", "poster"] if print_shop else list(FORMATS))
+    if print_shop and sorted(format_list) == ["booklet", "poster"]:
+        format_list = ["booklet"]
+    if print_shop and format_list not in (["booklet"], ["poster"]):
         raise BuildError("--print-shop makes A5 booklet pages with bleed for the shop to impose; expected --format booklet")
     bad = [f for f in format_list if f not in FORMATS]
     if bad:
@@ -83,19 +85,25 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
 
 def render_source(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
                   tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
-    """Render the A5 document an edition is made from: PDF bytes, page count, view."""
+    """Render the document an edition is made from: PDF bytes, page count, view."""
     tr = tr or content_translator(cat.root, edition.lang)
     source = edition.source
     view = booklet_view(cat, source, Words(edition.lang), tr)
+    kind = "booklet" if source.format == "booklet" else source.format
     html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
-                          keywords="" if edition.discreet else edition.audience, layouts=layouts)
+                          keywords="" if edition.discreet else edition.audience, layouts=layouts, kind=kind)
+    what = f"{source.relpath}"
+    check = {
+        "leaflet": lambda doc: fit.check_leaflet(doc, what),
+        "poster": lambda doc: fit.check_single_page(doc, what, "poster"),
+    }.get(kind)
     if edition.print_shop:
         cmyk_profile = cmyk_profile or DEFAULT_CMYK_PROFILE
         if not cmyk_profile.is_file():
             raise BuildError(f"no CMYK colour profile at {cmyk_profile}: pass the print shop's profile with --cmyk-profile FILE.icc, "
                              "or install Debian's libgs-common for a generic one")
     pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(source.relpath.encode()).digest(),
-                             rtl=view["dir"] == "rtl", cmyk_profile=cmyk_profile if edition.print_shop else None)
+                             rtl=view["dir"] == "rtl", cmyk_profile=cmyk_profile if edition.print_shop else None, check=check)
     return pdf, pages, view
 
 
@@ -104,6 +112,8 @@ def finish(edition: Edition, source: tuple[bytes, int, dict]) -> tuple[bytes, in
     pdf, pages, view = source
     if edition.format == "booklet-imposed":
         return impose(pdf, rtl=view["dir"] == "rtl"), -(-pages // 4) * 2
+    if edition.format == "leaflet":
+        return impose_leaflet(pdf, rtl=view["dir"] == "rtl"), 2
     return pdf, pages
 
 

@@ -49,12 +49,57 @@ def impose(pdf: bytes, rtl: bool = False) -> bytes:
             if number is not None:
                 sheet.merge_transformed_page(pages[number - 1], Transformation().translate(offset, 0))
         writer.add_page(sheet)
+    _copy_document_info(reader, writer)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ the folded A4 leaflet
+
+MM = 72 / 25.4
+PANEL_WIDTH_MM = {1: 100, 2: 97, 3: 100, 4: 100, 5: 97, 6: 100}  # the flap (2) and inside-right (5) fold in
+
+
+def leaflet_sides(rtl: bool = False) -> list[list[int]]:
+    """Panels of the outside and the inside of the sheet, left to right.
+
+    Reading order: 1 front, 2 inside flap, 3-5 inside, 6 back. Printed double-sided with
+    "flip on short edge", the inside's left panel backs the front cover. A right-to-left
+    leaflet opens the other way, so both sides are mirrored.
+    """
+    sides = [[2, 6, 1], [3, 4, 5]]
+    return [list(reversed(side)) for side in sides] if rtl else sides
+
+
+def impose_leaflet(pdf: bytes, rtl: bool = False) -> bytes:
+    """Place the rendered panels (front, contact panels, back) on two A4 landscape sides."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = list(reader.pages)
+    front, flow, back = pages[0], pages[1:-1], pages[-1]
+    panels: dict[int, PageObject | None] = {1: front, 6: back}
+    for i in range(4):
+        panels[2 + i] = flow[i] if i < len(flow) else None  # unused panels stay blank
+    writer = PdfWriter()
+    for side in leaflet_sides(rtl):
+        sheet = PageObject.create_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
+        x = 0.0
+        for number in side:
+            page = panels[number]
+            if page is not None:
+                sheet.merge_transformed_page(page, Transformation().translate(x, 0))
+            x += PANEL_WIDTH_MM[number] * MM
+        writer.add_page(sheet)
+    _copy_document_info(reader, writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(k, str)})
     root = reader.root_object
     if "/Lang" in root:
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()

@@ -243,6 +243,10 @@ class Audience(Strict):
     """Print a table of contents."""
     general: bool = True
     """Print the general introduction (content/booklet.yaml) after the cover."""
+    leaflet: tuple[Id, ...] | None = None
+    """Services on the folded A4 leaflet, most important first; all of the audience's when omitted."""
+    poster: tuple[Id, ...] | None = None
+    """Services on the A3 poster, most important first; the first three of the audience's when omitted."""
     review: tuple[Text, ...] = ()
 
     @field_validator("situations", mode="before")

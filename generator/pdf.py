@@ -7,8 +7,10 @@ under layouts/ or an image this process made (a data: URI of a QR code).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf
@@ -63,7 +65,8 @@ def print_shop_css(profile: Path) -> str:
 
 
 def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
-                rtl: bool = False, cmyk_profile: Path | None = None) -> tuple[bytes, int]:
+                rtl: bool = False, cmyk_profile: Path | None = None,
+                check: Callable[[Any], None] | None = None) -> tuple[bytes, int]:
     """Render HTML; returns the PDF bytes and the number of pages.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
@@ -79,6 +82,8 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
         font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
     if fetcher.refused:
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
+    if check is not None:
+        check(document)  # raises BuildError when the content does not fit its format
     finisher = _right_to_left if rtl else None
     if cmyk_profile:
         pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)

@@ -45,9 +45,9 @@ def make_qr(url: str) -> QRCode:
     return QRCode(url, short_url(url), display_url(url), image.size[0], f"data:image/png;base64,{data}")
 
 
-def qr_width_mm(qr: QRCode) -> float:
+def qr_width_mm(qr: QRCode, symbol_min_mm: float = QR_SYMBOL_MIN_MM) -> float:
     """Printed width of the image, quiet zone included: modules of at least 0.5 mm, and a
     symbol of at least 20 mm."""
     symbol = qr.modules - 2 * QR_BORDER
-    module = max(QR_MODULE_MIN_MM, QR_SYMBOL_MIN_MM / symbol)
+    module = max(QR_MODULE_MIN_MM, symbol_min_mm / symbol)
     return round(module * qr.modules + 0.05, 1)

@@ -27,6 +27,9 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
     return env
 
 
-def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS) -> str:
-    template = environment(layouts, view["lang"]).get_template("booklet.html.j2")
+TEMPLATES = {"booklet": "booklet.html.j2", "leaflet": "leaflet.html.j2", "poster": "poster.html.j2"}
+
+
+def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS, kind: str = "booklet") -> str:
+    template = environment(layouts, view["lang"]).get_template(TEMPLATES[kind])
     return template.render(b=view, generator=generator, keywords=keywords)

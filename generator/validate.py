@@ -211,6 +211,15 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 if sref not in chosen.services:
                     add(doc.problem(("situations", i, "services", j),
                                     f"'{sref}' is not a service of content/situations/{choice.situation}.yaml; expected one of: {', '.join(chosen.services)}"))
+    for aid, audience in cat.audiences.items():
+        doc = cat.doc("audiences", aid)
+        offered = {sid for ref in audience.situations if ref.situation in cat.situations
+                   for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+        for name in ("leaflet", "poster"):
+            for i, sid in enumerate(getattr(audience, name) or ()):
+                if sid not in offered:
+                    add(doc.problem((name, i), f"'{sid}' is not a service of this audience's situations; expected one of: "
+                                    f"{', '.join(sorted(offered))}"))
     for cid, centre in cat.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):

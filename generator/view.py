@@ -134,6 +134,9 @@ class Words:
 
 # ------------------------------------------------------------------ the view model
 
+# Hebrew, Arabic (with its supplements and presentation forms), Syriac, Thaana, N'Ko...
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
 Translate = Callable[[str, str], str]  # (context, English) -> text in the booklet's language
 
 
@@ -204,6 +207,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
     full_name = t("full_name", service.full_name)
     return {
         "name": name,
+        "name_latin": not _RTL_SCRIPT.search(name),
         "other_name": service.name if own and own != service.name else "",
         "full_name": "" if full_name.casefold() in name.casefold() else full_name,
         "summary": t("summary", service.summary),
@@ -255,6 +259,9 @@ def printable(service: Service, region: str | None = None) -> bool:
     return region is None or "federal" in service.regions or region in service.regions
 
 
+POSTER_DEFAULT = 3
+POSTER_QR_SYMBOL_MM = 40.0
+
 DISCREET_TITLE = N_("Your rights in Belgium")
 DISCREET_SUBTITLE = N_("Where to get help")
 DISCREET_INTRO = N_("This booklet lists services that can help you when your rights are not respected.")
@@ -290,6 +297,18 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
             continue  # every service of this situation serves other regions only (or is on hold)
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
+    highlights: list[dict] = []
+    if edition.format in ("leaflet", "poster"):
+        chosen = getattr(audience, edition.format)
+        picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
+        if chosen is None and edition.format == "poster":
+            picked = picked[:POSTER_DEFAULT]
+        shown = {i: shown[i] for i in picked}
+        highlights = [service_view(i, shown[i], w, tr) | {"id": i} for i in picked]
+        if edition.format == "poster":  # read from further away: bigger codes
+            for h in highlights:
+                if h["qr"]:
+                    h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=POSTER_QR_SYMBOL_MM)
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
@@ -312,6 +331,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "contents": audience.contents,
         "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
+        "highlights": highlights,
         "checked": w.date(oldest) if oldest else "",
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",

@@ -56,9 +56,10 @@ def test_build_writes_pdf_and_manifest(project, capsys):
     pdf = project.root / "output/en/workers-booklet.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
     manifest = json.loads((project.root / "output/manifest.json").read_text())
-    assert [d["path"] for d in manifest["documents"]] == ["en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf"]
+    assert [d["path"] for d in manifest["documents"]] == [
+        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf", "en/workers-poster.pdf"]
     assert manifest["documents"][1]["qr_urls"] == ["https://www.example.be/report"]
-    assert "Done: 2 PDFs in" in capsys.readouterr().err
+    assert "Done: 4 PDFs in" in capsys.readouterr().err
     assert oct(pdf.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
 
 
@@ -96,7 +97,8 @@ def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
     monkeypatch.setattr(build_module, "html_to_pdf", broken)
     assert run(["--root", str(project.root), "build"]) == 1  # click turns Ctrl-C into "Aborted!"
     assert pdf.read_bytes() == before
-    assert sorted(p.name for p in pdf.parent.iterdir()) == ["workers-booklet-imposed.pdf", "workers-booklet.pdf"]
+    assert sorted(p.name for p in pdf.parent.iterdir()) == [
+        "workers-booklet-imposed.pdf", "workers-booklet.pdf", "workers-leaflet.pdf", "workers-poster.pdf"]
 
 
 def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):

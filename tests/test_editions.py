@@ -247,3 +247,89 @@ def test_office_files_are_not_print_shop_files(imposed):
     assert "/OutputIntents" not in reader.trailer["/Root"]
     page = reader.pages[0]
     assert [round(float(v), 2) for v in page.trimbox] == [round(float(v), 2) for v in page.mediabox]
+
+
+# ------------------------------------------------------------------ leaflet and poster
+
+A3 = (841.89, 1190.55)
+
+
+def _panel_text(page: pdfium.PdfPage, left_mm: float, right_mm: float) -> str:
+    return " ".join(page.get_textpage().get_text_bounded(left=left_mm * MM, bottom=0, right=right_mm * MM, top=600).split())
+
+
+@pytest.fixture(scope="module")
+def folded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("folded")
+    assert run(["--root", str(ROOT), "build", "--audience", "asylum-centre", "--lang", "en", "--lang", "ar",
+                "--format", "leaflet", "--format", "poster", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_leaflet_panels_fold_in_reading_order(folded, lang):
+    doc = pdfium.PdfDocument(folded / f"{lang}/asylum-centre-leaflet.pdf")
+    assert len(doc) == 2
+    for page in doc:
+        assert (round(page.get_width(), 2), round(page.get_height(), 2)) == A4_LANDSCAPE
+    outside, inside = doc[0], doc[1]
+    rtl = lang == "ar"
+    # Outside: flap (97 mm) | back (100 mm) | front (100 mm), mirrored for right-to-left
+    front = (0, 100) if rtl else (197, 297)
+    back = (100, 200) if rtl else (97, 197)
+    assert "0800" not in _panel_text(outside, *back)  # the back holds the colophon only
+    assert "28" in _panel_text(outside, *back)  # ... with the date of the check
+    front_text = _panel_text(outside, *front)
+    assert ("Your rights in Belgium" in front_text) if not rtl else ("fedasilinfo.be" in front_text)
+    first_inside = (197, 297) if rtl else (0, 100)
+    assert _panel_text(inside, *first_inside), "the first inside panel is empty"
+
+
+def test_leaflet_shows_every_contact_and_its_qr_code(folded):
+    cat = load_catalogue(ROOT)
+    text = " ".join(pdf_text(folded / "en/asylum-centre-leaflet.pdf"))
+    services = [cat.services[s] for s in ("fedasil", "federal-ombudsman", "myria", "lumi", "zsg", "helpline-1712", "sos-viol")]
+    for service in services:
+        for line in service.phones:
+            assert line.number.national in text
+    urls = {c.text for c in decode_qr_codes(folded / "en/asylum-centre-leaflet.pdf")}
+    assert {s.links[0].url for s in services} <= urls
+
+
+def test_poster_is_one_a3_page_with_big_codes(folded):
+    reader = pypdf.PdfReader(folded / "en/asylum-centre-poster.pdf")
+    assert len(reader.pages) == 1
+    assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A3
+    codes = decode_qr_codes(folded / "en/asylum-centre-poster.pdf")
+    assert len(codes) == 3 and all(c.width_mm >= 40 for c in codes)
+    assert "0800 99 961" in pdf_text(folded / "en/asylum-centre-poster.pdf")[0]
+
+
+def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
+    ids = [f"line-{i}" for i in range(8)]
+    for i, sid in enumerate(ids):
+        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
+    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+    project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\nposter: [{', '.join(ids)}]\n")
+    assert run(["--root", str(project.root), "build", "--format", "poster"]) == 1
+    err = capsys.readouterr().err
+    assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-4, line-5, line-6, line-7 "
+            "do not fit: list fewer services under poster: in the audience's file") in err
+    assert not (project.root / "output/en/workers-poster.pdf").exists()
+
+
+def test_too_many_contacts_for_a_leaflet_is_a_clear_error(project, capsys):
+    ids = [f"line-{i:02d}" for i in range(24)]
+    for i, sid in enumerate(ids):
+        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
+    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+    assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 1
+    err = capsys.readouterr().err
+    assert "Error: en/workers-leaflet.pdf: the contacts need 5 panels, the leaflet has 4; line-20, line-21, line-22, line-23 do not fit: list fewer services under leaflet: in the audience's file" in err
+
+
+def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, capsys):
+    project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nposter: [unia]\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    assert ("content/audiences/workers.yaml:3:10: poster[0]: 'unia' is not a service of this audience's situations; "
+            "expected one of: helpline") in capsys.readouterr().out

@@ -1,0 +1,62 @@
+"""Does the content fit its format? Checked on WeasyPrint's laid-out pages, before writing.
+
+A card that holds too many contacts must fail the build with a message that says what to
+shorten, never be cut off or overflow the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import BuildError
+
+LEAFLET_INSIDE_PANELS = 4  # flap + three inside panels; the front and the back are fixed
+
+
+def _elements(box: Any, number: int) -> Iterator[tuple[Any, int]]:
+    element = getattr(box, "element", None)
+    if element is not None:
+        yield element, number
+    for child in getattr(box, "children", None) or []:
+        yield from _elements(child, number)
+
+
+def pages_of(document: Any, css_class: str) -> dict[Any, set[int]]:
+    """For each element with ``css_class``, the (1-based) pages it is laid out on."""
+    found: dict[Any, set[int]] = {}
+    for number, page in enumerate(document.pages, 1):
+        for element, n in _elements(page._page_box, number):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+            if css_class in (element.get("class") or "").split():
+                found.setdefault(element, set()).add(n)
+    return found
+
+
+def _contact_ids(document: Any, beyond: int) -> list[str]:
+    return sorted({str(el.get("data-id")) for el, pages in pages_of(document, "contact-card").items() if max(pages) > beyond},
+                  key=lambda i: i)
+
+
+def check_leaflet(document: Any, what: str) -> None:
+    """Front on one panel, contacts on at most four, back on one."""
+    front = pages_of(document, "front")
+    if any(pages != {1} for pages in front.values()):
+        raise BuildError(f"{what}: the front panel's text does not fit on one panel; shorten the audience's title, "
+                         "subtitle or intro")
+    flow_pages = set().union(*pages_of(document, "flow").values())
+    used = len(flow_pages)
+    if used > LEAFLET_INSIDE_PANELS:
+        late = _contact_ids(document, LEAFLET_INSIDE_PANELS + 1)
+        raise BuildError(f"{what}: the contacts need {used} panels, the leaflet has {LEAFLET_INSIDE_PANELS}; "
+                         f"{', '.join(late)} do not fit: list fewer services under leaflet: in the audience's file")
+    back = pages_of(document, "back")
+    if any(len(pages) > 1 for pages in back.values()):
+        raise BuildError(f"{what}: the back panel's text does not fit on one panel; shorten the colophon in content/booklet.yaml")
+
+
+def check_single_page(document: Any, what: str, setting: str) -> None:
+    if len(document.pages) > 1:
+        late = _contact_ids(document, 1)
+        which = f"{', '.join(late)} do not fit" if late else "the last lines do not fit"
+        raise BuildError(f"{what}: the content takes {len(document.pages)} pages, the format has one; "
+                         f"{which}: list fewer services under {setting}: in the audience's file")
