@@ -14,13 +14,13 @@ from pathlib import Path
 from . import __version__, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
-from .impose import impose, impose_leaflet
+from .impose import impose, impose_cards, impose_leaflet
 from .pdf import DEFAULT_CMYK_PROFILE, html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
-FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster")
+FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
 
 
 @dataclass
@@ -80,6 +80,11 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")
     format_list.sort(key=FORMATS.index)
+    if "card" in format_list and cat.booklet.full_list_url is None:
+        if formats and "card" in formats:
+            raise BuildError("a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml "
+                             "to the page where the list is published")
+        format_list.remove("card")  # not configured: the other formats are built
     return [Edition(a, lang, fmt, region, discreet, centre, print_shop) for a in chosen for lang in lang_list for fmt in format_list]
 
 
@@ -96,6 +101,7 @@ def render_source(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
     check = {
         "leaflet": lambda doc: fit.check_leaflet(doc, what),
         "poster": lambda doc: fit.check_single_page(doc, what, "poster"),
+        "card": lambda doc: fit.check_single_page(doc, what, "card"),
     }.get(kind)
     if edition.print_shop:
         cmyk_profile = cmyk_profile or DEFAULT_CMYK_PROFILE
@@ -114,6 +120,8 @@ def finish(edition: Edition, source: tuple[bytes, int, dict]) -> tuple[bytes, in
         return impose(pdf, rtl=view["dir"] == "rtl"), -(-pages // 4) * 2
     if edition.format == "leaflet":
         return impose_leaflet(pdf, rtl=view["dir"] == "rtl"), 2
+    if edition.format == "card":
+        return impose_cards(pdf), 1
     return pdf, pages
 
 

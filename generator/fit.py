@@ -33,8 +33,12 @@ def pages_of(document: Any, css_class: str) -> dict[Any, set[int]]:
 
 
 def _contact_ids(document: Any, beyond: int) -> list[str]:
-    return sorted({str(el.get("data-id")) for el, pages in pages_of(document, "contact-card").items() if max(pages) > beyond},
-                  key=lambda i: i)
+    """Ids of the contacts (elements with data-id) laid out, even in part, after page ``beyond``."""
+    late: set[str] = set()
+    for number, page in enumerate(document.pages, 1):
+        if number > beyond:
+            late.update(str(el.get("data-id")) for el, _n in _elements(page._page_box, number) if el.get("data-id"))  # noqa: SLF001
+    return sorted(late)
 
 
 def check_leaflet(document: Any, what: str) -> None:

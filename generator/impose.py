@@ -103,3 +103,67 @@ def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
     root = reader.root_object
     if "/Lang" in root:
         writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+
+
+# ------------------------------------------------------------------ wallet cards, ten to a sheet
+
+CARD_MM = (85.0, 55.0)
+CARD_GRID = (2, 5)  # columns, rows on an A4 portrait sheet
+A4_PORTRAIT = (A4_LANDSCAPE[1], A4_LANDSCAPE[0])
+MARK_MM = 4.0  # length of a cut mark, outside the cards
+MARK_GAP_MM = 1.0  # gap between a card's edge and its mark
+
+
+def card_positions() -> list[tuple[float, float]]:
+    """Lower-left corners (points) of the ten cards, centred on the sheet, row by row from the top."""
+    cols, rows = CARD_GRID
+    w, h = CARD_MM[0] * MM, CARD_MM[1] * MM
+    x0 = (A4_PORTRAIT[0] - cols * w) / 2
+    y0 = (A4_PORTRAIT[1] - rows * h) / 2
+    return [(x0 + c * w, y0 + (rows - 1 - r) * h) for r in range(rows) for c in range(cols)]
+
+
+def _cut_marks() -> PageObject:
+    """A sheet with only the cut marks: short hairlines in the margin, in line with every cut."""
+    cols, rows = CARD_GRID
+    w, h = CARD_MM[0] * MM, CARD_MM[1] * MM
+    x0, y0 = card_positions()[(rows - 1) * cols]  # bottom-left card
+    xs = [x0 + c * w for c in range(cols + 1)]
+    ys = [y0 + r * h for r in range(rows + 1)]
+    gap, length = MARK_GAP_MM * MM, MARK_MM * MM
+    ops = ["0.25 w 0 0 0 1 K"]  # hairline, registration-free black
+    for x in xs:
+        ops.append(f"{x:.3f} {ys[0] - gap:.3f} m {x:.3f} {ys[0] - gap - length:.3f} l S")
+        ops.append(f"{x:.3f} {ys[-1] + gap:.3f} m {x:.3f} {ys[-1] + gap + length:.3f} l S")
+    for y in ys:
+        ops.append(f"{xs[0] - gap:.3f} {y:.3f} m {xs[0] - gap - length:.3f} {y:.3f} l S")
+        ops.append(f"{xs[-1] + gap:.3f} {y:.3f} m {xs[-1] + gap + length:.3f} {y:.3f} l S")
+    import pydyf
+
+    pdf = pydyf.PDF()
+    stream = pydyf.Stream(ops)
+    pdf.add_object(stream)
+    page = pydyf.Dictionary({
+        "Type": "/Page", "Parent": pdf.pages.reference,
+        "MediaBox": pydyf.Array([0, 0, A4_PORTRAIT[0], A4_PORTRAIT[1]]), "Contents": stream.reference,
+    })
+    pdf.add_page(page)
+    buf = io.BytesIO()
+    pdf.write(buf)
+    return PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+
+
+def impose_cards(pdf: bytes) -> bytes:
+    """Ten copies of the card on an A4 sheet, with cut marks in the margins."""
+    reader = PdfReader(io.BytesIO(pdf))
+    card = reader.pages[0]
+    writer = PdfWriter()
+    sheet = writer.add_blank_page(width=A4_PORTRAIT[0], height=A4_PORTRAIT[1])
+    for x, y in card_positions():
+        sheet.merge_transformed_page(card, Transformation().translate(x, y))
+    sheet.merge_page(_cut_marks())
+    _copy_document_info(reader, writer)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

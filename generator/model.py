@@ -247,6 +247,8 @@ class Audience(Strict):
     """Services on the folded A4 leaflet, most important first; all of the audience's when omitted."""
     poster: tuple[Id, ...] | None = None
     """Services on the A3 poster, most important first; the first three of the audience's when omitted."""
+    card: tuple[Id, ...] | None = None
+    """Services on the wallet card, most important first; the first three of the audience's when omitted."""
     review: tuple[Text, ...] = ()
 
     @field_validator("situations", mode="before")
@@ -308,6 +310,8 @@ class BookletText(Strict):
     """The general introduction: why rights and laws matter."""
     fallback: Text | None = None
     """What to do when no listed service fits."""
+    full_list_url: Url | None = None
+    """Where the full list is published; the wallet card's QR code leads there (no card without it)."""
     colophon: tuple[Text, ...] = ()
     review: tuple[Text, ...] = ()
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from .qr import qr_width_mm
+
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 
@@ -27,9 +29,11 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
     return env
 
 
-TEMPLATES = {"booklet": "booklet.html.j2", "leaflet": "leaflet.html.j2", "poster": "poster.html.j2"}
+TEMPLATES = {"booklet": "booklet.html.j2", "leaflet": "leaflet.html.j2", "poster": "poster.html.j2", "card": "card.html.j2"}
 
 
 def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS, kind: str = "booklet") -> str:
     template = environment(layouts, view["lang"]).get_template(TEMPLATES[kind])
-    return template.render(b=view, generator=generator, keywords=keywords)
+    full_list = view.get("full_list")
+    return template.render(b=view, generator=generator, keywords=keywords,
+                           full_list_mm=qr_width_mm(full_list) if full_list else 0)

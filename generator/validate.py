@@ -215,7 +215,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("audiences", aid)
         offered = {sid for ref in audience.situations if ref.situation in cat.situations
                    for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
-        for name in ("leaflet", "poster"):
+        for name in ("leaflet", "poster", "card"):
             for i, sid in enumerate(getattr(audience, name) or ()):
                 if sid not in offered:
                     add(doc.problem((name, i), f"'{sid}' is not a service of this audience's situations; expected one of: "

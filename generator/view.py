@@ -298,10 +298,12 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     highlights: list[dict] = []
-    if edition.format in ("leaflet", "poster"):
+    if edition.format in ("leaflet", "poster", "card"):
         chosen = getattr(audience, edition.format)
         picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
-        if chosen is None and edition.format == "poster":
+        if chosen is None and edition.format == "card":  # a card line needs a number to call
+            picked = [i for i in picked if any(not p.hold for p in shown[i].phones)]
+        if chosen is None and edition.format in ("poster", "card"):
             picked = picked[:POSTER_DEFAULT]
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) | {"id": i} for i in picked]
@@ -314,7 +316,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     centre = cat.centres[edition.centre] if edition.centre else None
     if centre:
         qr_urls = sorted(set(qr_urls) | {c.links[0].url for c in centre.contacts if c.links})
-    if edition.discreet:
+    if edition.format == "card":  # carried in a wallet: always neutral
+        title, subtitle, intro = _(DISCREET_SUBTITLE), "", []
+    elif edition.discreet:
         title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(DISCREET_INTRO)]
     else:
         title, subtitle, intro = t("title", audience.title), t("subtitle", audience.subtitle), t.items("intro", audience.intro)
@@ -332,6 +336,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
         "highlights": highlights,
+        "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
         "checked": w.date(oldest) if oldest else "",
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",

@@ -333,3 +333,44 @@ def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, ca
     assert run(["--root", str(project.root), "check"]) == 1
     assert ("content/audiences/workers.yaml:3:10: poster[0]: 'unia' is not a service of this audience's situations; "
             "expected one of: helpline") in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ wallet cards
+
+A4_PORTRAIT = (595.28, 841.89)
+FULL_LIST = "https://www.example.org/services"
+
+
+def test_wallet_cards_ten_to_a_sheet_each_with_the_full_list_code(real_copy):
+    booklet = real_copy.root / "content/booklet.yaml"
+    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    assert run(["--root", str(real_copy.root), "build", "--audience", "asylum-centre", "--lang", "en", "--format", "card"]) == 0
+    path = real_copy.root / "output/en/asylum-centre-card.pdf"
+    reader = pypdf.PdfReader(path)
+    assert len(reader.pages) == 1
+    assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
+    codes = decode_qr_codes(path)
+    assert [c.text for c in codes] == [FULL_LIST] * 10
+    assert all(c.quiet_zone_clear and c.width_mm >= 20 for c in codes)
+    text = pdf_text(path)[0]
+    assert text.count("0800 99 961") == 10  # the Federal Ombudsman, first of the audience with a phone
+    assert "LGBT" not in text  # a card is carried in a wallet: neutral title
+
+
+def test_card_needs_the_full_list_address(project, capsys):
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
+    assert "a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml" in capsys.readouterr().err
+    assert run(["--root", str(project.root), "build"]) == 0  # without --format, the other formats are built
+    assert not (project.root / "output/en/workers-card.pdf").exists()
+
+
+def test_too_many_lines_for_a_card(project, capsys):
+    ids = [f"line-{i}" for i in range(9)]
+    for i, sid in enumerate(ids):
+        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
+    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+    project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\ncard: [{', '.join(ids)}]\n")
+    project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
+    assert ("Error: en/workers-card.pdf: the content takes 3 pages, the format has one; line-3, line-4, line-5, line-6, line-7, line-8 "
+            "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
