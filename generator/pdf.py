@@ -7,6 +7,9 @@ under layouts/ or an image this process made (a data: URI of a QR code).
 
 from __future__ import annotations
 
+import hashlib
+import re
+import uuid
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -48,11 +51,24 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
-def _right_to_left(document, pdf) -> None:  # type: ignore[no-untyped-def]
+def _right_to_left(pdf: pydyf.PDF) -> None:
     """Tell viewers (and later imposition) that pages are read right to left."""
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
+
+
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _stable_document_id(pdf: pydyf.PDF, identifier: bytes) -> None:
+    """WeasyPrint writes a random xmpMM:DocumentID into PDF/X metadata; derive it from the
+    document's identifier instead, so the same content gives the same bytes."""
+    stable = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(identifier).digest())}".encode()
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.stream = [_RANDOM_DOCUMENT_ID.sub(stable, part if isinstance(part, bytes) else str(part).encode())
+                          for part in obj.stream]
 
 
 DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
@@ -84,7 +100,12 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
     if check is not None:
         check(document)  # raises BuildError when the content does not fit its format
-    finisher = _right_to_left if rtl else None
+    def finisher(document: Any, pdf: pydyf.PDF) -> None:
+        if rtl:
+            _right_to_left(pdf)
+        if pdf_identifier is not None:
+            _stable_document_id(pdf, pdf_identifier)
+
     if cmyk_profile:
         pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)
     else:
