@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
+import io
 import json
+import multiprocessing
 import os
+import shutil
+import subprocess
+import tarfile
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from . import __version__, fit
@@ -39,6 +48,10 @@ class Built:
     discreet: bool = False
     centre: str | None = None
     print_shop: bool = False
+    fingerprint: str = ""
+    """Of everything this PDF was made from: a build skips it while that is unchanged."""
+    inputs: str = ""
+    """Of all inputs of the build that wrote or confirmed it (the quick no-change check)."""
 
 
 def check(root: Path) -> Catalogue:
@@ -88,49 +101,131 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     return [Edition(a, lang, fmt, region, discreet, centre, print_shop) for a in chosen for lang in lang_list for fmt in format_list]
 
 
-def render_source(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
-                  tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
-    """Render the document an edition is made from: PDF bytes, page count, view."""
-    tr = tr or content_translator(cat.root, edition.lang)
-    source = edition.source
-    view = booklet_view(cat, source, Words(edition.lang), tr)
-    kind = "booklet" if source.format == "booklet" else source.format
-    html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
-                          keywords="" if edition.discreet else edition.audience, layouts=layouts, kind=kind)
-    what = f"{source.relpath}"
-    check = {
+def _check_for(kind: str, what: str) -> Callable[[object], None] | None:
+    return {
         "leaflet": lambda doc: fit.check_leaflet(doc, what),
         "poster": lambda doc: fit.check_single_page(doc, what, "poster"),
         "card": lambda doc: fit.check_single_page(doc, what, "card"),
     }.get(kind)
-    if edition.print_shop:
-        cmyk_profile = cmyk_profile or DEFAULT_CMYK_PROFILE
-        if not cmyk_profile.is_file():
-            raise BuildError(f"no CMYK colour profile at {cmyk_profile}: pass the print shop's profile with --cmyk-profile FILE.icc, "
-                             "or install Debian's libgs-common for a generic one")
-    pdf, pages = html_to_pdf(html, layouts=layouts, pdf_identifier=hashlib.md5(source.relpath.encode()).digest(),
-                             rtl=view["dir"] == "rtl", cmyk_profile=cmyk_profile if edition.print_shop else None, check=check)
-    return pdf, pages, view
 
 
-def finish(edition: Edition, source: tuple[bytes, int, dict]) -> tuple[bytes, int]:
-    """Turn the rendered source into the edition's format (imposition for booklet-imposed)."""
-    pdf, pages, view = source
+def _profile(edition: Edition, cmyk_profile: Path | None) -> Path | None:
+    if not edition.print_shop:
+        return None
+    profile = cmyk_profile or DEFAULT_CMYK_PROFILE
+    if not profile.is_file():
+        raise BuildError(f"no CMYK colour profile at {profile}: pass the print shop's profile with --cmyk-profile FILE.icc, "
+                         "or install Debian's libgs-common for a generic one")
+    return profile
+
+
+@dataclass(frozen=True)
+class Job:
+    """One rendering, and the editions made from it: everything a worker process needs."""
+
+    source: Edition
+    editions: tuple[Edition, ...]
+    html: str
+    kind: str
+    rtl: bool
+    cmyk_profile: Path | None
+    layouts: Path = LAYOUTS
+
+
+def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path = LAYOUTS) -> tuple[dict, str, str]:
+    """The view and the HTML of a source edition: cheap, done in the main process."""
+    view = booklet_view(cat, source, Words(source.lang), tr)
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():  # reproducible-builds.org convention
+        stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
+        view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    kind = "booklet" if source.format == "booklet" else source.format
+    html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
+                          keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
+    return view, html, kind
+
+
+def run_job(job: Job) -> list[tuple[Edition, bytes, int]]:
+    """Render one source and derive its editions (runs in a worker process)."""
+    pdf, pages = html_to_pdf(job.html, layouts=job.layouts, pdf_identifier=hashlib.md5(job.source.relpath.encode()).digest(),
+                             rtl=job.rtl, cmyk_profile=job.cmyk_profile, check=_check_for(job.kind, job.source.relpath))
+    return [(edition, *finish(edition, pdf, pages, job.rtl)) for edition in job.editions]
+
+
+def finish(edition: Edition, pdf: bytes, pages: int, rtl: bool) -> tuple[bytes, int]:
+    """Turn the rendered source into the edition's format (imposition, folding, cards)."""
     if edition.format == "booklet-imposed":
-        return impose(pdf, rtl=view["dir"] == "rtl"), -(-pages // 4) * 2
+        return impose(pdf, rtl=rtl), -(-pages // 4) * 2
     if edition.format == "leaflet":
-        return impose_leaflet(pdf, rtl=view["dir"] == "rtl"), 2
+        return impose_leaflet(pdf, rtl=rtl), 2
     if edition.format == "card":
         return impose_cards(pdf), 1
     return pdf, pages
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
-                   tr: ContentTranslator | None = None) -> tuple[bytes, int, dict]:
+                   tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
-    source = render_source(cat, edition, layouts, tr)
-    pdf, pages = finish(edition, source)
-    return pdf, pages, source[2]
+    view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
+    job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts)
+    [(_edition, pdf, pages)] = run_job(job)
+    return pdf, pages, view
+
+
+# ------------------------------------------------------------------ fingerprints: rebuild only what changed
+
+
+def _hash_files(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint(layouts: Path = LAYOUTS) -> str:
+    """Everything besides the content that shapes a PDF: this package, the layouts (templates,
+    CSS, fonts, phrase catalogues) and the versions of the libraries that render and assemble."""
+    import pydyf
+    import pypdf
+    import weasyprint
+
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    digest.update(_hash_files(package.rglob("*.py"), package).encode())
+    digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
+    digest.update(f"{__version__} {weasyprint.__version__} {pydyf.__version__} {pypdf.__version__}".encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(root: Path, todo: list[Edition], cmyk_profile: Path | None) -> str:
+    """A quick check of every input at once: when it matches the last build, nothing is rendered."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(_hash_files((root / "content").rglob("*"), root).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    if cmyk_profile and any(e.print_shop for e in todo):
+        digest.update(cmyk_profile.read_bytes())
+    return digest.hexdigest()
+
+
+def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None) -> str:
+    """What one PDF is made from: its HTML (which carries all the content it shows), its format
+    and edition, the code and layouts, and the print shop's profile."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(repr(edition).encode() + b"\0" + html.encode())
+    if cmyk_profile is not None:
+        digest.update(cmyk_profile.read_bytes())
+    return digest.hexdigest()
+
+
+def _up_to_date(out: Path, entry: dict | None, key: str, value: str) -> bool:
+    if not entry or entry.get(key) != value:
+        return False
+    path = out / entry["path"]
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+    except OSError:
+        return False
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -186,6 +281,71 @@ def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict
     return out
 
 
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def changed_since_filter(root: Path, ref: str) -> Callable[[Edition, str], bool]:
+    """Which editions differ from what the content at git revision ``ref`` would give.
+
+    The content of ``ref`` is checked out into a temporary folder and each edition's HTML is
+    made from it with today's code: an edition is built when its fingerprint differs (or it is
+    new). When the code or layouts changed since ``ref``, everything is built.
+    """
+    try:
+        changed = subprocess.run(["git", "-C", str(root), "diff", "--name-only", ref, "--", "generator", "layouts"],
+                                 capture_output=True, text=True, check=True).stdout.split()
+        archive = subprocess.run(["git", "-C", str(root), "archive", ref, "content"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        detail = detail.decode() if isinstance(detail, bytes) else detail
+        raise BuildError(f"--changed-since {ref}: git could not read that revision ({detail.strip() or exc})") from None
+    if changed:
+        return lambda edition, fingerprint: True
+    old_root = Path(tempfile.mkdtemp(prefix="booklet-ref-"))
+    atexit.register(shutil.rmtree, old_root, True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(old_root, filter="data")
+    old = load_catalogue(old_root)
+    if old.errors:  # the old content did not build: everything is new
+        return lambda edition, fingerprint: True
+    before: dict[str, str] = {}
+    translators: dict[str, ContentTranslator] = {}
+
+    def differs(edition: Edition, fingerprint: str) -> bool:
+        key = edition.relpath
+        if key not in before:
+            try:
+                tr = translators.setdefault(edition.lang, content_translator(old_root, edition.lang))
+                _view, html, _kind = prepare(old, edition.source, tr)
+                profile = DEFAULT_CMYK_PROFILE if edition.print_shop and DEFAULT_CMYK_PROFILE.is_file() else None
+                before[key] = edition_fingerprint(edition, html, profile)
+            except (KeyError, BuildError):  # the audience, situation or centre is new
+                before[key] = ""
+        return before[key] != fingerprint
+
+    return differs
+
+
+def shard(todo: list[Edition], spec: str | None) -> list[Edition]:
+    """A stable share of the set for one of n CI runners: 'i/n' takes every n-th rendering from
+    the i-th on (editions made from one rendering stay together)."""
+    if not spec:
+        return todo
+    try:
+        i, n = (int(x) for x in spec.split("/"))
+        if not 1 <= i <= n:
+            raise ValueError
+    except ValueError:
+        raise BuildError(f"--shard '{spec}' is not of the form i/n with 1 <= i <= n, such as 1/4") from None
+    sources = sorted({e.source.relpath for e in todo})
+    mine = set(sources[i - 1 :: n])
+    return [e for e in todo if e.source.relpath in mine]
+
+
 def build(
     root: Path,
     out: Path,
@@ -200,11 +360,16 @@ def build(
     centre: str | None = None,
     print_shop: bool = False,
     cmyk_profile: Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    shard_spec: str | None = None,
+    only: Callable[[Edition, str], bool] | None = None,
 ) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
-    warnings, stale or missing translations)."""
+    warnings, stale or missing translations). Then render what changed since the last build
+    (``force``: everything), on ``jobs`` processes, and write each PDF as it comes."""
     cat = check(root)
-    todo = editions(cat, audiences, langs, formats, region, discreet, centre, print_shop)
+    todo = shard(editions(cat, audiences, langs, formats, region, discreet, centre, print_shop), shard_spec)
     if strict:
         if cat.warnings:
             raise ContentError([dataclasses.replace(p, severity="error") for p in cat.warnings])
@@ -212,24 +377,60 @@ def build(
         if problems:
             lines = [f"{lang}: {context}: {why} translation" for lang, fields in problems.items() for context, why in fields.items()]
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
+    profile = _profile(todo[0], cmyk_profile) if todo and todo[0].print_shop else None
+    manifest = read_manifest(out)
+    inputs = inputs_fingerprint(root, todo, profile)
+    if not force and only is None and all(_up_to_date(out, manifest.get(e.relpath), "inputs", inputs) for e in todo):
+        return cat, []  # nothing changed since the last build: nothing to render
     if on_start:
         on_start(todo)
-    manifest = read_manifest(out)
     done: list[Built] = []
     translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in todo})}
-    last: tuple[Edition, tuple[bytes, int, dict]] | None = None  # a booklet and its imposition share one rendering
-    for edition in todo:
-        if last is None or last[0] != edition.source:
-            last = (edition.source, render_source(cat, edition, tr=translators[edition.lang], cmyk_profile=cmyk_profile))
-        pdf, pages = finish(edition, last[1])
-        view = last[1][2]
-        write_atomic(out / edition.relpath, pdf)
-        built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
-                      hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
-                      edition.region, edition.discreet, edition.centre, edition.print_shop)
-        manifest[built.path] = asdict(built)
-        write_manifest(out, manifest)
-        done.append(built)
-        if progress:
-            progress(edition, built)
+
+    def pending() -> Iterator[tuple[Job, dict, dict[Edition, str]]]:
+        groups: dict[Edition, list[Edition]] = {}
+        for edition in todo:
+            groups.setdefault(edition.source, []).append(edition)
+        for source, members in groups.items():
+            view, html, kind = prepare(cat, source, translators[source.lang])
+            prints = {e: edition_fingerprint(e, html, profile) for e in members}
+            if only is not None:
+                members = [e for e in members if only(e, prints[e])]
+            elif not force:
+                members = [e for e in members if not _up_to_date(out, manifest.get(e.relpath), "fingerprint", prints[e])]
+            for e in set(prints) - set(members):  # unchanged: the file stays, its record learns the new inputs
+                if e.relpath in manifest:
+                    manifest[e.relpath]["inputs"] = inputs
+            if members:
+                yield Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile), view, prints
+
+    def record(result: list[tuple[Edition, bytes, int]], view: dict, prints: dict[Edition, str]) -> None:
+        for edition, pdf, pages in result:
+            write_atomic(out / edition.relpath, pdf)
+            built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
+                          hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
+                          edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], inputs)
+            manifest[built.path] = asdict(built)
+            write_manifest(out, manifest)
+            done.append(built)
+            if progress:
+                progress(edition, built)
+
+    if jobs <= 1:
+        for job, view, prints in pending():
+            record(run_job(job), view, prints)
+    else:
+        # Workers render; this process writes. At most two jobs per worker wait at once, so memory
+        # stays flat however many PDFs the set holds.
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
+            for job, view, prints in pending():
+                waiting[pool.submit(run_job, job)] = (view, prints)
+                while len(waiting) >= 2 * jobs:
+                    finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        record(future.result(), *waiting.pop(future))
+            for future in as_completed(list(waiting)):
+                record(future.result(), *waiting.pop(future))
+    write_manifest(out, manifest)
     return cat, done

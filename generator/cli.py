@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import FORMATS, Built, translation_problems
+from .build import FORMATS, Built, available_cores, changed_since_filter, translation_problems
 from .build import build as run_build
 from .build import check as run_check
 from .errors import BookletError, ContentError
@@ -86,10 +86,15 @@ def list_(ctx: click.Context) -> None:
 @click.option("--print-shop", is_flag=True, help="PDF/X-4 for a print shop: 3 mm bleed, crop marks, CMYK colours.")
 @click.option("--cmyk-profile", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The print shop's CMYK ICC profile (output intent); default: Ghostscript's generic CMYK profile.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that render at once (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Render everything, even what has not changed since the last build.")
+@click.option("--shard", "shard_spec", metavar="I/N", help="Build only the I-th of N stable shares of the set (for a CI matrix).")
+@click.option("--changed-since", metavar="REF", help="Build only what differs from the content at git revision REF.")
 @click.pass_context
 def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
           formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None, print_shop: bool,
-          cmyk_profile: Path | None) -> None:
+          cmyk_profile: Path | None, jobs: int | None, force: bool, shard_spec: str | None, changed_since: str | None) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
     root = _root(ctx)
     out = out or root / "output"
@@ -115,9 +120,11 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
             click.echo(f"built {built.path} ({built.pages} pages)", err=True)
 
     try:
+        only = changed_since_filter(root, changed_since) if changed_since else None
         cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict,
                               formats=formats or None, region=region, discreet=discreet, centre=centre,
-                              print_shop=print_shop or cmyk_profile is not None, cmyk_profile=cmyk_profile)
+                              print_shop=print_shop or cmyk_profile is not None, cmyk_profile=cmyk_profile,
+                              jobs=jobs or available_cores(), force=force, shard_spec=shard_spec, only=only)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
@@ -133,6 +140,9 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
                    f"({kinds['stale']} stale, {kinds['missing']} missing translation{'s' if len(fields) != 1 else ''}): "
                    "run 'booklet translations' to list them", err=True)
     elapsed = time.perf_counter() - started
+    if not done:
+        click.echo(f"Done: nothing changed, no PDF rendered, in {elapsed:.2f} s", err=True)
+        return
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
 

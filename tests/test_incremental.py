@@ -1,0 +1,146 @@
+"""Builds rebuild only what changed, spread over processes, shard for CI, and are reproducible."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pypdf
+
+from generator.cli import run
+
+from .conftest import SERVICE
+
+BOOKLET = Path(sys.executable).parent / "booklet"
+
+
+def two_audiences(project):
+    """'workers' shows the helpline, 'others' shows another service."""
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line")
+                  .replace("0800 12 800", "0800 99 961"))
+    project.write("content/situations/elsewhere.yaml", "title: Elsewhere?\nservices: [other]\n")
+    project.write("content/audiences/others.yaml", "title: Others\nsituations: [elsewhere]\n")
+
+
+def built_paths(err: str) -> list[str]:
+    return sorted(line.split()[1] for line in err.splitlines() if line.startswith("built "))
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.pdf"))}
+
+
+def test_a_build_with_nothing_changed_renders_nothing(project, capsys):
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
+    before = outputs(project.root / "output")
+    manifest = (project.root / "output/manifest.json").read_text()
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
+    assert "Done: nothing changed, no PDF rendered" in capsys.readouterr().err
+    assert outputs(project.root / "output") == before
+    assert (project.root / "output/manifest.json").read_text() == manifest
+
+
+def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsys):
+    two_audiences(project)
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
+    before = outputs(project.root / "output")
+    capsys.readouterr()
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens, and helps."))
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
+    # the poster does not print summaries: it is not rebuilt
+    assert built_paths(capsys.readouterr().err) == [
+        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf"]
+    after = outputs(project.root / "output")
+    assert {k for k in after if after[k] != before[k]} <= {k for k in after if k.startswith("en/workers")}
+    assert all(after[k] == before[k] for k in after if k.startswith("en/others"))
+    # and the next build has nothing to do
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
+    assert "nothing changed" in capsys.readouterr().err
+
+
+def test_a_damaged_output_is_rebuilt_and_force_rebuilds_all(project, capsys):
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    pdf = project.root / "output/en/workers-booklet.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(b"%PDF-damaged")
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    assert built_paths(capsys.readouterr().err) == ["en/workers-booklet.pdf"]
+    assert pdf.read_bytes() == good
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet", "--force"]) == 0
+    assert built_paths(capsys.readouterr().err) == ["en/workers-booklet.pdf"]
+
+
+def test_parallel_build_gives_the_same_files_as_a_serial_one(project, tmp_path):
+    two_audiences(project)
+    assert run(["--root", str(project.root), "build", "-j", "1", "--out", str(tmp_path / "serial")]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "2", "--out", str(tmp_path / "parallel")]) == 0
+    serial, parallel = outputs(tmp_path / "serial"), outputs(tmp_path / "parallel")
+    assert len(serial) == 8 and serial == parallel
+
+
+def test_shards_split_the_set_without_overlap(project, tmp_path, capsys):
+    two_audiences(project)
+    seen: list[str] = []
+    for i in (1, 2, 3):
+        capsys.readouterr()
+        assert run(["--root", str(project.root), "build", "-j", "1", "--shard", f"{i}/3", "--out", str(tmp_path / str(i))]) == 0
+        seen += built_paths(capsys.readouterr().err)
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 8
+    assert run(["--root", str(project.root), "build", "--shard", "4/3"]) == 1
+    assert "--shard '4/3' is not of the form i/n with 1 <= i <= n, such as 1/4" in capsys.readouterr().err
+
+
+def test_changed_since_builds_what_a_git_range_touched(project, capsys):
+    two_audiences(project)
+    git = ["git", "-C", str(project.root), "-c", "user.email=t@example.be", "-c", "user.name=t"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "content"], check=True)
+    subprocess.run(git + ["commit", "-qm", "content"], check=True)
+    project.write("content/services/other.yaml",
+                  SERVICE.replace("name: Helpline", "name: Other line").replace("0800 12 800", "0800 99 962"))
+    assert run(["--root", str(project.root), "build", "-j", "1", "--changed-since", "HEAD"]) == 0
+    assert built_paths(capsys.readouterr().err) == [
+        "en/others-booklet-imposed.pdf", "en/others-booklet.pdf", "en/others-leaflet.pdf", "en/others-poster.pdf"]
+    assert run(["--root", str(project.root), "build", "--changed-since", "no-such-ref"]) == 1
+    assert "--changed-since no-such-ref: git could not read that revision" in capsys.readouterr().err
+
+
+def test_the_same_input_gives_the_same_bytes_on_any_machine_setting(project, tmp_path):
+    """Two processes with another time zone, locale and file order give byte-identical PDFs."""
+    two_audiences(project)
+    runs = [
+        {"TZ": "UTC", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"},
+        {"TZ": "Pacific/Auckland", "LC_ALL": "fr_BE.UTF-8", "LANG": "fr_BE.UTF-8"},
+    ]
+    results = []
+    for i, env in enumerate(runs):
+        out = tmp_path / f"run{i}"
+        subprocess.run([str(BOOKLET), "--root", str(project.root), "build", "-j", "1", "--out", str(out)],
+                       env={**os.environ, **env}, check=True, capture_output=True)
+        subprocess.run([str(BOOKLET), "--root", str(project.root), "build", "-j", "1", "--out", str(out), "--print-shop"],
+                       env={**os.environ, **env}, check=True, capture_output=True)
+        results.append(outputs(out))
+    assert len(results[0]) == 10 and results[0] == results[1]
+
+
+def test_source_date_epoch_sets_the_document_dates(project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    meta = pypdf.PdfReader(project.root / "output/en/workers-booklet.pdf").metadata
+    assert meta["/CreationDate"].startswith("D:20260101000000")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    meta = pypdf.PdfReader(project.root / "output/en/workers-booklet.pdf").metadata
+    assert meta["/CreationDate"].startswith("D:20260115")  # the content's last check
+
+
+def test_manifest_records_fingerprints(project):
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    entry = json.loads((project.root / "output/manifest.json").read_text())["documents"][0]
+    assert len(entry["fingerprint"]) == 64 and len(entry["inputs"]) == 64
