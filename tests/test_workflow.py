@@ -1,0 +1,32 @@
+"""The CI workflow is valid, and the commands it runs exist."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from .conftest import ROOT
+
+WORKFLOW = ROOT / ".github/workflows/booklets.yml"
+BIN = Path(sys.executable).parent
+
+
+def test_workflow_matches_the_github_actions_schema():
+    result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(WORKFLOW)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_workflow_runs_on_content_changes_and_uses_the_readme_commands():
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    triggers = flow[True]  # PyYAML reads the key 'on' as True
+    assert "content/**" in triggers["push"]["paths"] and "layouts/**" in triggers["push"]["paths"]
+    steps = [step.get("run", "") for job in flow["jobs"].values() for step in job["steps"]]
+    assert any("make test" in s for s in steps)
+    assert any("--shard" in s for s in steps) and any("--changed-since" in s for s in steps)
+    help_text = subprocess.run([str(BIN / "booklet"), "build", "--help"], capture_output=True, text=True).stdout
+    for option in ("--shard", "--changed-since", "--strict", "--out"):
+        assert option in help_text
