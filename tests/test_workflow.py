@@ -28,5 +28,5 @@ def test_workflow_runs_on_content_changes_and_uses_the_readme_commands():
     assert any("make test" in s for s in steps)
     assert any("--shard" in s for s in steps) and any("--changed-since" in s for s in steps)
     help_text = subprocess.run([str(BIN / "booklet"), "build", "--help"], capture_output=True, text=True).stdout
-    for option in ("--shard", "--changed-since", "--strict", "--out"):
+    for option in ("--shard", "--changed-since", "--out"):
         assert option in help_text
