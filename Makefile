@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
-.PHONY: all build test lint check deps system-deps clean distclean
+.PHONY: all build test lint check bench deps system-deps clean distclean
 
 all: build
 
@@ -57,8 +57,16 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
 
+# Not part of `make test`: timings on a shared machine are medians of several runs.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --runs 3 --write
+
 clean:
 	rm -rf output
 
-distclean: clean
+dist# Not part of `make test`: timings on a shared machine are medians of several runs.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --runs 3 --write
+
+clean: clean
 	rm -rf $(VENV) *.egg-info
