@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -69,17 +68,22 @@ def per_document(runs: int) -> list[tuple[str, float, float, int]]:
     return rows
 
 
+PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def timed_build(args: list[str], runs: int, setup=None) -> tuple[float, float]:
-    """Median wall time of a `booklet build` and the largest peak RSS (MiB) of its processes."""
-    times = []
+    """Median wall time of a `booklet build`, and the peak RSS (MiB) of its largest process,
+    measured in a wrapper process of its own so one build's peak does not hide another's."""
+    times, peaks = [], []
     for _ in range(runs):
         if setup:
             setup()
         start = time.perf_counter()
-        subprocess.run([str(BOOKLET), *args], check=True, capture_output=True)
+        result = subprocess.run([sys.executable, "-c", PEAK, str(BOOKLET), *args], check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return statistics.median(times), peak
+        peaks.append(int(result.stdout.split()[-1]) / 1024)
+    return statistics.median(times), max(peaks)
 
 
 def main() -> None:

@@ -18,18 +18,21 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from . import __version__, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
-from .impose import impose, impose_cards, impose_leaflet
-from .pdf import DEFAULT_CMYK_PROFILE, html_to_pdf
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
 FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
+DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian's libgs-common
+
+# WeasyPrint (and pypdf, for imposition) are imported where a PDF is made, not at start-up:
+# a build with nothing to render, `check` and `list` never pay for loading them.
 
 
 @dataclass
@@ -146,6 +149,8 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
 
 def run_job(job: Job) -> list[tuple[Edition, bytes, int]]:
     """Render one source and derive its editions (runs in a worker process)."""
+    from .pdf import html_to_pdf
+
     pdf, pages = html_to_pdf(job.html, layouts=job.layouts, pdf_identifier=hashlib.md5(job.source.relpath.encode()).digest(),
                              rtl=job.rtl, cmyk_profile=job.cmyk_profile, check=_check_for(job.kind, job.source.relpath))
     return [(edition, *finish(edition, pdf, pages, job.rtl)) for edition in job.editions]
@@ -153,6 +158,8 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int]]:
 
 def finish(edition: Edition, pdf: bytes, pages: int, rtl: bool) -> tuple[bytes, int]:
     """Turn the rendered source into the edition's format (imposition, folding, cards)."""
+    from .impose import impose, impose_cards, impose_leaflet
+
     if edition.format == "booklet-imposed":
         return impose(pdf, rtl=rtl), -(-pages // 4) * 2
     if edition.format == "leaflet":
@@ -186,15 +193,12 @@ def _hash_files(paths: Iterable[Path], root: Path) -> str:
 def code_fingerprint(layouts: Path = LAYOUTS) -> str:
     """Everything besides the content that shapes a PDF: this package, the layouts (templates,
     CSS, fonts, phrase catalogues) and the versions of the libraries that render and assemble."""
-    import pydyf
-    import pypdf
-    import weasyprint
-
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     digest.update(_hash_files(package.rglob("*.py"), package).encode())
     digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
-    digest.update(f"{__version__} {weasyprint.__version__} {pydyf.__version__} {pypdf.__version__}".encode())
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pypdf", "qrcode", "babel"))
+    digest.update(f"{__version__} {versions}".encode())
     return digest.hexdigest()
 
 

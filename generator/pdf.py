@@ -71,9 +71,6 @@ def _stable_document_id(pdf: pydyf.PDF, identifier: bytes) -> None:
                           for part in obj.stream]
 
 
-DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
-
-
 def print_shop_css(profile: Path) -> str:
     """Bleed, crop marks and CMYK colours for a print shop; the profile becomes the output intent."""
     return (f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '

@@ -45,9 +45,20 @@ def make_qr(url: str) -> QRCode:
     return QRCode(url, short_url(url), display_url(url), image.size[0], f"data:image/png;base64,{data}")
 
 
-def qr_width_mm(qr: QRCode, symbol_min_mm: float = QR_SYMBOL_MIN_MM) -> float:
+def qr_width_mm(qr: QRCode | int, symbol_min_mm: float = QR_SYMBOL_MIN_MM) -> float:
     """Printed width of the image, quiet zone included: modules of at least 0.5 mm, and a
-    symbol of at least 20 mm."""
-    symbol = qr.modules - 2 * QR_BORDER
+    symbol of at least 20 mm. ``qr`` is a code or its width in modules."""
+    modules = qr if isinstance(qr, int) else qr.modules
+    symbol = modules - 2 * QR_BORDER
     module = max(QR_MODULE_MIN_MM, symbol_min_mm / symbol)
-    return round(module * qr.modules + 0.05, 1)
+    return round(module * modules + 0.05, 1)
+
+
+@cache
+def qr_modules(url: str) -> int:
+    """Width in modules (quiet zone included) of the code for ``url``, without drawing it:
+    the content check needs only the size."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=QR_BORDER)
+    qr.add_data(url.encode("utf-8"), optimize=0)
+    version = qr.best_fit()
+    return 17 + 4 * version + 2 * QR_BORDER

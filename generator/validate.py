@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Problem
 from .load import Document, LoadError, Loc, read
 from .model import Audience, BookletText, Centre, Service, Situation
-from .qr import QR_MAX_MM, make_qr, qr_width_mm
+from .qr import QR_MAX_MM, qr_modules, qr_width_mm
 
 STALE_AFTER = timedelta(days=365)
 
@@ -256,7 +256,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
     for ident, service in cat.services.items():
         doc = cat.doc("services", ident)
         for i, link in enumerate(service.links[:1]):
-            width = qr_width_mm(make_qr(link.url))
+            width = qr_width_mm(qr_modules(link.url))
             if width > QR_MAX_MM:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "

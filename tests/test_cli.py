@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
+from generator import pdf as pdf_module
 from generator.build import write_atomic
 from generator.cli import run
 
@@ -94,8 +94,8 @@ def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "html_to_pdf", broken)
-    assert run(["--root", str(project.root), "build"]) == 1  # click turns Ctrl-C into "Aborted!"
+    monkeypatch.setattr(pdf_module, "html_to_pdf", broken)
+    assert run(["--root", str(project.root), "build", "-j", "1", "--force"]) == 1  # click turns Ctrl-C into "Aborted!"
     assert pdf.read_bytes() == before
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
         "workers-booklet-imposed.pdf", "workers-booklet.pdf", "workers-leaflet.pdf", "workers-poster.pdf"]

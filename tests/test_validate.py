@@ -76,7 +76,7 @@ SERVICE_CASES = [
     ("wrong type", "summary: Listens and helps.", "summary: [Listens, helps]",
      f"{S}:2:10: summary: expected text, got a list"),
     ("colon inside text", "summary: Listens and helps.", "summary: Note: it listens.",
-     f"{S}:2:14: YAML syntax error: mapping values are not allowed here (a ': ' inside text: put the text in quotes)"),
+     f"{S}:2:14: YAML syntax error: mapping values are not allowed in this context (a ': ' inside text: put the text in quotes)"),
     ("missing required field", "name: Helpline\n", "",
      f"{S}:1:1: name: is required but missing; expected a value here"),
     ("date in the future", "last_verified: 2026-01-15", "last_verified: 2999-01-01",
