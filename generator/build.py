@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import fcntl
 import hashlib
 import io
 import json
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import IO
 
 from . import __version__, fit
 from .errors import BuildError, ContentError
@@ -334,6 +336,38 @@ def changed_since_filter(root: Path, ref: str) -> Callable[[Edition, str], bool]
     return differs
 
 
+class OutputLock:
+    """One build at a time per output folder: a second one stops with a clear message instead
+    of interleaving its writes. The lock dies with the process, even on kill -9."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".booklet.lock"
+        self.file: IO[str] | None = None
+
+    def __enter__(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise BuildError(f"another build is writing to {self.path.parent} ({holder}); wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, started {datetime.now(UTC).strftime('%Y-%m-%d %H:%M:%S')} UTC")
+        handle.flush()
+        self.file = handle
+        for stale in self.path.parent.rglob(".*.tmp"):  # left by a build that was killed mid-write
+            stale.unlink(missing_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock
+
+
 def shard(todo: list[Edition], spec: str | None) -> list[Edition]:
     """A stable share of the set for one of n CI runners: 'i/n' takes every n-th rendering from
     the i-th on (editions made from one rendering stay together)."""
@@ -382,10 +416,17 @@ def build(
             lines = [f"{lang}: {context}: {why} translation" for lang, fields in problems.items() for context, why in fields.items()]
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
     profile = _profile(todo[0], cmyk_profile) if todo and todo[0].print_shop else None
+    with OutputLock(out):
+        return cat, _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only)
+
+
+def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], profile: Path | None,
+                  progress: Callable[[Edition, Built], None] | None, on_start: Callable[[list[Edition]], None] | None,
+                  jobs: int, force: bool, only: Callable[[Edition, str], bool] | None) -> list[Built]:
     manifest = read_manifest(out)
     inputs = inputs_fingerprint(root, todo, profile)
     if not force and only is None and all(_up_to_date(out, manifest.get(e.relpath), "inputs", inputs) for e in todo):
-        return cat, []  # nothing changed since the last build: nothing to render
+        return []  # nothing changed since the last build: nothing to render
     if on_start:
         on_start(todo)
     done: list[Built] = []
@@ -437,4 +478,4 @@ def build(
             for future in as_completed(list(waiting)):
                 record(future.result(), *waiting.pop(future))
     write_manifest(out, manifest)
-    return cat, done
+    return done
