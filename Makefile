@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
-.PHONY: all build test lint check bench deps system-deps clean distclean
+.PHONY: all build test lint check bench fuzz deps system-deps clean distclean
 
 all: build
 
@@ -60,6 +60,10 @@ lint: $(STAMP)
 # Not part of `make test`: timings on a shared machine are medians of several runs.
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py --runs 3 --write
+
+# Property-based fuzzing of the content loader: 10,000 random and mutated files per kind of case.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
 
 clean:
 	rm -rf output

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import model as model_module
 from .errors import Problem
 from .load import Document, LoadError, Loc, read
 from .model import Audience, BookletText, Centre, Service, Situation
@@ -87,16 +88,26 @@ def _describe(value: Any) -> str:
     return repr(value) if not isinstance(value, str) else f"'{value}'"
 
 
+_MODEL_NAMES = {name for name, obj in vars(model_module).items() if isinstance(obj, type) and issubclass(obj, BaseModel)}
+
+
+def _is_pydantic_tag(part: str) -> bool:
+    """Parts pydantic adds to an error's location that are not keys of the file: the member of
+    a union ('ServiceRef', 'function-plain[parse_time()]', 'str')."""
+    return part in _MODEL_NAMES or "[" in part or part in ("str", "int", "none", "list[...]", "tuple[...]")
+
+
 def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Problem:
-    loc: Loc = tuple(p for p in err["loc"] if isinstance(p, int) or not p[:1].isupper())
+    loc: Loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_pydantic_tag(p))
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         allowed = _field_names(parent) if parent else []
-        guess = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        key = str(loc[-1]) if loc else "?"
+        guess = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean '{guess[0]}'? " if guess else ""
-        return doc.problem(loc, f"unknown field '{loc[-1]}'; {hint}expected one of: {', '.join(allowed)}", key=True)
+        return doc.problem(loc, f"unknown field '{key}'; {hint}expected one of: {', '.join(allowed)}", key=True)
     if kind == "missing":
         return doc.problem(loc, "is required but missing; expected a value here")
     if kind in ("value_error", "assertion_error"):

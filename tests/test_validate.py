@@ -71,6 +71,8 @@ SERVICE_CASES = [
      f"{S}:3:11: regions[0]: 'antwerp' is not allowed; expected one of 'federal', 'brussels', 'flanders' or 'wallonia'"),
     ("typo in a field name", "emails:", "emials:",
      f"{S}:9:1: emials: unknown field 'emials'; did you mean 'emails'? expected one of: id, name, full_name, names, summary, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, hold"),
+    ("capitalised field name", "name: Helpline", "Name: Helpline",
+     f"{S}:1:1: Name: unknown field 'Name'; did you mean 'name'? expected one of: id, name, full_name, names, summary, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, hold"),
     ("typo in a nested field", "  - number: 0800 12 800", "  - numbr: 0800 12 800",
      f"{S}:6:5: phones[0].number: is required but missing; expected a value here"),
     ("wrong type", "summary: Listens and helps.", "summary: [Listens, helps]",
