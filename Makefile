@@ -68,9 +68,5 @@ fuzz: $(STAMP)
 clean:
 	rm -rf output
 
-dist# Not part of `make test`: timings on a shared machine are medians of several runs.
-bench: $(STAMP)
-	$(BIN)/python bench/bench.py --runs 3 --write
-
-clean: clean
+distclean: clean
 	rm -rf $(VENV) *.egg-info
