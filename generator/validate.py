@@ -256,7 +256,10 @@ def _cross_check(cat: Catalogue, today: date) -> None:
             if line.hold:
                 add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning"))
             if line.number.kind == "premium" and not line.cost:
-                add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'", severity="warning"))
+                # Printing a charged number without its price is a harm; on hold it is only a reminder.
+                printed = not (line.hold or service.hold)
+                add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'",
+                                severity="error" if printed else "warning"))
         for i, chat in enumerate(service.chats):
             if chat.url is None:
                 add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))

@@ -150,6 +150,14 @@ def test_every_problem_of_every_file_in_one_run(project):
     assert len(found) >= 5
 
 
+def test_a_printed_charged_number_needs_its_cost(project):
+    project.write(S, SERVICE.replace("0800 12 800", "0900 12 019"))
+    assert errors(project) == [
+        f"{S}:6:13: phones[0].number: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'"]
+    project.write(S, SERVICE.replace("  - number: 0800 12 800\n", "  - number: 0900 12 019\n    cost: 0.50 euro a minute\n"))
+    assert errors(project) == []
+
+
 def test_no_audience_is_an_error(project):
     (project.root / "content/audiences/workers.yaml").unlink()
     assert errors(project) == ["content/audiences:1:1: no audience files; expected at least one content/audiences/<id>.yaml"]
