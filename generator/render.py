@@ -6,10 +6,23 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from .qr import qr_width_mm
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+
+# The only markup content text may use: *emphasis*, **strong** and [links](https://...).
+# Raw HTML is never interpreted (it prints as the characters typed), and a link that is not
+# https, mailto or tel stays plain text.
+_MARKDOWN = MarkdownIt("zero", {"html": False}).enable(["emphasis", "link"])
+_MARKDOWN.validateLink = lambda url: url.startswith(("https://", "mailto:", "tel:"))  # type: ignore[method-assign]
+
+
+def markdown(text: str) -> Markup:
+    """Content text as safe inline HTML (markdown-it escapes everything it does not render)."""
+    return Markup(_MARKDOWN.renderInline(text or ""))  # noqa: S704 - escaped by markdown-it, html disabled
 
 
 @cache
@@ -25,6 +38,7 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["md"] = markdown
     env.install_gettext_translations(ui_translations(lang), newstyle=False)  # type: ignore[attr-defined]
     return env
 

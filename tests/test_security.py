@@ -100,3 +100,17 @@ def test_yaml_is_loaded_with_the_safe_loader():
 
     assert issubclass(_ContentLoader, yaml.constructor.SafeConstructor)
     assert not issubclass(_ContentLoader, (yaml.constructor.FullConstructor, yaml.constructor.UnsafeConstructor))
+
+
+def test_content_markup_is_limited_to_emphasis_and_safe_links(project):
+    text = "Call *now*, **today**: [the form](https://www.example.be/form), [x](javascript:alert(1)) <b>raw</b>"
+    project.write("content/services/helpline.yaml", SERVICE.replace("summary: Listens and helps.", f"summary: {_quote(text)}"))
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    pdf = project.root / "output/en/workers-booklet.pdf"
+    flat = " ".join(" ".join(pdf_text(pdf)).split())
+    assert "Call now, today: the form, [x](javascript:alert(1)) <b>raw</b>" in flat
+    from .pdfcheck import link_targets
+
+    targets = link_targets(pdf)
+    assert "https://www.example.be/form" in targets
+    assert not any(t.startswith("javascript") for t in targets)
