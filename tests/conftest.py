@@ -58,6 +58,16 @@ class Project:
         return path
 
 
+def many_services(project: Project, ids: list[str], setting: str | None = None) -> None:
+    """One service per id (all alike but their names), all in the situation 'work'; with
+    ``setting``, the audience 'workers' lists them all under it (poster:, card:, leaflet:)."""
+    for i, sid in enumerate(ids):
+        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
+    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+    if setting:
+        project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\n{setting}: [{', '.join(ids)}]\n")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     p = Project(tmp_path)

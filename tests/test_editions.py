@@ -10,7 +10,7 @@ from generator.cli import run
 from generator.impose import booklet_order
 from generator.validate import load_catalogue
 
-from .conftest import ROOT, SERVICE
+from .conftest import ROOT, SERVICE, many_services
 from .pdfcheck import decode_qr_codes, pdf_text
 
 A4_LANDSCAPE = (841.89, 595.28)
@@ -307,10 +307,7 @@ def test_poster_is_one_a3_page_with_big_codes(folded):
 
 def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
     ids = [f"line-{i}" for i in range(8)]
-    for i, sid in enumerate(ids):
-        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
-    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
-    project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\nposter: [{', '.join(ids)}]\n")
+    many_services(project, ids, "poster")
     assert run(["--root", str(project.root), "build", "--format", "poster"]) == 1
     err = capsys.readouterr().err
     assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-4, line-5, line-6, line-7 "
@@ -320,9 +317,7 @@ def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
 
 def test_too_many_contacts_for_a_leaflet_is_a_clear_error(project, capsys):
     ids = [f"line-{i:02d}" for i in range(24)]
-    for i, sid in enumerate(ids):
-        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
-    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+    many_services(project, ids)
     assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 1
     err = capsys.readouterr().err
     assert "Error: en/workers-leaflet.pdf: the contacts need 5 panels, the leaflet has 4; line-20, line-21, line-22, line-23 do not fit: list fewer services under leaflet: in the audience's file" in err
@@ -366,10 +361,7 @@ def test_card_needs_the_full_list_address(project, capsys):
 
 def test_too_many_lines_for_a_card(project, capsys):
     ids = [f"line-{i}" for i in range(9)]
-    for i, sid in enumerate(ids):
-        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
-    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
-    project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\ncard: [{', '.join(ids)}]\n")
+    many_services(project, ids, "card")
     project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
     assert ("Error: en/workers-card.pdf: the content takes 3 pages, the format has one; line-3, line-4, line-5, line-6, line-7, line-8 "

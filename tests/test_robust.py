@@ -17,16 +17,13 @@ import pytest
 
 from generator.cli import run
 
-from .conftest import SERVICE
+from .conftest import SERVICE, many_services
 
 BOOKLET = Path(sys.executable).parent / "booklet"
 
 
-def many_services(project, count: int = 12) -> None:
-    ids = [f"line-{i:02d}" for i in range(count)]
-    for i, sid in enumerate(ids):
-        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
-    project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
+def four_audiences(project, count: int = 12) -> None:
+    many_services(project, [f"line-{i:02d}" for i in range(count)])
     project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nleaflet: [line-00]\n")
     for lang_audience in ("a", "b", "c"):
         project.write(f"content/audiences/{lang_audience}.yaml", "title: T\nsituations: [work]\nleaflet: [line-00]\n")
@@ -47,7 +44,7 @@ def test_a_second_build_at_the_same_time_is_refused(project, capsys):
 
 
 def test_a_build_killed_midway_leaves_every_pdf_whole_and_the_manifest_readable(project):
-    many_services(project)
+    four_audiences(project)
     out = project.root / "output"
     subprocess.run([str(BOOKLET), "--root", str(project.root), "build", "-j", "1", "--out", str(out)], check=True,
                    capture_output=True)
@@ -78,7 +75,7 @@ def test_a_build_killed_midway_leaves_every_pdf_whole_and_the_manifest_readable(
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT])
 def test_ctrl_c_leaves_no_temporary_file(project, signal_number):
-    many_services(project)
+    four_audiences(project)
     out = project.root / "output"
     proc = subprocess.Popen([str(BOOKLET), "--root", str(project.root), "build", "-j", "1", "--out", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
