@@ -3,14 +3,18 @@
 Print the result double-sided, "flip on short edge", fold the stack in the middle and staple:
 the pages come out in reading order. The page count is padded to a multiple of four with blank
 pages placed before the back cover, so the last page stays on the back.
+
+Every layout here is a list of sheets handed to ``place``, which keeps the PDF tagged: the
+structure tree still reads the pages in order, wherever they stand on the paper.
 """
 
 from __future__ import annotations
 
 import io
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import NameObject, TextStringObject
+from pypdf import PdfReader
+
+from .place import Placement, Sheet, place
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
 
@@ -38,22 +42,17 @@ def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int | None, int |
 
 def impose(pdf: bytes, rtl: bool = False) -> bytes:
     """Lay the A5 pages of ``pdf`` two-up on A4 landscape sheets in booklet order."""
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = reader.pages
-    width = float(pages[0].mediabox.width)
-    writer = PdfWriter()
+    width, pages = _first_page_width(pdf)
     half = A4_LANDSCAPE[0] / 2  # A4 is 297 mm wide, two A5 pages 296 mm: pages meet at the fold
-    for left, right in booklet_order(len(pages), rtl):
-        sheet = PageObject.create_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
-        for number, offset in ((left, half - width), (right, half)):
-            if number is not None:
-                sheet.merge_transformed_page(pages[number - 1], Transformation().translate(offset, 0))
-        writer.add_page(sheet)
-    _copy_document_info(reader, writer)
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    sheets = [Sheet(*A4_LANDSCAPE, tuple(Placement(number - 1, offset, 0)
+                                         for number, offset in ((left, half - width), (right, half)) if number is not None))
+              for left, right in booklet_order(pages, rtl)]
+    return place(pdf, sheets)
+
+
+def _first_page_width(pdf: bytes) -> tuple[float, int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return float(reader.pages[0].mediabox.width), len(reader.pages)
 
 
 # ------------------------------------------------------------------ the folded A4 leaflet
@@ -75,34 +74,20 @@ def leaflet_sides(rtl: bool = False) -> list[list[int]]:
 
 def impose_leaflet(pdf: bytes, rtl: bool = False) -> bytes:
     """Place the rendered panels (front, contact panels, back) on two A4 landscape sides."""
-    reader = PdfReader(io.BytesIO(pdf))
-    pages = list(reader.pages)
-    front, flow, back = pages[0], pages[1:-1], pages[-1]
-    panels: dict[int, PageObject | None] = {1: front, 6: back}
+    _width, count = _first_page_width(pdf)
+    panels: dict[int, int | None] = {1: 0, 6: count - 1}  # source pages: front, flow..., back
     for i in range(4):
-        panels[2 + i] = flow[i] if i < len(flow) else None  # unused panels stay blank
-    writer = PdfWriter()
+        panels[2 + i] = 1 + i if 1 + i < count - 1 else None  # unused panels stay blank
+    sheets = []
     for side in leaflet_sides(rtl):
-        sheet = PageObject.create_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
-        x = 0.0
+        placements, x = [], 0.0
         for number in side:
             page = panels[number]
             if page is not None:
-                sheet.merge_transformed_page(page, Transformation().translate(x, 0))
+                placements.append(Placement(page, x, 0))
             x += PANEL_WIDTH_MM[number] * MM
-        writer.add_page(sheet)
-    _copy_document_info(reader, writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _copy_document_info(reader: PdfReader, writer: PdfWriter) -> None:
-    if reader.metadata:
-        writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(k, str)})
-    root = reader.root_object
-    if "/Lang" in root:
-        writer.root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+        sheets.append(Sheet(*A4_LANDSCAPE, tuple(placements)))
+    return place(pdf, sheets)
 
 
 # ------------------------------------------------------------------ wallet cards, ten to a sheet
@@ -123,8 +108,8 @@ def card_positions() -> list[tuple[float, float]]:
     return [(x0 + c * w, y0 + (rows - 1 - r) * h) for r in range(rows) for c in range(cols)]
 
 
-def _cut_marks() -> PageObject:
-    """A sheet with only the cut marks: short hairlines in the margin, in line with every cut."""
+def _cut_marks() -> str:
+    """Content-stream operators for the cut marks: short hairlines in the margin, in line with every cut."""
     cols, rows = CARD_GRID
     w, h = CARD_MM[0] * MM, CARD_MM[1] * MM
     x0, y0 = card_positions()[(rows - 1) * cols]  # bottom-left card
@@ -138,32 +123,11 @@ def _cut_marks() -> PageObject:
     for y in ys:
         ops.append(f"{xs[0] - gap:.3f} {y:.3f} m {xs[0] - gap - length:.3f} {y:.3f} l S")
         ops.append(f"{xs[-1] + gap:.3f} {y:.3f} m {xs[-1] + gap + length:.3f} {y:.3f} l S")
-    import pydyf
-
-    pdf = pydyf.PDF()
-    stream = pydyf.Stream(ops)
-    pdf.add_object(stream)
-    page = pydyf.Dictionary({
-        "Type": "/Page", "Parent": pdf.pages.reference,
-        "MediaBox": pydyf.Array([0, 0, A4_PORTRAIT[0], A4_PORTRAIT[1]]), "Contents": stream.reference,
-    })
-    pdf.add_page(page)
-    buf = io.BytesIO()
-    pdf.write(buf)
-    return PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+    return "\n".join(ops)
 
 
 def impose_cards(pdf: bytes) -> bytes:
-    """Ten copies of the card on an A4 sheet, with cut marks in the margins."""
-    reader = PdfReader(io.BytesIO(pdf))
-    card = reader.pages[0]
-    writer = PdfWriter()
-    sheet = writer.add_blank_page(width=A4_PORTRAIT[0], height=A4_PORTRAIT[1])
-    for x, y in card_positions():
-        sheet.merge_transformed_page(card, Transformation().translate(x, y))
-    sheet.merge_page(_cut_marks())
-    _copy_document_info(reader, writer)
-    writer.compress_identical_objects()
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    """Ten copies of the card on an A4 sheet, with cut marks in the margins. The first card is
+    the tagged one a screen reader reads; the nine copies are artifacts."""
+    placements = tuple(Placement(0, x, y, tagged=i == 0) for i, (x, y) in enumerate(card_positions()))
+    return place(pdf, [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())])

@@ -71,6 +71,53 @@ def _stable_document_id(pdf: pydyf.PDF, identifier: bytes) -> None:
                           for part in obj.stream]
 
 
+def _object(pdf: pydyf.PDF, reference: object) -> Any:
+    """The pydyf object behind a reference (b"12 0 R")."""
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return pdf.objects[int(text.split()[0])]
+
+
+def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
+    """Mark the page margins (running title, page numbers) as pagination artifacts.
+
+    WeasyPrint 70 tags the text of margin boxes with MCIDs whose structure elements are left out
+    of the tree on purpose ("only allowed in PDF 2.0" as artifacts): content no reader can reach,
+    which a validator counts as neither tagged nor artifact. PDF/UA wants running headers and
+    page numbers as /Pagination artifacts, so each MCID whose element the tree does not reach
+    becomes one, and its parent-tree slot is emptied.
+    """
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    tree = _object(pdf, pdf.catalog["StructTreeRoot"])
+    reachable: set[int] = set()
+    todo = list(tree["K"])
+    while todo:
+        ref = todo.pop()
+        if not isinstance(ref, bytes | str) or not str(ref if isinstance(ref, str) else ref.decode()).endswith(" R"):
+            continue
+        element = _object(pdf, ref)
+        if element.number in reachable or not isinstance(element, pydyf.Dictionary):
+            continue
+        reachable.add(element.number)
+        kids = element.get("K")
+        todo.extend(kids if isinstance(kids, list) else [kids])
+    nums = _object(pdf, tree["ParentTree"])["Nums"]
+    for i in range(0, len(nums), 2):
+        page_number, parents = nums[i], nums[i + 1]
+        if not isinstance(parents, list) or page_number >= len(pdf.page_references):
+            continue  # an annotation's entry
+        orphans = {mcid for mcid, ref in enumerate(parents) if _object(pdf, ref).number not in reachable}
+        if not orphans:
+            continue
+        page = _object(pdf, pdf.page_references[page_number])
+        stream = _object(pdf, page["Contents"]).stream
+        for j, item in enumerate(stream):
+            if isinstance(item, pydyf.Dictionary) and item.get("MCID") in orphans:
+                stream[j - 1] = "/Artifact"
+                stream[j] = pydyf.Dictionary({"Type": "/Pagination"})
+                parents[item["MCID"]] = "null"
+
+
 def print_shop_css(profile: Path) -> str:
     """Bleed, crop marks and CMYK colours for a print shop; the profile becomes the output intent."""
     return (f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
@@ -98,6 +145,7 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
     if check is not None:
         check(document)  # raises BuildError when the content does not fit its format
     def finisher(document: Any, pdf: pydyf.PDF) -> None:
+        _unreachable_content_as_artifacts(pdf)
         if rtl:
             _right_to_left(pdf)
         if pdf_identifier is not None:

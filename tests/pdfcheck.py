@@ -73,3 +73,184 @@ def _quiet_zone_clear(image: Image.Image, x0: int, y0: int, x1: int, y1: int, co
             if in_band and pixels[x, y] < 128:
                 return False
     return True
+
+
+# ------------------------------------------------------------------ tagged PDF: the structure tree
+
+_PAINT = {b"Tj", b"TJ", b"'", b'"', b"f", b"F", b"f*", b"S", b"s", b"B", b"B*", b"b", b"b*", b"sh", b"BI"}
+
+
+@dataclass
+class Tagging:
+    """What a tagged PDF's content and structure tree say of each other."""
+
+    used: set[tuple[int, int, int]]  # (page index, stream object number, MCID) marked in content
+    referenced: list[tuple[int, int, int]]  # the same, in the order the structure tree reaches them
+    problems: list[str]
+
+
+def _number_tree(node) -> dict[int, object]:
+    node = node.get_object()
+    found = {}
+    nums = node.get("/Nums") or []
+    for i in range(0, len(nums), 2):
+        found[int(nums[i])] = nums[i + 1]
+    for kid in node.get("/Kids") or []:
+        found.update(_number_tree(kid))
+    return found
+
+
+def tagging(path: Path) -> Tagging:
+    """Check the structure tree against the content, as a PDF/UA validator would in part.
+
+    Every painting operator must be inside marked content (real content with an MCID, or an
+    artifact); every MCID must be reached by exactly one structure element and the parent tree
+    must lead back to that element; every annotation must be in the tree; no reference may point
+    at content that is not there. Content in form XObjects counts (marked-content references
+    with /Stm).
+    """
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    problems: list[str] = []
+    if "/StructTreeRoot" not in root:
+        return Tagging(set(), [], ["no structure tree"])
+    if not root.get("/MarkInfo", {}).get("/Marked"):
+        problems.append("/MarkInfo /Marked is not true")
+    tree = root["/StructTreeRoot"]
+    parents = _number_tree(tree["/ParentTree"])
+    page_index = {page.indirect_reference.idnum: i for i, page in enumerate(reader.pages)}
+    used: set[tuple[int, int, int]] = set()
+    owners: dict[int, int] = {}  # stream object number -> its /StructParents key
+
+    def scan(stream_ref, resources, page: int, where: str) -> None:
+        stream = stream_ref.get_object()
+        if "/StructParents" in stream:
+            owners[stream_ref.idnum] = int(stream["/StructParents"])
+        content = pypdf.generic.ContentStream(stream, reader)
+        xobjects = (resources or {}).get("/XObject") or {}
+        marks: list[str] = []
+        for operands, op in content.operations:
+            if op in (b"BDC", b"BMC"):
+                tag = str(operands[0])
+                props = operands[1] if op == b"BDC" and len(operands) > 1 else None
+                if isinstance(props, pypdf.generic.DictionaryObject) and "/MCID" in props:
+                    used.add((page, stream_ref.idnum, int(props["/MCID"])))
+                    tag = "mcid"
+                marks.append(tag)
+            elif op == b"EMC":
+                if not marks:
+                    problems.append(f"{where}: EMC without a begin")
+                else:
+                    marks.pop()
+            elif op == b"Do":
+                xobject = xobjects.raw_get(operands[0])
+                if xobject.get_object().get("/Subtype") == "/Form":
+                    if "/Artifact" not in marks:
+                        scan(xobject, xobject.get_object().get("/Resources"), page, f"{where} form {operands[0]}")
+                elif not marks:
+                    problems.append(f"{where}: an image outside marked content")
+            elif op in _PAINT and not marks:
+                problems.append(f"{where}: {op.decode()} outside marked content (neither tagged nor an artifact)")
+        if marks:
+            problems.append(f"{where}: marked content left open")
+
+    for i, page in enumerate(reader.pages):
+        contents = page.raw_get("/Contents")
+        refs = contents if isinstance(contents, pypdf.generic.ArrayObject) else [contents]
+        for ref in refs:
+            scan(ref, page.get("/Resources"), i, f"page {i + 1}")
+        if "/StructParents" in page:
+            for ref in refs:
+                owners[ref.idnum] = int(page["/StructParents"])
+
+    referenced: list[tuple[int, int, int]] = []
+    page_stream = {i: (page.raw_get("/Contents").idnum if isinstance(page.raw_get("/Contents"), pypdf.generic.IndirectObject) else -1)
+                   for i, page in enumerate(reader.pages)}
+
+    def walk(ref, parent_pg) -> None:
+        element = ref.get_object()
+        pg = element.get("/Pg")
+        pg_ref = element.raw_get("/Pg") if "/Pg" in element else parent_pg
+        kids = element.get("/K")
+        if kids is None:
+            return
+        for kid in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [element.raw_get("/K")]):
+            value = kid.get_object()
+            if isinstance(value, int):
+                page = page_index.get(pg_ref.idnum) if pg_ref is not None else None
+                if page is None:
+                    problems.append(f"{element.get('/S')}: MCID {value} on a page that is not in the document")
+                    continue
+                item = (page, page_stream[page], int(value))
+                referenced.append(item)
+                _check_parent(item, ref)
+            elif isinstance(value, pypdf.generic.DictionaryObject) and value.get("/Type") == "/MCR":
+                own = value.raw_get("/Pg") if "/Pg" in value else pg_ref
+                page = page_index.get(own.idnum) if own is not None else None
+                stm = value.raw_get("/Stm").idnum if "/Stm" in value else (page_stream[page] if page is not None else -1)
+                if page is None:
+                    problems.append(f"{element.get('/S')}: a marked-content reference to a page that is not in the document")
+                    continue
+                item = (page, stm, int(value["/MCID"]))
+                referenced.append(item)
+                _check_parent(item, ref)
+            elif isinstance(value, pypdf.generic.DictionaryObject) and value.get("/Type") == "/OBJR":
+                annot = value["/Obj"]
+                key = annot.get("/StructParent")
+                if key is None or parents.get(int(key)) is None or parents[int(key)].get_object() != element:
+                    problems.append(f"{element.get('/S')}: the parent tree does not lead its annotation back to it")
+                own = value.raw_get("/Pg") if "/Pg" in value else pg_ref
+                page = page_index.get(own.idnum) if own is not None else None
+                if page is None or value.raw_get("/Obj") not in (reader.pages[page].get("/Annots") or []):
+                    problems.append(f"{element.get('/S')}: its annotation is not on the page it names")
+            elif isinstance(value, pypdf.generic.DictionaryObject):
+                walk(kid, pg_ref)
+        del pg
+
+    def _check_parent(item: tuple[int, int, int], element_ref) -> None:
+        key = owners.get(item[1])
+        if key is None:
+            problems.append(f"MCID {item[2]} on page {item[0] + 1}: its content stream has no /StructParents")
+            return
+        array = parents.get(key)
+        array = array.get_object() if array is not None else None
+        if array is None or item[2] >= len(array) or array[item[2]].get_object() != element_ref.get_object():
+            problems.append(f"MCID {item[2]} on page {item[0] + 1}: the parent tree does not lead back to its element")
+
+    for kid in (tree["/K"] if isinstance(tree["/K"], pypdf.generic.ArrayObject) else [tree.raw_get("/K")]):
+        walk(kid, None)
+
+    seen = set(referenced)
+    if len(seen) != len(referenced):
+        problems.append(f"{len(referenced) - len(seen)} marked-content sequences are reached twice")
+    for item in sorted(used - seen):
+        problems.append(f"page {item[0] + 1}: MCID {item[2]} (stream {item[1]}) is in no structure element")
+    for item in sorted(seen - used):
+        problems.append(f"page {item[0] + 1}: the structure tree refers to MCID {item[2]} (stream {item[1]}), which is not there")
+    for i, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            if annot.get_object().get("/Subtype") != "/Popup" and "/StructParent" not in annot.get_object():
+                problems.append(f"page {i + 1}: an annotation outside the structure tree")
+    return Tagging(used, referenced, problems)
+
+
+def text_in_reading_order(path: Path) -> list[str]:
+    """The text of each tagged content stream (a page, or a page placed on a sheet as a form),
+    in the order the structure tree first reaches it: what a screen reader reads, stream by stream."""
+    reader = pypdf.PdfReader(path)
+    order: list[tuple[int, int]] = []
+    for page, stream, _mcid in tagging(path).referenced:
+        if (page, stream) not in order:
+            order.append((page, stream))
+    texts = []
+    for page, stream in order:
+        obj = reader.get_object(stream)
+        if obj.get("/Subtype") == "/Form":
+            holder = pypdf.PageObject.create_blank_page(None, 1000, 1000)
+            holder[pypdf.generic.NameObject("/Resources")] = obj["/Resources"]
+            holder[pypdf.generic.NameObject("/Contents")] = obj.indirect_reference
+            holder.indirect_reference = None
+            texts.append(holder.extract_text())
+        else:
+            texts.append(reader.pages[page].extract_text())
+    return texts

@@ -11,7 +11,7 @@ from generator.impose import booklet_order
 from generator.validate import load_catalogue
 
 from .conftest import ROOT, SERVICE, many_services
-from .pdfcheck import decode_qr_codes, pdf_text
+from .pdfcheck import decode_qr_codes, pdf_text, tagging, text_in_reading_order
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -210,6 +210,72 @@ def test_booklets_are_tagged_with_language_title_bookmarks_and_alt_text(imposed,
     assert figures and all(alt and alt != "None" for alt in figures)
 
 
+@pytest.mark.parametrize("fmt", ["booklet", "booklet-imposed", "leaflet", "poster"])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_format_is_tagged_in_full(imposed, fmt, lang):
+    """Imposed sheets too: all content tagged or an artifact, every MCID and link in the tree."""
+    path = imposed / f"{lang}/asylum-centre-{fmt}.pdf"
+    reader = pypdf.PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == lang and reader.metadata.title
+    found = tagging(path)
+    assert found.problems == []
+    assert len(found.used) > 20
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
+    """Pages stand where the paper needs them; a screen reader still reads page 1, 2, 3..."""
+    booklet = pdf_text(imposed / f"{lang}/asylum-centre-booklet.pdf")
+    assert text_in_reading_order(imposed / f"{lang}/asylum-centre-booklet-imposed.pdf") == booklet
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
+    from generator import build
+    from generator.i18n import content_translator
+    from generator.pdf import html_to_pdf
+    from generator.view import Edition
+
+    edition = Edition("asylum-centre", lang, "leaflet")
+    view, html, _kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang))
+    panels, _pages = html_to_pdf(html, rtl=view["dir"] == "rtl")
+    source = tmp = imposed / f"{lang}-leaflet-panels.pdf"
+    tmp.write_bytes(panels)
+    read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")
+    assert read == pdf_text(source)  # front, flap, inside left to right, back: not the sheet's order
+    assert len(read) >= 4
+
+
+def test_structure_check_finds_untagged_and_dangling_content(imposed, tmp_path):
+    """The check above can fail: content left out of the tree, or a tree pointing at nothing."""
+    writer = pypdf.PdfWriter(clone_from=imposed / "en/asylum-centre-booklet-imposed.pdf")
+    stack = [writer.root_object["/StructTreeRoot"]]
+    cut = None
+    while stack and cut is None:
+        element = stack.pop().get_object()
+        kids = element.get("/K")
+        kids = kids.get_object() if kids is not None else None
+        if isinstance(kids, pypdf.generic.ArrayObject):
+            for kid in kids:
+                if isinstance(kid, pypdf.generic.DictionaryObject) and kid.get("/Type") == "/MCR":
+                    cut = int(kid["/MCID"])
+                    kid[pypdf.generic.NameObject("/MCID")] = pypdf.generic.NumberObject(9999)
+                    break
+                stack.append(kid)
+    assert cut is not None
+    writer.write(tmp_path / "broken.pdf")
+    problems = tagging(tmp_path / "broken.pdf").problems
+    assert any(f"MCID {cut} " in p and "is in no structure element" in p for p in problems)
+    assert any("refers to MCID 9999" in p and "which is not there" in p for p in problems)
+    # pages merged the old way (pypdf's merge) keep no tree at all
+    plain = pypdf.PdfWriter()
+    sheet = plain.add_blank_page(width=842, height=595)
+    sheet.merge_page(pypdf.PdfReader(imposed / "en/asylum-centre-booklet.pdf").pages[0])
+    plain.write(tmp_path / "merged.pdf")
+    assert tagging(tmp_path / "merged.pdf").problems == ["no structure tree"]
+
+
 # ------------------------------------------------------------------ print shop
 
 MM = 72 / 25.4
@@ -280,7 +346,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     assert "0800" not in _panel_text(outside, *back)  # the back holds the colophon only
     assert "28" in _panel_text(outside, *back)  # ... with the date of the check
     front_text = _panel_text(outside, *front)
-    assert ("Your rights in Belgium" in front_text) if not rtl else ("fedasilinfo.be" in front_text)
+    assert "Fedasil" in front_text  # the most important contact is on the front
+    assert ("Your rights in Belgium" in front_text) if not rtl else ("حقوقك في بلجيكا" in front_text)
     first_inside = (197, 297) if rtl else (0, 100)
     assert _panel_text(inside, *first_inside), "the first inside panel is empty"
 
@@ -350,6 +417,9 @@ def test_wallet_cards_ten_to_a_sheet_each_with_the_full_list_code(real_copy):
     text = pdf_text(path)[0]
     assert text.count("0800 99 961") == 10  # the Federal Ombudsman, first of the audience with a phone
     assert "LGBT" not in text  # a card is carried in a wallet: neutral title
+    assert tagging(path).problems == []
+    read = text_in_reading_order(path)  # the first card is tagged, its nine copies are artifacts
+    assert len(read) == 1 and read[0].count("0800 99 961") == 1
 
 
 def test_card_needs_the_full_list_address(project, capsys):
