@@ -297,6 +297,7 @@ def test_print_shop_file_is_pdf_x4_with_bleed_crop_marks_and_cmyk(tmp_path):
     assert intent["/DestOutputProfile"].get_object()["/N"] == 4  # a CMYK profile
     assert b"PDF/X-4" in reader.xmp_metadata.stream.get_data()
     assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert tagging(path).problems == []  # crop marks and bleed are artifacts
     assert reader.metadata["/CreationDate"].startswith("D:20261128")  # the content's date, not the clock
     codes = decode_qr_codes(path)
     assert codes and all(c.quiet_zone_clear for c in codes)
