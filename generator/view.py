@@ -20,6 +20,7 @@ from babel.lists import format_list
 
 from .fields import DAYS, display_url, format_minutes
 from .i18n import N_, ui_translations
+from .metrics import widest_unbreakable_em
 from .model import Audience, Centre, Hours, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
@@ -233,6 +234,9 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
         "qr_display": re.findall(r"[^./]*[./]?", qr.display)[:-1] if qr else [],
+        # the QR column's width needs (cards have a fixed table layout): see metrics.py
+        "qr_url_em": widest_unbreakable_em(qr.display) if qr else 0,
+        "qr_label_em": widest_unbreakable_em(links[0]["label"], bold=True) if links else 0,
         "checked": w.date(service.last_verified),
     }
 

@@ -398,6 +398,19 @@ def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, ca
             "expected one of: helpline") in capsys.readouterr().out
 
 
+def test_a_long_web_address_widens_its_qr_column_instead_of_breaking_a_word(project):
+    """Cards use a fixed table layout; the QR column is measured from the font (generator/metrics.py)
+    so that a web address still breaks only after its dots and slashes."""
+    long_part = "mmmmwwwwmmmmwwwwmmmmwwww."
+    project.write("content/services/helpline.yaml", SERVICE.replace("https://www.example.be/report",
+                                                                     f"https://www.{long_part}be/report"))
+    project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nleaflet: [helpline]\nposter: [helpline]\n")
+    assert run(["--root", str(project.root), "build", "--format", "booklet", "--format", "leaflet", "--format", "poster"]) == 0
+    for fmt in ("booklet", "leaflet", "poster"):
+        lines = [line for page in pdf_text(project.root / f"output/en/workers-{fmt}.pdf") for line in page.splitlines()]
+        assert any(long_part in line for line in lines), (fmt, [line for line in lines if "mmmm" in line or "wwww" in line])
+
+
 # ------------------------------------------------------------------ wallet cards
 
 A4_PORTRAIT = (595.28, 841.89)
