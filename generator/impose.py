@@ -10,10 +10,6 @@ structure tree still reads the pages in order, wherever they stand on the paper.
 
 from __future__ import annotations
 
-import io
-
-from pypdf import PdfReader
-
 from .place import Placement, Sheet, place
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
@@ -42,17 +38,14 @@ def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int | None, int |
 
 def impose(pdf: bytes, rtl: bool = False) -> bytes:
     """Lay the A5 pages of ``pdf`` two-up on A4 landscape sheets in booklet order."""
-    width, pages = _first_page_width(pdf)
-    half = A4_LANDSCAPE[0] / 2  # A4 is 297 mm wide, two A5 pages 296 mm: pages meet at the fold
-    sheets = [Sheet(*A4_LANDSCAPE, tuple(Placement(number - 1, offset, 0)
-                                         for number, offset in ((left, half - width), (right, half)) if number is not None))
-              for left, right in booklet_order(pages, rtl)]
-    return place(pdf, sheets)
+    def layout(sizes: list[tuple[float, float]]) -> list[Sheet]:
+        width = sizes[0][0]
+        half = A4_LANDSCAPE[0] / 2  # A4 is 297 mm wide, two A5 pages 296 mm: pages meet at the fold
+        return [Sheet(*A4_LANDSCAPE, tuple(Placement(number - 1, offset, 0)
+                                           for number, offset in ((left, half - width), (right, half)) if number is not None))
+                for left, right in booklet_order(len(sizes), rtl)]
 
-
-def _first_page_width(pdf: bytes) -> tuple[float, int]:
-    reader = PdfReader(io.BytesIO(pdf))
-    return float(reader.pages[0].mediabox.width), len(reader.pages)
+    return place(pdf, layout)
 
 
 # ------------------------------------------------------------------ the folded A4 leaflet
@@ -74,20 +67,23 @@ def leaflet_sides(rtl: bool = False) -> list[list[int]]:
 
 def impose_leaflet(pdf: bytes, rtl: bool = False) -> bytes:
     """Place the rendered panels (front, contact panels, back) on two A4 landscape sides."""
-    _width, count = _first_page_width(pdf)
-    panels: dict[int, int | None] = {1: 0, 6: count - 1}  # source pages: front, flow..., back
-    for i in range(4):
-        panels[2 + i] = 1 + i if 1 + i < count - 1 else None  # unused panels stay blank
-    sheets = []
-    for side in leaflet_sides(rtl):
-        placements, x = [], 0.0
-        for number in side:
-            page = panels[number]
-            if page is not None:
-                placements.append(Placement(page, x, 0))
-            x += PANEL_WIDTH_MM[number] * MM
-        sheets.append(Sheet(*A4_LANDSCAPE, tuple(placements)))
-    return place(pdf, sheets)
+    def layout(sizes: list[tuple[float, float]]) -> list[Sheet]:
+        count = len(sizes)
+        panels: dict[int, int | None] = {1: 0, 6: count - 1}  # source pages: front, flow..., back
+        for i in range(4):
+            panels[2 + i] = 1 + i if 1 + i < count - 1 else None  # unused panels stay blank
+        sheets = []
+        for side in leaflet_sides(rtl):
+            placements, x = [], 0.0
+            for number in side:
+                page = panels[number]
+                if page is not None:
+                    placements.append(Placement(page, x, 0))
+                x += PANEL_WIDTH_MM[number] * MM
+            sheets.append(Sheet(*A4_LANDSCAPE, tuple(placements)))
+        return sheets
+
+    return place(pdf, layout)
 
 
 # ------------------------------------------------------------------ wallet cards, ten to a sheet
@@ -130,4 +126,4 @@ def impose_cards(pdf: bytes) -> bytes:
     """Ten copies of the card on an A4 sheet, with cut marks in the margins. The first card is
     the tagged one a screen reader reads; the nine copies are artifacts."""
     placements = tuple(Placement(0, x, y, tagged=i == 0) for i, (x, y) in enumerate(card_positions()))
-    return place(pdf, [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())])
+    return place(pdf, lambda _sizes: [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())])

@@ -16,7 +16,7 @@ This is ISO 32000-1 14.7.4 (marked-content references into form XObjects, whose
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,15 +63,16 @@ class _Where:
     dy: float
 
 
-def place(pdf: bytes, sheets: Sequence[Sheet]) -> bytes:
-    """The PDF whose pages are ``sheets``, made of the pages of ``pdf``.
+def place(pdf: bytes, layout: Callable[[list[tuple[float, float]]], Sequence[Sheet]]) -> bytes:
+    """The PDF made of the pages of ``pdf`` on the sheets that ``layout`` lays out, given the
+    size (width, height in points) of each source page.
 
     Every source page must be placed tagged exactly once: the structure tree needs one home for
     each piece of content.
     """
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     sources = list(writer.pages)
+    sheets = layout([(float(p.mediabox.width), float(p.mediabox.height)) for p in sources])
     tagged = [p.page for s in sheets for p in s.placements if p.tagged]
     if sorted(tagged) != list(range(len(sources))):
         raise ValueError(f"every page must be placed tagged exactly once; tagged placements: {tagged}")
