@@ -18,20 +18,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import IO
 
 from . import __version__, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
+from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, remember
+from .quick import inputs_fingerprint as _inputs_fingerprint
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
-
-FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
-DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian's libgs-common
 
 # WeasyPrint (and pypdf, for imposition) are imported where a PDF is made, not at start-up:
 # a build with nothing to render, `check` and `list` never pay for loading them.
@@ -183,35 +180,9 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
 # ------------------------------------------------------------------ fingerprints: rebuild only what changed
 
 
-def _hash_files(paths: Iterable[Path], root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-@cache
-def code_fingerprint(layouts: Path = LAYOUTS) -> str:
-    """Everything besides the content that shapes a PDF: this package, the layouts (templates,
-    CSS, fonts, phrase catalogues) and the versions of the libraries that render and assemble."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    digest.update(_hash_files(package.rglob("*.py"), package).encode())
-    digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
-    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pypdf", "qrcode", "babel"))
-    digest.update(f"{__version__} {versions}".encode())
-    return digest.hexdigest()
-
-
 def inputs_fingerprint(root: Path, todo: list[Edition], cmyk_profile: Path | None) -> str:
     """A quick check of every input at once: when it matches the last build, nothing is rendered."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(_hash_files((root / "content").rglob("*"), root).encode())
-    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    if cmyk_profile and any(e.print_shop for e in todo):
-        digest.update(cmyk_profile.read_bytes())
-    return digest.hexdigest()
+    return _inputs_fingerprint(root, cmyk_profile if any(e.print_shop for e in todo) else None)
 
 
 def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None) -> str:
@@ -402,10 +373,13 @@ def build(
     force: bool = False,
     shard_spec: str | None = None,
     only: Callable[[Edition, str], bool] | None = None,
+    request: str | None = None,
 ) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations). Then render what changed since the last build
-    (``force``: everything), on ``jobs`` processes, and write each PDF as it comes."""
+    (``force``: everything), on ``jobs`` processes, and write each PDF as it comes. With
+    ``request`` (the key of the command's options), a successful build is recorded for the
+    no-change fast path (quick.py)."""
     cat = check(root)
     todo = shard(editions(cat, audiences, langs, formats, region, discreet, centre, print_shop), shard_spec)
     if strict:
@@ -417,7 +391,22 @@ def build(
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
     profile = _profile(todo[0], cmyk_profile) if todo and todo[0].print_shop else None
     with OutputLock(out):
-        return cat, _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only)
+        done = _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only)
+        if request is not None and only is None:
+            manifest = read_manifest(out)
+            remember(out, request, inputs_fingerprint(root, todo, profile),
+                     {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}, notices(cat))
+        return cat, done
+
+
+def notices(cat: Catalogue) -> list[str]:
+    """What every build repeats: each fact on hold (printed in no booklet), and how many other
+    warnings `booklet check` lists."""
+    held = [str(p) for p in sorted(cat.warnings) if "on hold" in p.message]
+    rest = len(cat.warnings) - len(held)
+    if rest:
+        held.append(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them")
+    return held
 
 
 def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], profile: Path | None,

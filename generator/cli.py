@@ -1,6 +1,9 @@
 """The `booklet` command: thin, it parses flags and calls check/build.
 
 Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own).
+
+Only the standard library, click and generator.quick load at start-up: a build with nothing
+changed answers from fingerprints before the validator and the renderer are imported.
 """
 
 from __future__ import annotations
@@ -8,16 +11,17 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__
-from .build import FORMATS, Built, available_cores, changed_since_filter, translation_problems
-from .build import build as run_build
-from .build import check as run_check
-from .errors import BookletError, ContentError
-from .validate import load_catalogue
-from .view import Edition
+from . import __version__, quick
+from .errors import BookletError
+from .quick import FORMATS
+
+if TYPE_CHECKING:
+    from .build import Built
+    from .view import Edition
 
 
 def _root(ctx: click.Context) -> Path:
@@ -42,6 +46,8 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content without rendering; report every problem at once."""
+    from .validate import load_catalogue
+
     cat = load_catalogue(_root(ctx))
     for p in sorted(cat.problems):
         click.echo(str(p))
@@ -56,10 +62,9 @@ def check(ctx: click.Context, strict: bool) -> None:
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """List audiences, situations and services."""
-    try:
-        cat = run_check(_root(ctx))
-    except ContentError as exc:
-        raise exc
+    from .build import check as run_check
+
+    cat = run_check(_root(ctx))
     click.echo("Audiences:")
     for ident, a in sorted(cat.audiences.items()):
         click.echo(f"  {ident:<24} {a.title}  ({len(a.situations)} situations)")
@@ -99,6 +104,22 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     root = _root(ctx)
     out = out or root / "output"
     started = time.perf_counter()
+    print_shop = print_shop or cmyk_profile is not None
+    request = quick.request_key(audiences=audiences, langs=langs, strict=strict, formats=formats, region=region,
+                                discreet=discreet, centre=centre, print_shop=print_shop, cmyk_profile=cmyk_profile,
+                                shard=shard_spec)
+    if not force and not changed_since:
+        profile = (cmyk_profile or quick.DEFAULT_CMYK_PROFILE) if print_shop else None
+        repeated = quick.unchanged(out, request, quick.inputs_fingerprint(root, profile))
+        if repeated is not None:
+            for line in repeated:
+                click.echo(line, err=True)
+            click.echo(f"Done: nothing changed, no PDF rendered, in {time.perf_counter() - started:.2f} s", err=True)
+            return
+
+    from .build import available_cores, changed_since_filter, notices, translation_problems
+    from .build import build as run_build
+
     tty = sys.stderr.isatty()
     progress_bar = None
 
@@ -123,17 +144,13 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
         only = changed_since_filter(root, changed_since) if changed_since else None
         cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict,
                               formats=formats or None, region=region, discreet=discreet, centre=centre,
-                              print_shop=print_shop or cmyk_profile is not None, cmyk_profile=cmyk_profile,
-                              jobs=jobs or available_cores(), force=force, shard_spec=shard_spec, only=only)
+                              print_shop=print_shop, cmyk_profile=cmyk_profile,
+                              jobs=jobs or available_cores(), force=force, shard_spec=shard_spec, only=only, request=request)
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    held = [p for p in sorted(cat.warnings) if "on hold" in p.message]
-    for p in held:
-        click.echo(str(p), err=True)
-    rest = len(cat.warnings) - len(held)
-    if rest:
-        click.echo(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them", err=True)
+    for line in notices(cat):
+        click.echo(line, err=True)
     for lang, fields in translation_problems(cat, sorted({b.lang for b in done})).items():
         kinds = {why: sum(1 for w in fields.values() if w == why) for why in ("stale", "missing")}
         click.echo(f"warning: {lang}: {len(fields)} text{'s' if len(fields) != 1 else ''} printed in English "
@@ -159,6 +176,7 @@ def translations(ctx: click.Context, export_lang: str | None, import_file: Path 
                  update_templates: bool, details: bool) -> None:
     """Coverage of the translations, and the PO round trip for translators."""
     from . import i18n
+    from .build import check as run_check
 
     root = _root(ctx)
     cat = run_check(root)

@@ -44,6 +44,46 @@ def test_a_build_with_nothing_changed_renders_nothing(project, capsys):
     assert (project.root / "output/manifest.json").read_text() == manifest
 
 
+FAST_PATH = """
+import sys
+from generator.cli import main
+sys.argv = ["booklet", "--root", sys.argv[1], "build", "-j", "1"]
+try:
+    main()
+except SystemExit:
+    pass
+heavy = ("pydantic", "yaml", "babel", "phonenumbers", "jinja2", "qrcode", "weasyprint", "pypdf")
+print(sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_nothing_changed_answers_before_loading_the_validator_or_renderer(project):
+    """The no-change check hashes the inputs with the standard library only (generator/quick.py)
+    and repeats the last build's notices: a fact on hold is never silently forgotten."""
+    project.write("content/services/helpline.yaml", SERVICE + "hold: Not sure this number is theirs.\n")
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line"))
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
+
+    def build() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", FAST_PATH, str(project.root)], capture_output=True, text=True,
+                              check=True, cwd=project.root)
+
+    first = build()
+    assert "built en/workers-booklet.pdf" in first.stderr
+    second = build()
+    assert second.stdout.strip() == "[]"  # nothing heavy was imported
+    assert "Done: nothing changed, no PDF rendered" in second.stderr
+    notice = "content/services/helpline.yaml:15:7: hold: warning: on hold, left out of every booklet: Not sure this number is theirs."
+    assert notice in first.stderr and notice in second.stderr
+    # a changed input, or a PDF gone, takes the full path again
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other helpline"))
+    third = build()
+    assert "built en/workers-booklet.pdf" in third.stderr and "'pydantic'" in third.stdout
+    (project.root / "output/en/workers-poster.pdf").unlink()
+    assert "built en/workers-poster.pdf" in build().stderr
+    assert "nothing changed" in build().stderr
+
+
 def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsys):
     two_audiences(project)
     assert run(["--root", str(project.root), "build", "-j", "1"]) == 0

@@ -1,0 +1,99 @@
+"""Fingerprints of a build's inputs, and the no-change fast path, with the standard library only.
+
+`booklet build` with nothing changed must answer in well under half a second, and importing
+the validator and the renderer (pydantic, babel, phonenumbers, qrcode, Pillow, Jinja2) takes
+longer than that on its own. So the command first hashes what any PDF is made from (the
+content, this package, the layouts, the library versions, SOURCE_DATE_EPOCH, the print shop's
+profile) and compares it with what the last successful build of the same request recorded in
+``<out>/.booklet-requests.json``. When both match and every PDF it wrote is still there, byte for
+byte, it repeats that build's notices (services on hold, warning counts) and stops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+
+FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian's libgs-common
+REQUESTS = ".booklet-requests.json"
+
+
+def _hash_files(paths: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def code_fingerprint(layouts: Path = LAYOUTS) -> str:
+    """Everything besides the content that shapes a PDF: this package, the layouts (templates,
+    CSS, fonts, phrase catalogues) and the versions of the libraries that render and assemble."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    digest.update(_hash_files(package.rglob("*.py"), package).encode())
+    digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pypdf", "qrcode", "babel"))
+    digest.update(f"{__version__} {versions}".encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(root: Path, cmyk_profile: Path | None) -> str:
+    """Every input at once: the code, the content, the reproducible-build date and the profile."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(_hash_files((root / "content").rglob("*"), root).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    if cmyk_profile is not None and cmyk_profile.is_file():
+        digest.update(cmyk_profile.read_bytes())
+    return digest.hexdigest()
+
+
+def request_key(**options: object) -> str:
+    """The options of a build that choose what it makes, in a stable form."""
+    return json.dumps({k: sorted(v) if isinstance(v, list | tuple) else v for k, v in sorted(options.items())},
+                      default=str, sort_keys=True)
+
+
+def _read(out: Path) -> dict:
+    try:
+        data = json.loads((out / REQUESTS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def unchanged(out: Path, key: str, inputs: str) -> list[str] | None:
+    """The notices of the last build of this request, if nothing it used or made has changed."""
+    record = _read(out).get(key)
+    if not isinstance(record, dict) or record.get("inputs") != inputs:
+        return None
+    for relpath, sha256 in record.get("outputs", {}).items():
+        try:
+            if hashlib.sha256((out / relpath).read_bytes()).hexdigest() != sha256:
+                return None
+        except OSError:
+            return None
+    notices = record.get("notices", [])
+    return [str(n) for n in notices] if isinstance(notices, list) else None
+
+
+def remember(out: Path, key: str, inputs: str, outputs: dict[str, str], notices: list[str]) -> None:
+    """Record a successful build of this request (called with the output folder locked)."""
+    data = _read(out)
+    data[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())), "notices": notices}
+    out.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{REQUESTS}.", suffix=".tmp", dir=out)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, sort_keys=True)
+    os.replace(tmp, out / REQUESTS)
