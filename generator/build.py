@@ -147,25 +147,15 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
 
 
 def run_job(job: Job) -> list[tuple[Edition, bytes, int]]:
-    """Render one source and derive its editions (runs in a worker process)."""
-    from .pdf import html_to_pdf
+    """Lay one source out once and write each of its editions: the pages as they are, or placed
+    on sheets (imposition, folding, cards). Runs in a worker process."""
+    from .impose import layout_for
+    from .pdf import html_to_pdfs
 
-    pdf, pages = html_to_pdf(job.html, layouts=job.layouts, pdf_identifier=hashlib.md5(job.source.relpath.encode()).digest(),
-                             rtl=job.rtl, cmyk_profile=job.cmyk_profile, check=_check_for(job.kind, job.source.relpath))
-    return [(edition, *finish(edition, pdf, pages, job.rtl)) for edition in job.editions]
-
-
-def finish(edition: Edition, pdf: bytes, pages: int, rtl: bool) -> tuple[bytes, int]:
-    """Turn the rendered source into the edition's format (imposition, folding, cards)."""
-    from .impose import impose, impose_cards, impose_leaflet
-
-    if edition.format == "booklet-imposed":
-        return impose(pdf, rtl=rtl), -(-pages // 4) * 2
-    if edition.format == "leaflet":
-        return impose_leaflet(pdf, rtl=rtl), 2
-    if edition.format == "card":
-        return impose_cards(pdf), 1
-    return pdf, pages
+    outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
+    written = html_to_pdfs(job.html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
+                           check=_check_for(job.kind, job.source.relpath))
+    return [(edition, pdf, pages) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,

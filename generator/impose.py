@@ -4,13 +4,14 @@ Print the result double-sided, "flip on short edge", fold the stack in the middl
 the pages come out in reading order. The page count is padded to a multiple of four with blank
 pages placed before the back cover, so the last page stays on the back.
 
-Every layout here is a list of sheets handed to ``place``, which keeps the PDF tagged: the
-structure tree still reads the pages in order, wherever they stand on the paper.
+Each layout here says where every rendered page goes; ``place`` carries it out on WeasyPrint's
+PDF before it is written, and keeps it tagged: the structure tree still reads the pages in
+order, wherever they stand on the paper.
 """
 
 from __future__ import annotations
 
-from .place import Placement, Sheet, place
+from .place import Layout, Placement, Sheet
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
 
@@ -36,8 +37,8 @@ def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int | None, int |
     return sides
 
 
-def impose(pdf: bytes, rtl: bool = False) -> bytes:
-    """Lay the A5 pages of ``pdf`` two-up on A4 landscape sheets in booklet order."""
+def booklet_layout(rtl: bool = False) -> Layout:
+    """The A5 pages two-up on A4 landscape sheets in booklet order."""
     def layout(sizes: list[tuple[float, float]]) -> list[Sheet]:
         width = sizes[0][0]
         half = A4_LANDSCAPE[0] / 2  # A4 is 297 mm wide, two A5 pages 296 mm: pages meet at the fold
@@ -45,7 +46,7 @@ def impose(pdf: bytes, rtl: bool = False) -> bytes:
                                            for number, offset in ((left, half - width), (right, half)) if number is not None))
                 for left, right in booklet_order(len(sizes), rtl)]
 
-    return place(pdf, layout)
+    return layout
 
 
 # ------------------------------------------------------------------ the folded A4 leaflet
@@ -65,8 +66,8 @@ def leaflet_sides(rtl: bool = False) -> list[list[int]]:
     return [list(reversed(side)) for side in sides] if rtl else sides
 
 
-def impose_leaflet(pdf: bytes, rtl: bool = False) -> bytes:
-    """Place the rendered panels (front, contact panels, back) on two A4 landscape sides."""
+def leaflet_layout(rtl: bool = False) -> Layout:
+    """The rendered panels (front, contact panels, back) on two A4 landscape sides."""
     def layout(sizes: list[tuple[float, float]]) -> list[Sheet]:
         count = len(sizes)
         panels: dict[int, int | None] = {1: 0, 6: count - 1}  # source pages: front, flow..., back
@@ -83,7 +84,7 @@ def impose_leaflet(pdf: bytes, rtl: bool = False) -> bytes:
             sheets.append(Sheet(*A4_LANDSCAPE, tuple(placements)))
         return sheets
 
-    return place(pdf, layout)
+    return layout
 
 
 # ------------------------------------------------------------------ wallet cards, ten to a sheet
@@ -122,8 +123,13 @@ def _cut_marks() -> str:
     return "\n".join(ops)
 
 
-def impose_cards(pdf: bytes) -> bytes:
+def card_layout() -> Layout:
     """Ten copies of the card on an A4 sheet, with cut marks in the margins. The first card is
     the tagged one a screen reader reads; the nine copies are artifacts."""
     placements = tuple(Placement(0, x, y, tagged=i == 0) for i, (x, y) in enumerate(card_positions()))
-    return place(pdf, lambda _sizes: [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())])
+    return lambda _sizes: [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())]
+
+
+def layout_for(fmt: str, rtl: bool) -> Layout | None:
+    """How the rendered pages of a format go on paper (None: as they are)."""
+    return {"booklet-imposed": booklet_layout(rtl), "leaflet": leaflet_layout(rtl), "card": card_layout()}.get(fmt)

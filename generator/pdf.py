@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
+from .place import Layout, place
 from .render import LAYOUTS
 
 
@@ -84,7 +85,7 @@ def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
     of the tree on purpose ("only allowed in PDF 2.0" as artifacts): content no reader can reach,
     which a validator counts as neither tagged nor artifact. PDF/UA wants running headers and
     page numbers as /Pagination artifacts, so each MCID whose element the tree does not reach
-    becomes one, and its parent-tree slot is emptied.
+    becomes one, its parent-tree slot is emptied, and the element is dropped.
     """
     if "StructTreeRoot" not in pdf.catalog:
         return
@@ -116,6 +117,9 @@ def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
                 stream[j - 1] = "/Artifact"
                 stream[j] = pydyf.Dictionary({"Type": "/Pagination"})
                 parents[item["MCID"]] = "null"
+    for obj in pdf.objects:  # the unreachable elements themselves: emptied, so nothing points at the margins
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" and obj.number not in reachable:
+            obj.clear()
 
 
 def print_shop_css(profile: Path) -> str:
@@ -127,7 +131,17 @@ def print_shop_css(profile: Path) -> str:
 def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
                 rtl: bool = False, cmyk_profile: Path | None = None,
                 check: Callable[[Any], None] | None = None) -> tuple[bytes, int]:
-    """Render HTML; returns the PDF bytes and the number of pages.
+    """Render HTML; returns the PDF bytes and the number of pages."""
+    [(pdf, pages)] = html_to_pdfs(html, [(pdf_identifier, None)], layouts=layouts, rtl=rtl,
+                                  cmyk_profile=cmyk_profile, check=check)
+    return pdf, pages
+
+
+def html_to_pdfs(html: str, outputs: Sequence[tuple[bytes | None, Layout | None]], *, layouts: Path = LAYOUTS,
+                 rtl: bool = False, cmyk_profile: Path | None = None,
+                 check: Callable[[Any], None] | None = None) -> list[tuple[bytes, int]]:
+    """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
+    sheets, or None for the pages as they are). Returns each PDF and its number of pages.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -144,18 +158,26 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
         raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
     if check is not None:
         check(document)  # raises BuildError when the content does not fit its format
-    def finisher(document: Any, pdf: pydyf.PDF) -> None:
-        _unreachable_content_as_artifacts(pdf)
-        if rtl:
-            _right_to_left(pdf)
-        if pdf_identifier is not None:
-            _stable_document_id(pdf, pdf_identifier)
+    results = []
+    for identifier, layout in outputs:
+        pages = [len(document.pages)]
 
-    if cmyk_profile:
-        pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)
-    else:
-        # PDF/UA-1: tagged structure (reading order, headings, lists, alternative text of the QR
-        # codes), document language and title; WeasyPrint adds the structure tree and bookmarks.
-        pdf = document.write_pdf(pdf_identifier=pdf_identifier, pdf_variant="pdf/ua-1", finisher=finisher)
-    assert pdf is not None
-    return pdf, len(document.pages)
+        def finisher(document: Any, pdf: pydyf.PDF, identifier: bytes | None = identifier,
+                     layout: Layout | None = layout, pages: list[int] = pages) -> None:
+            _unreachable_content_as_artifacts(pdf)
+            if rtl:
+                _right_to_left(pdf)
+            if identifier is not None:
+                _stable_document_id(pdf, identifier)
+            if layout is not None:
+                pages[0] = place(pdf, layout)
+
+        if cmyk_profile:
+            pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)
+        else:
+            # PDF/UA-1: tagged structure (reading order, headings, lists, alternative text of the QR
+            # codes), document language and title; WeasyPrint adds the structure tree and bookmarks.
+            pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", finisher=finisher)
+        assert pdf is not None
+        results.append((pdf, pages[0]))
+    return results

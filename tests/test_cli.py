@@ -94,7 +94,7 @@ def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pdf_module, "html_to_pdf", broken)
+    monkeypatch.setattr(pdf_module, "html_to_pdfs", broken)
     assert run(["--root", str(project.root), "build", "-j", "1", "--force"]) == 1  # click turns Ctrl-C into "Aborted!"
     assert pdf.read_bytes() == before
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
