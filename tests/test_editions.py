@@ -436,6 +436,16 @@ def test_wallet_cards_ten_to_a_sheet_each_with_the_full_list_code(real_copy):
     assert len(read) == 1 and read[0].count("0800 99 961") == 1
 
 
+def test_every_shipped_card_fits_in_every_language(real_copy, capsys):
+    """Cards wait for full_list_url; once it is set, none of them may fail to fit (Arabic and Farsi
+    lines are taller: the sexual-violence card did not fit until the card had its own line height)."""
+    booklet = real_copy.root / "content/booklet.yaml"
+    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    assert run(["--root", str(real_copy.root), "build", "--format", "card", "-j", "2"]) == 0, capsys.readouterr().err
+    cat = load_catalogue(real_copy.root)
+    assert len(list((real_copy.root / "output").rglob("*-card.pdf"))) == len(cat.audiences) * len(cat.booklet.languages)
+
+
 def test_card_needs_the_full_list_address(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
     assert "a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml" in capsys.readouterr().err
