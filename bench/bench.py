@@ -127,6 +127,8 @@ def per_document(runs: int, work: Path) -> list[tuple[str, float, float, float, 
     return rows
 
 
+NOTES = "## Reading it"
+
 PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
@@ -204,7 +206,10 @@ def main() -> None:
     if ns.write:
         doc = ROOT / "docs/benchmarks.md"
         doc.parent.mkdir(exist_ok=True)
-        doc.write_text("# Benchmarks\n\nMade by `make bench` (bench/bench.py).\n\n" + text)
+        # The tables are remade; the notes a person wrote under "## Reading it" stay.
+        old = doc.read_text("utf-8") if doc.exists() else ""
+        notes = old[old.index(NOTES):] if NOTES in old else ""
+        doc.write_text("# Benchmarks\n\nMade by `make bench` (bench/bench.py).\n\n" + text + ("\n" + notes if notes else ""))
 
 
 if __name__ == "__main__":
