@@ -30,8 +30,8 @@ from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
-# WeasyPrint (and pypdf, for imposition) are imported where a PDF is made, not at start-up:
-# a build with nothing to render, `check` and `list` never pay for loading them.
+# WeasyPrint is imported where a PDF is made, not at start-up: `check`, `list` and a build with
+# nothing to render never pay for loading it (and a build with nothing changed loads even less: quick.py).
 
 
 @dataclass

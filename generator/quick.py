@@ -44,7 +44,7 @@ def code_fingerprint(layouts: Path = LAYOUTS) -> str:
     digest = hashlib.sha256()
     digest.update(_hash_files(package.rglob("*.py"), package).encode())
     digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
-    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "pypdf", "qrcode", "babel"))
+    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "fonttools", "qrcode", "babel"))
     digest.update(f"{__version__} {versions}".encode())
     return digest.hexdigest()
 
