@@ -247,6 +247,40 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
     assert len(read) >= 4
 
 
+@pytest.mark.parametrize("fmt", ["booklet-imposed", "leaflet"])
+def test_links_move_with_their_page_onto_the_sheet(imposed, fmt):
+    """Every phone link on a sheet still lies over the number it dials, and bookmarks point at
+    the sheet that shows their heading."""
+    path = imposed / f"en/asylum-centre-{fmt}.pdf"
+    reader = pypdf.PdfReader(path)
+    doc = pdfium.PdfDocument(path)
+    checked = 0
+    for index, page in enumerate(reader.pages):
+        text = doc[index].get_textpage()
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            if not uri.startswith("tel:"):
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+            under = text.get_text_bounded(left=min(x0, x1), bottom=min(y0, y1), right=max(x0, x1), top=max(y0, y1))
+            digits = "".join(c for c in under if c.isdigit())
+            dialled = "".join(c for c in uri if c.isdigit())
+            assert digits and digits[-6:] == dialled[-6:], (index, uri, under)
+            checked += 1
+    assert checked >= 3
+    sheets = {page.indirect_reference.idnum for page in reader.pages}
+
+    def destinations(items):
+        for item in items:
+            yield from destinations(item) if isinstance(item, list) else [item]
+
+    marks = list(destinations(reader.outline))
+    assert all(mark.page.idnum in sheets for mark in marks)
+    if fmt == "booklet-imposed":
+        assert len(marks) > 10
+
+
 def test_structure_check_finds_untagged_and_dangling_content(imposed, tmp_path):
     """The check above can fail: content left out of the tree, or a tree pointing at nothing."""
     writer = pypdf.PdfWriter(clone_from=imposed / "en/asylum-centre-booklet-imposed.pdf")
