@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
-.PHONY: all build test lint check bench fuzz deps system-deps clean distclean
+.PHONY: all build test lint check check-all bench fuzz deps system-deps clean distclean
 
 all: build
 
@@ -64,6 +64,11 @@ bench: $(STAMP)
 # Property-based fuzzing of the content loader: 10,000 random and mutated files per kind of case.
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/test_fuzz.py -p no:cacheprovider
+
+# Every PDF of the set and its editions (cards included), checked the expensive way: tags,
+# every QR code decoded, every phone link over its number. `make test` checks a sample.
+check-all: $(STAMP)
+	CHECK_ALL=1 $(BIN)/python -m pytest -q tests/test_every_pdf.py -p no:cacheprovider
 
 clean:
 	rm -rf output

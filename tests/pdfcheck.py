@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import phonenumbers
 import pypdf
 import pypdfium2 as pdfium
 import zxingcpp
@@ -254,3 +256,34 @@ def text_in_reading_order(path: Path) -> list[str]:
         else:
             texts.append(reader.pages[page].extract_text())
     return texts
+
+
+def _national(number: str) -> str:
+    """How a number is printed in Belgium: "+3280035089" -> "0800 35 089"; short numbers as they are."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(number, "BE"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return number
+
+
+def misplaced_phone_links(path: Path) -> tuple[int, list[str]]:
+    """Every tel: link must lie over the number it dials (checked by the text under its box).
+    Returns how many links were checked and what was found wrong."""
+    reader = pypdf.PdfReader(path)
+    doc = pdfium.PdfDocument(path)
+    checked, wrong = 0, []
+    for index, page in enumerate(reader.pages):
+        text = doc[index].get_textpage()
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            if not uri.startswith("tel:"):
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+            under = text.get_text_bounded(left=min(x0, x1), bottom=min(y0, y1), right=max(x0, x1), top=max(y0, y1))
+            checked += 1
+            # groups, not their order: text extraction reorders runs of numbers on right-to-left pages
+            if sorted(re.findall(r"\d+", under)) != sorted(re.findall(r"\d+", _national(uri[4:]))):
+                wrong.append(f"page {index + 1}: {uri} lies over {under!r}")
+    doc.close()
+    return checked, wrong

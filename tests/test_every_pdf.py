@@ -1,0 +1,82 @@
+"""Every PDF the content makes, checked the expensive way.
+
+`make check-all` (CHECK_ALL=1) builds the whole set, wallet cards included (with a stand-in
+full_list_url), plus the discreet and a regional edition, and checks every file: tagged
+throughout, every QR code scans to what the manifest says it shows, every phone link lies over
+its number. `make test` runs the same checks on a sample: one audience in a left-to-right and a
+right-to-left language.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from generator.build import available_cores
+from generator.cli import run
+
+from .conftest import ROOT
+from .pdfcheck import decode_qr_codes, misplaced_phone_links, tagging
+
+EVERYTHING = os.environ.get("CHECK_ALL") == "1"
+FULL_LIST = "https://www.example.org/services"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("every")
+    shutil.copytree(ROOT / "content", root / "content")
+    booklet = root / "content/booklet.yaml"
+    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    sample = [] if EVERYTHING else ["--audience", "workplace", "--lang", "en", "--lang", "fa"]
+    for edition in ([], ["--discreet"], ["--region", "brussels"]) if EVERYTHING else ([], ["--discreet"]):
+        assert run(["--root", str(root), "build", "-j", str(available_cores()), *sample, *edition]) == 0
+    return root / "output"
+
+
+def documents(out: Path) -> list[dict]:
+    return json.loads((out / "manifest.json").read_text())["documents"]
+
+
+def test_the_set_is_complete(built):
+    formats = {d["format"] for d in documents(built)}
+    assert formats == {"booklet", "booklet-imposed", "leaflet", "poster", "card"}
+    assert any(d["discreet"] for d in documents(built))
+
+
+def test_every_pdf_is_tagged_throughout(built):
+    problems = []
+    for doc in documents(built):
+        path = built / doc["path"]
+        reader = pypdf.PdfReader(path)
+        if reader.trailer["/Root"].get("/Lang") != doc["lang"] or not reader.metadata.title:
+            problems.append(f"{doc['path']}: language or title missing")
+        problems += [f"{doc['path']}: {p}" for p in tagging(path).problems]
+    assert problems == []
+
+
+def test_every_qr_code_scans_to_what_the_pdf_shows(built):
+    problems = []
+    for doc in documents(built):
+        codes = decode_qr_codes(built / doc["path"])
+        expected = {FULL_LIST} if doc["format"] == "card" else set(doc["qr_urls"])
+        if {c.text for c in codes} != expected:
+            problems.append(f"{doc['path']}: scanned {sorted({c.text for c in codes})}, expected {sorted(expected)}")
+        problems += [f"{doc['path']}: page {c.page}: {c.text} is {c.width_mm:.1f} mm, level {c.ec_level}, quiet zone "
+                     f"{'clear' if c.quiet_zone_clear else 'not clear'}"
+                     for c in codes if c.width_mm < 20 or c.ec_level not in ("M", "Q", "H") or not c.quiet_zone_clear]
+    assert problems == []
+
+
+def test_every_phone_link_lies_over_its_number(built):
+    problems, checked = [], 0
+    for doc in documents(built):
+        count, wrong = misplaced_phone_links(built / doc["path"])
+        checked += count
+        problems += [f"{doc['path']}: {w}" for w in wrong]
+    assert problems == [] and checked > 20
