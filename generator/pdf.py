@@ -22,7 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
-from .place import Layout, place
+from .place import Layout, deref, place
 from .render import LAYOUTS
 
 
@@ -72,12 +72,6 @@ def _stable_document_id(pdf: pydyf.PDF, identifier: bytes) -> None:
                           for part in obj.stream]
 
 
-def _object(pdf: pydyf.PDF, reference: object) -> Any:
-    """The pydyf object behind a reference (b"12 0 R")."""
-    text = reference.decode() if isinstance(reference, bytes) else str(reference)
-    return pdf.objects[int(text.split()[0])]
-
-
 def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
     """Mark the page margins (running title, page numbers) as pagination artifacts.
 
@@ -89,29 +83,26 @@ def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
     """
     if "StructTreeRoot" not in pdf.catalog:
         return
-    tree = _object(pdf, pdf.catalog["StructTreeRoot"])
+    tree = deref(pdf, pdf.catalog["StructTreeRoot"])
     reachable: set[int] = set()
     todo = list(tree["K"])
     while todo:
-        ref = todo.pop()
-        if not isinstance(ref, bytes | str) or not str(ref if isinstance(ref, str) else ref.decode()).endswith(" R"):
-            continue
-        element = _object(pdf, ref)
-        if element.number in reachable or not isinstance(element, pydyf.Dictionary):
-            continue
+        element = deref(pdf, todo.pop())
+        if not isinstance(element, pydyf.Dictionary) or element.number in reachable:
+            continue  # an MCID, a marked-content reference, or an element seen already
         reachable.add(element.number)
         kids = element.get("K")
         todo.extend(kids if isinstance(kids, list) else [kids])
-    nums = _object(pdf, tree["ParentTree"])["Nums"]
+    nums = deref(pdf, tree["ParentTree"])["Nums"]
     for i in range(0, len(nums), 2):
         page_number, parents = nums[i], nums[i + 1]
         if not isinstance(parents, list) or page_number >= len(pdf.page_references):
             continue  # an annotation's entry
-        orphans = {mcid for mcid, ref in enumerate(parents) if _object(pdf, ref).number not in reachable}
+        orphans = {mcid for mcid, ref in enumerate(parents) if deref(pdf, ref).number not in reachable}
         if not orphans:
             continue
-        page = _object(pdf, pdf.page_references[page_number])
-        stream = _object(pdf, page["Contents"]).stream
+        page = deref(pdf, pdf.page_references[page_number])
+        stream = deref(pdf, page["Contents"]).stream
         for j, item in enumerate(stream):
             if isinstance(item, pydyf.Dictionary) and item.get("MCID") in orphans:
                 stream[j - 1] = "/Artifact"

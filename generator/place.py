@@ -58,8 +58,8 @@ class _Where:
     dy: float
 
 
-def _get(pdf: pydyf.PDF, value: Any) -> Any:
-    """The object behind a reference, or the value itself."""
+def deref(pdf: pydyf.PDF, value: Any) -> Any:
+    """The object behind a reference (pydyf writes them as b"12 0 R"), or the value itself."""
     if isinstance(value, bytes) and value.endswith(b" R"):
         return pdf.objects[int(value.split()[0])]
     return value
@@ -72,7 +72,7 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
     Every source page must be placed tagged exactly once: the structure tree needs one home for
     each piece of content.
     """
-    sources = [_get(pdf, ref) for ref in pdf.page_references]
+    sources = [deref(pdf, ref) for ref in pdf.page_references]
     sizes = [(float(p["MediaBox"][2]) - float(p["MediaBox"][0]), float(p["MediaBox"][3]) - float(p["MediaBox"][1]))
              for p in sources]
     sheets = layout(sizes)
@@ -103,7 +103,7 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
                 ops.append(f"q 1 0 0 1 {dx:.4f} {dy:.4f} cm /{name} Do Q")
                 where[pdf.page_references[placement.page]] = _Where(page.reference, form, dx, dy)
                 for ref in source.get("Annots") or []:
-                    annot = _get(pdf, ref)
+                    annot = deref(pdf, ref)
                     annot["Rect"] = pydyf.Array(float(v) + (dx if j % 2 == 0 else dy) for j, v in enumerate(annot["Rect"]))
                     if "QuadPoints" in annot:
                         annot["QuadPoints"] = pydyf.Array(float(v) + (dx if j % 2 == 0 else dy)
@@ -138,7 +138,7 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
 def _form(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
     """The page's content stream, turned into a form XObject that keeps its marked content and
     takes the page's place in the parent tree (its /StructParents key)."""
-    stream = _get(pdf, page["Contents"])
+    stream = deref(pdf, page["Contents"])
     stream.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(page["MediaBox"]),
                          "Resources": page["Resources"]})
     for key in ("StructParents", "Group"):
@@ -149,7 +149,7 @@ def _form(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
 
 def _artifact_copy(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
     """A form XObject of the page without its marked-content operators, to paint as an artifact."""
-    items = list(_get(pdf, page["Contents"]).stream)
+    items = list(deref(pdf, page["Contents"]).stream)
     kept: list[Any] = []
     for item in items:
         if item in (b"BMC", "BMC"):
@@ -202,8 +202,8 @@ def _retarget(pdf: pydyf.PDF, where: dict[bytes, _Where]) -> None:
         if isinstance(action, dict) and action.get("S") == "/GoTo" and "D" in action:
             action["D"] = _move(action["D"], where)
     names = pdf.catalog.get("Names")
-    dests = _get(pdf, names.get("Dests")) if isinstance(names, dict) else None
+    dests = deref(pdf, names.get("Dests")) if isinstance(names, dict) else None
     if isinstance(dests, dict):
         pairs = dests.get("Names") or []
         for i in range(1, len(pairs), 2):
-            pairs[i] = _move(_get(pdf, pairs[i]), where)
+            pairs[i] = _move(deref(pdf, pairs[i]), where)
