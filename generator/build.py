@@ -384,8 +384,9 @@ def build(
         done = _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only)
         if request is not None and only is None:
             manifest = read_manifest(out)
-            remember(out, request, inputs_fingerprint(root, todo, profile),
-                     {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}, notices(cat))
+            outputs = {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}
+            outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
+            remember(out, request, inputs_fingerprint(root, todo, profile), outputs, notices(cat))
         return cat, done
 
 

@@ -82,6 +82,9 @@ def test_nothing_changed_answers_before_loading_the_validator_or_renderer(projec
     (project.root / "output/en/workers-poster.pdf").unlink()
     assert "built en/workers-poster.pdf" in build().stderr
     assert "nothing changed" in build().stderr
+    (project.root / "output/manifest.json").unlink()  # CI publishes it: a build must bring it back
+    again = build()
+    assert "'pydantic'" in again.stdout and (project.root / "output/manifest.json").is_file()
 
 
 def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsys):
