@@ -24,8 +24,7 @@ from typing import IO
 from . import __version__, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
-from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, remember
-from .quick import inputs_fingerprint as _inputs_fingerprint
+from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, inputs_fingerprint, remember
 from .render import LAYOUTS, render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
@@ -168,11 +167,6 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
 
 
 # ------------------------------------------------------------------ fingerprints: rebuild only what changed
-
-
-def inputs_fingerprint(root: Path, todo: list[Edition], cmyk_profile: Path | None) -> str:
-    """A quick check of every input at once: when it matches the last build, nothing is rendered."""
-    return _inputs_fingerprint(root, cmyk_profile if any(e.print_shop for e in todo) else None)
 
 
 def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None) -> str:
@@ -370,6 +364,8 @@ def build(
     (``force``: everything), on ``jobs`` processes, and write each PDF as it comes. With
     ``request`` (the key of the command's options), a successful build is recorded for the
     no-change fast path (quick.py)."""
+    # Hashed before anything is read: a record never claims newer content than what was built.
+    inputs = inputs_fingerprint(root, (cmyk_profile or DEFAULT_CMYK_PROFILE) if print_shop else None)
     cat = check(root)
     todo = shard(editions(cat, audiences, langs, formats, region, discreet, centre, print_shop), shard_spec)
     if strict:
@@ -381,12 +377,12 @@ def build(
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
     profile = _profile(todo[0], cmyk_profile) if todo and todo[0].print_shop else None
     with OutputLock(out):
-        done = _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only)
+        done = _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only, inputs)
         if request is not None and only is None:
             manifest = read_manifest(out)
             outputs = {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
-            remember(out, request, inputs_fingerprint(root, todo, profile), outputs, notices(cat))
+            remember(out, request, inputs, outputs, notices(cat))
         return cat, done
 
 
@@ -402,9 +398,8 @@ def notices(cat: Catalogue) -> list[str]:
 
 def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], profile: Path | None,
                   progress: Callable[[Edition, Built], None] | None, on_start: Callable[[list[Edition]], None] | None,
-                  jobs: int, force: bool, only: Callable[[Edition, str], bool] | None) -> list[Built]:
+                  jobs: int, force: bool, only: Callable[[Edition, str], bool] | None, inputs: str) -> list[Built]:
     manifest = read_manifest(out)
-    inputs = inputs_fingerprint(root, todo, profile)
     if not force and only is None and all(_up_to_date(out, manifest.get(e.relpath), "inputs", inputs) for e in todo):
         return []  # nothing changed since the last build: nothing to render
     if on_start:
