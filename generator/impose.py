@@ -132,4 +132,10 @@ def card_layout() -> Layout:
 
 def layout_for(fmt: str, rtl: bool) -> Layout | None:
     """How the rendered pages of a format go on paper (None: as they are)."""
-    return {"booklet-imposed": booklet_layout(rtl), "leaflet": leaflet_layout(rtl), "card": card_layout()}.get(fmt)
+    if fmt == "booklet-imposed":
+        return booklet_layout(rtl)
+    if fmt == "leaflet":
+        return leaflet_layout(rtl)
+    if fmt == "card":
+        return card_layout()
+    return None

@@ -104,10 +104,9 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
                 where[pdf.page_references[placement.page]] = _Where(page.reference, form, dx, dy)
                 for ref in source.get("Annots") or []:
                     annot = deref(pdf, ref)
-                    annot["Rect"] = pydyf.Array(float(v) + (dx if j % 2 == 0 else dy) for j, v in enumerate(annot["Rect"]))
-                    if "QuadPoints" in annot:
-                        annot["QuadPoints"] = pydyf.Array(float(v) + (dx if j % 2 == 0 else dy)
-                                                          for j, v in enumerate(annot["QuadPoints"]))
+                    for key in ("Rect", "QuadPoints"):  # x, y, x, y...
+                        if key in annot:
+                            annot[key] = pydyf.Array(float(v) + (dx if j % 2 == 0 else dy) for j, v in enumerate(annot[key]))
                     annot["P"] = page.reference
                     annots.append(ref)
             else:
@@ -139,12 +138,16 @@ def _form(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
     """The page's content stream, turned into a form XObject that keeps its marked content and
     takes the page's place in the parent tree (its /StructParents key)."""
     stream = deref(pdf, page["Contents"])
-    stream.extra.update({"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(page["MediaBox"]),
-                         "Resources": page["Resources"]})
+    stream.extra.update(_form_entries(page))
     for key in ("StructParents", "Group"):
         if key in page:
             stream.extra[key] = page[key]
     return stream.reference
+
+
+def _form_entries(page: pydyf.Dictionary) -> dict[str, Any]:
+    """What makes a page's content a form XObject: its box and its resources."""
+    return {"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(page["MediaBox"]), "Resources": page["Resources"]}
 
 
 def _artifact_copy(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
@@ -158,8 +161,7 @@ def _artifact_copy(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
             del kept[-2:]  # the tag and its property list
         elif item not in (b"EMC", "EMC"):
             kept.append(item)
-    copy = pydyf.Stream(kept, {"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array(page["MediaBox"]),
-                               "Resources": page["Resources"]}, compress=True)
+    copy = pydyf.Stream(kept, _form_entries(page), compress=True)
     pdf.add_object(copy)
     return copy.reference
 
