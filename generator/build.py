@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from . import __version__, fit
+from . import __version__, design, fit
 from .errors import BuildError, ContentError
 from .i18n import ContentTranslator, content_translator
 from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, inputs_fingerprint, remember
@@ -53,6 +53,8 @@ class Built:
     """Of everything this PDF was made from: a build skips it while that is unchanged."""
     inputs: str = ""
     """Of all inputs of the build that wrote or confirmed it (the quick no-change check)."""
+    design: list[str] = dataclasses.field(default_factory=list)
+    """What the design checks found on its pages (generator/design.py): layout warnings."""
 
 
 def check(root: Path) -> Catalogue:
@@ -131,6 +133,8 @@ class Job:
     rtl: bool
     cmyk_profile: Path | None
     layouts: Path = LAYOUTS
+    expect: design.Expect = design.Expect()
+    """What the document's text must say (its own format's name, the emergency numbers)."""
 
 
 def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path = LAYOUTS) -> tuple[dict, str, str]:
@@ -145,24 +149,33 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
     return view, html, kind
 
 
-def run_job(job: Job) -> list[tuple[Edition, bytes, int]]:
+def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
-    on sheets (imposition, folding, cards). Runs in a worker process."""
+    on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages and
+    what the design checks found on the laid-out pages. Runs in a worker process."""
     from .impose import layout_for
     from .pdf import html_to_pdfs
 
+    found: list[str] = []
+    fits = _check_for(job.kind, job.source.relpath)
+
+    def checks(document: object) -> None:
+        if fits is not None:
+            fits(document)  # raises when the content does not fit its format
+        found.extend(design.check(document, job.kind, job.expect))
+
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
-    written = html_to_pdfs(job.html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                           check=_check_for(job.kind, job.source.relpath))
-    return [(edition, pdf, pages) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
+    written = html_to_pdfs(job.html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile, check=checks)
+    return [(edition, pdf, pages, found) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
                    tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
-    job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts)
-    [(_edition, pdf, pages)] = run_job(job)
+    job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
+              design.Expect.of(view))
+    [(_edition, pdf, pages, _design)] = run_job(job)
     return pdf, pages, view
 
 
@@ -382,7 +395,8 @@ def build(
             manifest = read_manifest(out)
             outputs = {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
-            remember(out, request, inputs, outputs, notices(cat))
+            layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in manifest.get(e.relpath, {}).get("design", [])]
+            remember(out, request, inputs, outputs, notices(cat) + layout)
         return cat, done
 
 
@@ -422,14 +436,15 @@ def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], pr
                 if e.relpath in manifest:
                     manifest[e.relpath]["inputs"] = inputs
             if members:
-                yield Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile), view, prints
+                yield Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile, expect=design.Expect.of(view)), view, prints
 
-    def record(result: list[tuple[Edition, bytes, int]], view: dict, prints: dict[Edition, str]) -> None:
-        for edition, pdf, pages in result:
+    def record(result: list[tuple[Edition, bytes, int, list[str]]], view: dict, prints: dict[Edition, str]) -> None:
+        for edition, pdf, pages, found in result:
             write_atomic(out / edition.relpath, pdf)
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
-                          edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], inputs)
+                          edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], inputs,
+                          found)
             manifest[built.path] = asdict(built)
             write_manifest(out, manifest)
             done.append(built)

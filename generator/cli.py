@@ -134,11 +134,14 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
             progress_bar.add_task("Building", total=len(todo))
 
     def on_done(edition: Edition, built: Built) -> None:
+        lines = [f"built {built.path} ({built.pages} pages)"] + [f"warning: {built.path}: layout: {p}" for p in built.design]
         if progress_bar is not None:
             progress_bar.advance(progress_bar.task_ids[0])
-            progress_bar.console.print(f"built {built.path} ({built.pages} pages)")
+            for line in lines:
+                progress_bar.console.print(line, markup=False, highlight=False)
         else:
-            click.echo(f"built {built.path} ({built.pages} pages)", err=True)
+            for line in lines:
+                click.echo(line, err=True)
 
     try:
         only = changed_since_filter(root, changed_since) if changed_since else None

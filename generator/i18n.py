@@ -91,11 +91,11 @@ def _loc(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-SERVICE_FIELDS = ("full_name", "summary", "lists.heading", "lists.items", "notes", "phones.label", "phones.note",
+SERVICE_FIELDS = ("full_name", "summary", "short", "lists.heading", "lists.items", "notes", "phones.label", "phones.note",
                   "phones.cost", "chats.note", "links.label", "links.note", "addresses.note")
 SITUATION_FIELDS = ("title", "summary", "lists.heading", "lists.items", "steps", "tips")
 AUDIENCE_FIELDS = ("title", "subtitle", "intro")
-BOOKLET_FIELDS = ("introduction", "fallback", "colophon")
+BOOKLET_FIELDS = ("introduction", "fallback", "colophon", "emergency.label", "emergency.note")
 
 
 def content_fields(cat: Catalogue) -> list[Field]:

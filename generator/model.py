@@ -24,6 +24,8 @@ Minutes = Annotated[int, PlainValidator(fields.parse_time)]
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
+SHORT_MAX = 80
+
 Region = Literal["federal", "brussels", "flanders", "wallonia"]
 
 
@@ -100,6 +102,9 @@ class PhoneLine(WithHours):
     """False when the number is for messages only (apps), not for calls."""
     cost: Text | None = None
     """The price of a charged (0900/070) number, as the organisation states it."""
+    free: bool = False
+    """True when a source says this number is free to call although its prefix does not (a short
+    number such as 112); 0800 numbers are free by their prefix. Needs 'source:'."""
     note: Text | None = None
     source: Url | None = None
     """Where a fact about this line comes from, when not from the source page."""
@@ -158,6 +163,9 @@ class Service(Strict):
     a booklet of that language, with the name above in brackets."""
     summary: Text
     """What it does for the reader, in one or two sentences."""
+    short: Text | None = None
+    """What it does in one line (at most 80 characters), for posters and the front of a leaflet,
+    where the summary is too long; the summary is printed where it is missing."""
     lists: tuple[Block, ...] = ()
     """Lists of what it offers or helps with."""
     regions: tuple[Region, ...] = Field(min_length=1)
@@ -180,6 +188,13 @@ class Service(Strict):
     hold: Text | None = None
     """Why this service must not be printed until a person has checked it; it is left out of
     every booklet and listed by `booklet check`."""
+
+    @field_validator("short")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and len(value) > SHORT_MAX:
+            raise ValueError(f"is {len(value)} characters long; expected one line of at most {SHORT_MAX} characters")
+        return value
 
     @field_validator("last_verified")
     @classmethod
@@ -244,9 +259,12 @@ class Audience(Strict):
     general: bool = True
     """Print the general introduction (content/booklet.yaml) after the cover."""
     leaflet: tuple[Id, ...] | None = None
-    """Services on the folded A4 leaflet, most important first; all of the audience's when omitted."""
+    """Services on the folded A4 leaflet, most important first: the first leads the front panel
+    and the booklet's cover, so it must have a phone line with its hours. When omitted, all of
+    the audience's, led by the first that has a phone line with hours."""
     poster: tuple[Id, ...] | None = None
-    """Services on the A3 poster, most important first; the first three of the audience's when omitted."""
+    """Services on the A3 poster, most important first; when omitted, the first four of the
+    audience's that have a phone line."""
     card: tuple[Id, ...] | None = None
     """Services on the wallet card, most important first; the first three of the audience's when omitted."""
     review: tuple[Text, ...] = ()
@@ -310,6 +328,9 @@ class BookletText(Strict):
     """The general introduction: why rights and laws matter."""
     fallback: Text | None = None
     """What to do when no listed service fits."""
+    emergency: tuple[PhoneLine, ...] = ()
+    """The emergency numbers (112, 101) with what each is for ('label:'), hours and source:
+    printed on every booklet's cover, every leaflet, poster and card."""
     full_list_url: Url | None = None
     """Where the full list is published; the wallet card's QR code leads there (no card without it)."""
     colophon: tuple[Text, ...] = ()

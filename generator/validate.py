@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from . import model as model_module
 from .errors import Problem
 from .load import Document, LoadError, Loc, read
-from .model import Audience, BookletText, Centre, Service, Situation
+from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import QR_MAX_MM, qr_modules, qr_width_mm
 
 STALE_AFTER = timedelta(days=365)
@@ -260,6 +261,8 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 printed = not (line.hold or service.hold)
                 add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'",
                                 severity="error" if printed else "warning"))
+        for i, line in enumerate(service.phones):
+            _free_needs_source(doc, ("phones", i), line, add)
         for i, chat in enumerate(service.chats):
             if chat.url is None:
                 add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))
@@ -267,6 +270,20 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("booklet", "booklet")
         for i, note in enumerate(cat.booklet.review):
             add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+        for i, line in enumerate(cat.booklet.emergency):
+            _free_needs_source(doc, ("emergency", i), line, add)
+            if not line.label:
+                add(doc.problem(("emergency", i), f"'{line.number.written}' has no label; expected 'label:' saying what it is for, such as 'Police'"))
+        if not cat.booklet.emergency:
+            add(doc.problem(("emergency",), "no emergency numbers; expected 'emergency:' with 112 and 101, each with its label and source",
+                            severity="warning"))
+    for aid, audience in cat.audiences.items():
+        if audience.leaflet and audience.leaflet[0] in cat.services:
+            lead = cat.services[audience.leaflet[0]]
+            if lead.hold is None and not has_phone_with_hours(lead):
+                add(cat.doc("audiences", aid).problem(("leaflet", 0),
+                    f"'{audience.leaflet[0]}' leads the leaflet's front panel and the booklet's cover but has no phone line "
+                    "with hours; expected first a service a reader can call, with its hours"))
     for ident, service in cat.services.items():
         doc = cat.doc("services", ident)
         for i, link in enumerate(service.links[:1]):
@@ -275,6 +292,17 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
                                 "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
+
+
+def has_phone_with_hours(service: Service) -> bool:
+    """A line a reader can call now: printed (not on hold), for calls, with its hours."""
+    return any(line.call and line.hours and not line.hold for line in service.phones)
+
+
+def _free_needs_source(doc: Document, loc: Loc, line: PhoneLine, add: Callable[[Problem], None]) -> None:
+    if line.free and line.source is None and line.number.kind != "toll_free":
+        add(doc.problem((*loc, "free"), f"'{line.number.written}' is marked free without a source; expected 'source:' "
+                        "with the page that says the call is free"))
 
 
 def _near(name: str, known: dict[str, Any]) -> str:

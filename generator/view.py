@@ -162,24 +162,24 @@ class _Fields:
                 for i, b in enumerate(blocks)]
 
 
-def _phone_view(i: int, line: PhoneLine, w: Words, t: _Fields) -> dict:
+def _phone_view(i: int, line: PhoneLine, w: Words, t: _Fields, field: str = "phones") -> dict:
     _ = w._
     tags = []
-    if line.number.kind == "toll_free":
+    if line.number.kind == "toll_free" or line.free:
         tags.append(_("free call"))
     elif line.number.kind == "premium":
-        cost = t(f"phones[{i}].cost", line.cost)
+        cost = t(f"{field}[{i}].cost", line.cost)
         tags.append(_("charged call: {cost}").format(cost=cost) if cost else _("charged call"))
     apps = [{"whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal", "sms": "SMS"}[a] for a in line.apps]
     default = _("Messages") if apps and not line.call else _("Phone")
     return {
-        "label": t(f"phones[{i}].label", line.label) or default,
+        "label": t(f"{field}[{i}].label", line.label) or default,
         "display": line.number.national,
         "href": line.number.tel,
         "apps": format_list(apps, locale=w.locale) if apps else "",
         "tags": tags,
         "hours": w.hours(line.hours),
-        "note": t(f"phones[{i}].note", line.note),
+        "note": t(f"{field}[{i}].note", line.note),
     }
 
 
@@ -207,11 +207,15 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
     name = own or service.name
     full_name = t("full_name", service.full_name)
     return {
+        "id": ident,
+        "anchor": f"svc-{ident}" if ident else "",
+        "repeat": False,
         "name": name,
         "name_latin": not _RTL_SCRIPT.search(name),
         "other_name": service.name if own and own != service.name else "",
         "full_name": "" if full_name.casefold() in name.casefold() else full_name,
         "summary": t("summary", service.summary),
+        "short": t("short", service.short) or t("summary", service.summary),
         "lists": t.blocks(service.lists),
         "phones": [_phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
         "emails": [{"address": e, "href": f"mailto:{e}"} for e in service.emails],
@@ -255,6 +259,33 @@ def situation_view(ident: str, situation: Situation, services: list[tuple[str, S
     }
 
 
+def emergency_view(lines: tuple[PhoneLine, ...], w: Words, tr: Translate = _english) -> list[dict]:
+    """The emergency numbers (content/booklet.yaml), worded like any phone line."""
+    return [_phone_view(i, line, w, _Fields(tr, "booklet:"), "emergency") for i, line in enumerate(lines)]
+
+
+def mark_repeats(sections: list[dict]) -> None:
+    """A service already printed in full earlier in the same booklet comes back as one line
+    (its name, main number and "see page N"): the first card keeps its anchor, later ones repeat."""
+    seen: set[str] = set()
+    for section in sections:
+        for v in section["services"]:
+            if v["id"] in seen:
+                v["repeat"] = True
+            seen.add(v["id"])
+
+
+def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
+    """The service that leads the leaflet's front and the booklet's cover: the first of
+    ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
+    audience's services that has one."""
+    from .validate import has_phone_with_hours
+
+    if audience.leaflet:
+        return next((i for i in audience.leaflet if i in shown), None)
+    return next((i for i, s in shown.items() if has_phone_with_hours(s)), None)
+
+
 def printable(service: Service, region: str | None = None) -> bool:
     """Services on hold (a doubt that makes printing them unsafe) are left out of every booklet;
     a regional edition also leaves out services that serve only other regions."""
@@ -263,12 +294,49 @@ def printable(service: Service, region: str | None = None) -> bool:
     return region is None or "federal" in service.regions or region in service.regions
 
 
-POSTER_DEFAULT = 3
+POSTER_DEFAULT = 4
+CARD_DEFAULT = 3
 POSTER_QR_SYMBOL_MM = 40.0
 
 DISCREET_TITLE = N_("Your rights in Belgium")
 DISCREET_SUBTITLE = N_("Where to get help")
-DISCREET_INTRO = N_("This booklet lists services that can help you when your rights are not respected.")
+DISCREET_INTRO = {
+    "booklet": N_("This booklet lists services that can help you when your rights are not respected."),
+    "leaflet": N_("This leaflet lists services that can help you when your rights are not respected."),
+    "poster": N_("This poster lists services that can help you when your rights are not respected."),
+    "card": N_("This card lists services that can help you when your rights are not respected."),
+}
+
+# How each format is named in running text, in every language: the design checks make sure a
+# document names its own format and never another ("this booklet" printed on a leaflet).
+FORMAT_WORDS = {"booklet": N_("this booklet"), "leaflet": N_("this leaflet"), "poster": N_("this poster"), "card": N_("this card")}
+
+# What the document says of itself, naming its own format ("this leaflet", not "this booklet").
+ABOUT = {
+    "booklet": N_("This booklet lists services that can help when your rights are not respected in Belgium."),
+    "leaflet": N_("This leaflet lists services that can help when your rights are not respected in Belgium."),
+    "poster": N_("This poster lists services that can help when your rights are not respected in Belgium."),
+    "card": N_("This card lists services that can help when your rights are not respected in Belgium."),
+}
+CHECKED_NOTE = {
+    "booklet": N_("The information in this booklet was checked on {date} or later. Phone numbers, hours and addresses "
+                  "can change: when in doubt, check the organisation's website."),
+    "leaflet": N_("The information in this leaflet was checked on {date} or later. Phone numbers, hours and addresses "
+                  "can change: when in doubt, check the organisation's website."),
+    "poster": N_("The information on this poster was checked on {date} or later. Phone numbers, hours and addresses "
+                 "can change: when in doubt, check the organisation's website."),
+    "card": N_("Checked on {date} or later."),
+}
+DRAFT_NOTE = {
+    "booklet": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                  "mistake, please tell the people who gave you this booklet."),
+    "leaflet": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                  "mistake, please tell the people who gave you this leaflet."),
+    "poster": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                 "mistake, please tell the people who put up this poster."),
+    "card": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+               "mistake, please tell the people who gave you this card."),
+}
 
 
 def centre_view(centre: Centre, w: Words) -> dict:
@@ -301,20 +369,25 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
             continue  # every service of this situation serves other regions only (or is on hold)
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
+    lead = lead_id(audience, shown)
     highlights: list[dict] = []
     if edition.format in ("leaflet", "poster", "card"):
         chosen = getattr(audience, edition.format)
         picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
-        if chosen is None and edition.format == "card":  # a card line needs a number to call
-            picked = [i for i in picked if any(not p.hold for p in shown[i].phones)]
-        if chosen is None and edition.format in ("poster", "card"):
-            picked = picked[:POSTER_DEFAULT]
+        if chosen is None and edition.format == "leaflet" and lead in picked:
+            picked.remove(lead)  # the front panel leads with a service a reader can call
+            picked.insert(0, lead)
+        if chosen is None and edition.format in ("poster", "card"):  # a line needs a number to call
+            picked = [i for i in picked if any(p.call and not p.hold for p in shown[i].phones)]
+            picked = picked[:POSTER_DEFAULT if edition.format == "poster" else CARD_DEFAULT]
         shown = {i: shown[i] for i in picked}
-        highlights = [service_view(i, shown[i], w, tr) | {"id": i} for i in picked]
+        highlights = [service_view(i, shown[i], w, tr) for i in picked]
         if edition.format == "poster":  # read from further away: bigger codes
             for h in highlights:
                 if h["qr"]:
                     h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=POSTER_QR_SYMBOL_MM)
+    else:
+        mark_repeats(sections)
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
@@ -323,12 +396,22 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     if edition.format == "card":  # carried in a wallet: always neutral
         title, subtitle, intro = _(DISCREET_SUBTITLE), "", []
     elif edition.discreet:
-        title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(DISCREET_INTRO)]
+        title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(DISCREET_INTRO[edition.format])]
     else:
         title, subtitle, intro = t("title", audience.title), t("subtitle", audience.subtitle), t.items("intro", audience.intro)
+    fmt = "booklet" if edition.format == "booklet-imposed" else edition.format
+    checked = w.date(oldest) if oldest else ""
+    lead_view = next((v for s in sections for v in s["services"] if v["id"] == lead and not v["repeat"]), None)
     return {
         "lang": edition.lang,
+        "format": fmt,
+        "format_words": {f: [_(phrase)] for f, phrase in FORMAT_WORDS.items()},
         "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
+        "emergency": emergency_view(cat.booklet.emergency, w, tr),
+        "lead": lead_view if fmt == "booklet" else None,
+        "about": _(ABOUT[fmt]),
+        "checked_note": _(CHECKED_NOTE[fmt]).format(date=checked),
+        "draft_note": _(DRAFT_NOTE[fmt]),
         "title": title,
         "subtitle": subtitle,
         "intro": intro,
@@ -341,7 +424,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "sections": sections,
         "highlights": highlights,
         "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
-        "checked": w.date(oldest) if oldest else "",
+        "checked": checked,
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,

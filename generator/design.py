@@ -1,0 +1,160 @@
+"""Design checks on WeasyPrint's laid-out pages: what a print designer would refuse to hand out.
+
+Run on every document the build lays out, before it is written, so every audience and language
+is checked by every build (fit.py checks what does not fit; this module checks what fits badly):
+
+- no page whose only text is headings, and no heading that ends a page (it is kept with what
+  follows it);
+- no inner booklet page under ``MIN_FILL`` filled, unless the next page is the back cover;
+- no blank panel on a leaflet (all six carry content);
+- a poster leaves at most a quarter of its sheet blank;
+- the document names its own format ("this leaflet"), never another one;
+- the emergency numbers are printed.
+
+Each check returns plain messages; the build reports them as warnings (the content is not wrong,
+its layout is) and the tests require none for the shipped content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+MIN_FILL = 0.40
+"""An inner booklet page must be at least this much filled (from the top of its text area)."""
+POSTER_MIN_FILL = 0.75
+"""At most a quarter of a poster is left blank."""
+LEAFLET_PANELS = 6
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text (or one image) on a page: where it ends, and whether it belongs to a heading."""
+
+    bottom: float
+    heading: bool
+    text: str
+
+
+def _is_margin(box: Any) -> bool:
+    return type(box).__name__ == "MarginBox"
+
+
+def _lines(box: Any, in_heading: bool = False) -> Iterator[Line]:
+    """Lines and images of the page's body, in document order (page margins left out)."""
+    name = type(box).__name__
+    tag = getattr(box, "element_tag", "") or ""
+    in_heading = in_heading or tag in HEADINGS
+    if name == "LineBox":
+        text = "".join(_texts(box))
+        if text.strip():
+            yield Line(box.position_y + box.height, in_heading, text)
+        return
+    if name in ("InlineReplacedBox", "BlockReplacedBox"):  # a QR code
+        yield Line(box.position_y + box.margin_height(), in_heading, "")
+        return
+    bordered = getattr(box, "border_bottom_width", 0) and name == "BlockBox"
+    for child in getattr(box, "children", None) or []:
+        if not _is_margin(child):
+            yield from _lines(child, in_heading)
+    if bordered:  # a card's frame ends below its last line
+        yield Line(box.position_y + box.margin_height() - box.margin_bottom, False, "")
+
+
+def _texts(box: Any) -> Iterator[str]:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        yield text
+    for child in getattr(box, "children", None) or []:
+        yield from _texts(child)
+
+
+def page_lines(page: Any) -> list[Line]:
+    return list(_lines(page._page_box))  # noqa: SLF001 - WeasyPrint keeps the box tree there
+
+
+def fill(page: Any, lines: list[Line] | None = None) -> float:
+    """Share of the page's text area, from its top, down to the lowest line or frame."""
+    box = page._page_box  # noqa: SLF001
+    lines = page_lines(page) if lines is None else lines
+    if not lines:
+        return 0.0
+    top = box.content_box_y()
+    return max(0.0, min(1.0, (max(line.bottom for line in lines) - top) / box.height))
+
+
+def document_text(document: Any) -> str:
+    return " ".join(" ".join(line.text for line in page_lines(page)) for page in document.pages)
+
+
+def check_pages(document: Any, fmt: str) -> list[str]:
+    """Headings alone, headings at the foot of a page, under-filled pages, blank panels."""
+    problems: list[str] = []
+    pages = [page_lines(page) for page in document.pages]
+    count = len(pages)
+    for number, lines in enumerate(pages, 1):
+        texts = [line for line in lines if line.text.strip()]
+        if texts and all(line.heading for line in texts):
+            problems.append(f"page {number} holds only headings ({_quote(texts[0].text)})")
+        elif texts and texts[-1].heading and number < count:
+            problems.append(f"page {number} ends with the heading {_quote(texts[-1].text)}; its text starts on the next page")
+        share = fill(document.pages[number - 1], lines)
+        if fmt == "booklet" and 1 < number < count - 1 and share < MIN_FILL:
+            problems.append(f"page {number} is {share:.0%} filled (at least {MIN_FILL:.0%} expected for an inner page)")
+        if fmt == "leaflet" and not lines:
+            problems.append(f"panel {number} of the leaflet is blank")
+        if fmt == "poster" and share < POSTER_MIN_FILL:
+            problems.append(f"the poster is {share:.0%} filled: more than a quarter of the sheet is blank")
+    if fmt == "leaflet" and count < LEAFLET_PANELS:
+        blank = [str(n) for n in range(count, LEAFLET_PANELS)]  # the last page is the back panel
+        which = f"panel {blank[0]} is" if len(blank) == 1 else f"panels {', '.join(blank)} are"
+        problems.append(f"the leaflet fills {count} of its {LEAFLET_PANELS} panels; {which} blank")
+    return problems
+
+
+def check_words(text: str, own: Iterable[str], others: Iterable[str], emergency: Iterable[str]) -> list[str]:
+    """The document names its own format (``own``: its phrases, such as "this leaflet") and no
+    other (``others``), and prints every emergency number."""
+    folded = " ".join(text.split()).casefold()
+    problems = []
+    own = [p for p in own if p]
+    if own and not any(p.casefold() in folded for p in own):
+        problems.append(f"does not name its own format ({_quote(own[0])})")
+    for phrase in others:
+        if phrase and phrase.casefold() in folded:
+            problems.append(f"names another format: {_quote(phrase)}")
+    for number in emergency:
+        if number not in folded:
+            problems.append(f"does not print the emergency number {number}")
+    return problems
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a document's text must (and must not) say, from its view model."""
+
+    own: tuple[str, ...] = ()
+    """Phrases naming its own format in its language ("this leaflet")."""
+    others: tuple[str, ...] = ()
+    """Phrases naming the other formats ("this booklet" on a leaflet)."""
+    emergency: tuple[str, ...] = ()
+    """The emergency numbers, as printed."""
+
+    @classmethod
+    def of(cls, view: dict) -> Expect:
+        words = view.get("format_words", {})
+        fmt = view.get("format", "booklet")
+        return cls(tuple(words.get(fmt, ())), tuple(p for f, ps in words.items() if f != fmt for p in ps),
+                   tuple(e["display"] for e in view.get("emergency", ())))
+
+
+def check(document: Any, fmt: str, expect: Expect) -> list[str]:
+    """Every design check of one laid-out document."""
+    return check_pages(document, fmt) + check_words(document_text(document), expect.own, expect.others, expect.emergency)
