@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import fcntl
+import functools
 import hashlib
 import io
 import json
@@ -135,6 +136,20 @@ class Job:
     layouts: Path = LAYOUTS
     expect: design.Expect = design.Expect()
     """What the document's text must say (its own format's name, the emergency numbers)."""
+    alternatives: tuple[str, ...] = ()
+    """Other HTML of the same content, tried in order when ``html`` does not fit its format or
+    leaves a panel blank (a leaflet's roomier and more compact arrangements)."""
+
+
+# How a format may be arranged, in the order tried. A leaflet is first laid out with each part on its own panels (the flap: what you can do; the
+# inside: who can help) and every card's full summary; when that does not fit, or leaves a panel
+# blank, the parts flow on, then the inside cards say in one line what each service does.
+# A poster is first laid out at its full sizes, then, if it does not fit, a little more compactly.
+VARIANTS: dict[str, tuple[dict, ...]] = {
+    "leaflet": ({"spread": True, "short_cards": False}, {"spread": False, "short_cards": False},
+                {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True}),
+    "poster": ({"compact": False}, {"compact": True}),
+}
 
 
 def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path = LAYOUTS) -> tuple[dict, str, str]:
@@ -144,9 +159,20 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
         view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     kind = "booklet" if source.format == "booklet" else source.format
-    html = render_booklet(view, generator=f"booklet {__version__} (WeasyPrint)",
+    html = render_booklet(view | VARIANTS.get(kind, ({},))[0], generator=f"booklet {__version__} (WeasyPrint)",
                           keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
     return view, html, kind
+
+
+def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS) -> tuple[str, ...]:
+    """The other arrangements of a leaflet or poster (see VARIANTS), in the order to try them."""
+    return tuple(render_booklet(view | variant, generator=f"booklet {__version__} (WeasyPrint)",
+                                keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
+                 for variant in VARIANTS.get(kind, ())[1:])
+
+
+class _Rejected(Exception):
+    """A layout that fits but that the design checks would rather not print (a blank panel)."""
 
 
 def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
@@ -158,14 +184,35 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
 
     found: list[str] = []
     fits = _check_for(job.kind, job.source.relpath)
-
-    def checks(document: object) -> None:
-        if fits is not None:
-            fits(document)  # raises when the content does not fit its format
-        found.extend(design.check(document, job.kind, job.expect))
-
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
-    written = html_to_pdfs(job.html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile, check=checks)
+    candidates = (job.html, *job.alternatives)
+    fitting: str | None = None  # the first arrangement that fits, if none is without a blank panel
+    failure: BuildError | None = None
+
+    def checks(document: object, picky: bool) -> None:
+        found.clear()
+        if fits is not None:
+            fits(document)  # raises BuildError when the content does not fit its format
+        found.extend(design.check(document, job.kind, job.expect))
+        if picky and any("blank" in problem for problem in found):
+            raise _Rejected
+
+    for i, html in enumerate(candidates):
+        picky = i < len(candidates) - 1
+        try:
+            written = html_to_pdfs(html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
+                                   check=functools.partial(checks, picky=picky))
+            break
+        except _Rejected:
+            fitting = fitting or html
+        except BuildError as exc:
+            if not picky and fitting is None:
+                raise
+            failure = failure or exc
+    else:
+        assert fitting is not None, failure
+        written = html_to_pdfs(fitting, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
+                               check=lambda document: checks(document, False))
     return [(edition, pdf, pages, found) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
@@ -174,7 +221,7 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
     job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
-              design.Expect.of(view))
+              design.Expect.of(view), alternatives(view, edition.source, kind, layouts))
     [(_edition, pdf, pages, _design)] = run_job(job)
     return pdf, pages, view
 
@@ -436,7 +483,8 @@ def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], pr
                 if e.relpath in manifest:
                     manifest[e.relpath]["inputs"] = inputs
             if members:
-                yield Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile, expect=design.Expect.of(view)), view, prints
+                yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile, expect=design.Expect.of(view),
+                           alternatives=alternatives(view, source, kind)), view, prints)
 
     def record(result: list[tuple[Edition, bytes, int, list[str]]], view: dict, prints: dict[Edition, str]) -> None:
         for edition, pdf, pages, found in result:

@@ -151,7 +151,9 @@ class Expect:
     def of(cls, view: dict) -> Expect:
         words = view.get("format_words", {})
         fmt = view.get("format", "booklet")
-        return cls(tuple(words.get(fmt, ())), tuple(p for f, ps in words.items() if f != fmt for p in ps),
+        # A wallet card has no room for a sentence about itself: it only must not name another format.
+        own = () if fmt == "card" else tuple(words.get(fmt, ()))
+        return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
                    tuple(e["display"] for e in view.get("emergency", ())))
 
 

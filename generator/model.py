@@ -263,7 +263,7 @@ class Audience(Strict):
     and the booklet's cover, so it must have a phone line with its hours. When omitted, all of
     the audience's, led by the first that has a phone line with hours."""
     poster: tuple[Id, ...] | None = None
-    """Services on the A3 poster, most important first; when omitted, the first four of the
+    """Services on the A3 poster, most important first; when omitted, the first three of the
     audience's that have a phone line."""
     card: tuple[Id, ...] | None = None
     """Services on the wallet card, most important first; the first three of the audience's when omitted."""

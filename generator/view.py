@@ -294,7 +294,7 @@ def printable(service: Service, region: str | None = None) -> bool:
     return region is None or "federal" in service.regions or region in service.regions
 
 
-POSTER_DEFAULT = 4
+POSTER_DEFAULT = 3
 CARD_DEFAULT = 3
 POSTER_QR_SYMBOL_MM = 40.0
 
