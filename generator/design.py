@@ -55,12 +55,17 @@ def _lines(box: Any, in_heading: bool = False) -> Iterator[Line]:
     if name in ("InlineReplacedBox", "BlockReplacedBox"):  # a QR code
         yield Line(box.position_y + box.margin_height(), in_heading, "")
         return
-    bordered = getattr(box, "border_bottom_width", 0) and name == "BlockBox"
+    bordered = name == "BlockBox" and (getattr(box, "border_bottom_width", 0) or _has_background(box))
     for child in getattr(box, "children", None) or []:
         if not _is_margin(child):
             yield from _lines(child, in_heading)
-    if bordered:  # a card's frame ends below its last line
+    if bordered:  # a card's frame or a tip's tinted box ends below its last line
         yield Line(box.position_y + box.margin_height() - box.margin_bottom, False, "")
+
+
+def _has_background(box: Any) -> bool:
+    colour = box.style["background_color"] if getattr(box, "style", None) is not None else None
+    return bool(colour is not None and getattr(colour, "alpha", 0) > 0)
 
 
 def _texts(box: Any) -> Iterator[str]:

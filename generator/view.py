@@ -145,6 +145,12 @@ def _english(context: str, text: str) -> str:
     return text
 
 
+SHORT_START_CHARS = 700
+"""A section whose title, summary, steps and tips hold fewer characters is kept together on a page."""
+COLUMN_LIST_MIN = 6
+COLUMN_ENTRY_MAX = 40
+
+
 class _Fields:
     """Translates the fields of one content item: t('summary', service.summary)."""
 
@@ -158,8 +164,13 @@ class _Fields:
         return [self(f"{loc}[{i}]", item) for i, item in enumerate(items)]
 
     def blocks(self, blocks: tuple) -> list[dict]:
-        return [{"heading": self(f"lists[{i}].heading", b.heading), "entries": self.items(f"lists[{i}].items", b.items)}
-                for i, b in enumerate(blocks)]
+        out = []
+        for i, b in enumerate(blocks):
+            entries = self.items(f"lists[{i}].items", b.items)
+            # A long list of short entries (the cities of the care centres) reads as well in two columns, in half the height.
+            columns = len(entries) >= COLUMN_LIST_MIN and max(len(e) for e in entries) <= COLUMN_ENTRY_MAX
+            out.append({"heading": self(f"lists[{i}].heading", b.heading), "entries": entries, "columns": columns})
+        return out
 
 
 def _phone_view(i: int, line: PhoneLine, w: Words, t: _Fields, field: str = "phones") -> dict:
@@ -248,8 +259,11 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
 def situation_view(ident: str, situation: Situation, services: list[tuple[str, Service]], w: Words,
                    tr: Translate = _english) -> dict:
     t = _Fields(tr, f"situations/{ident}:")
+    start = [t("summary", situation.summary), *t.items("steps", situation.steps), *t.items("tips", situation.tips)]
+    start += [e for b in t.blocks(situation.lists) for e in b["entries"]]
     return {
         "id": ident,
+        "short_start": sum(len(text) for text in start) <= SHORT_START_CHARS,
         "title": t("title", situation.title),
         "summary": t("summary", situation.summary),
         "lists": t.blocks(situation.lists),
