@@ -143,11 +143,15 @@ class Job:
 
 # How a format may be arranged, in the order tried. A leaflet is first laid out with each part on its own panels (the flap: what you can do; the
 # inside: who can help) and every card's full summary; when that does not fit, or leaves a panel
-# blank, the parts flow on, then the inside cards say in one line what each service does.
+# blank, the parts flow on (first in larger type, to fill the panels), then the inside cards say
+# in one line what each service does, and at last the steps and cards are set a little tighter
+# (8.5 pt, never under 7 pt).
 # A poster is first laid out at its full sizes, then, if it does not fit, a little more compactly.
 VARIANTS: dict[str, tuple[dict, ...]] = {
-    "leaflet": ({"spread": True, "short_cards": False}, {"spread": False, "short_cards": False},
-                {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True}),
+    "leaflet": ({"spread": True, "short_cards": False}, {"spread": False, "short_cards": False, "roomy": True},
+                {"spread": False, "short_cards": False},
+                {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
+                {"spread": False, "short_cards": True, "dense": True}),
     "poster": ({"compact": False}, {"compact": True}),
 }
 
