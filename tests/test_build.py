@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pypdf
@@ -259,3 +260,61 @@ def test_a_clean_build_logs_nothing(catalogue, caplog, lang):
     with caplog.at_level("WARNING"):
         render_edition(catalogue, Edition("complete", lang))
     assert [r.getMessage() for r in caplog.records] == []
+
+
+# ------------------------------------------------------------------ design: what the reader holds
+
+SHEETS_PER_COPY = {"asylum-centre": 3, "sexual-violence": 2, "workplace": 2, "complete": 6}
+
+
+def test_every_pdf_passes_the_design_checks(built):
+    """The build lays out every audience in every language and format; the design checks
+    (generator/design.py) find nothing: no heading alone or at a page's foot, no inner page under
+    40 % filled, no blank leaflet panel, no poster a quarter blank, the format's own word, 112 and 101."""
+    manifest = json.loads((built / "manifest.json").read_text())
+    found = {e["path"]: e["design"] for e in manifest["documents"] if e["design"]}
+    assert found == {}
+
+
+@pytest.mark.parametrize("audience", sorted(SHEETS_PER_COPY))
+def test_sheets_per_copy(built, audience):
+    """Imposed A4 sheets (two sides each) for one copy, in every language."""
+    for lang in LANGS:
+        sides = len(pypdf.PdfReader(built / f"{lang}/{audience}-booklet-imposed.pdf").pages)
+        assert sides / 2 <= SHEETS_PER_COPY[audience], (lang, sides / 2)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_emergency_numbers_on_every_cover_leaflet_and_poster(built, catalogue, lang):
+    numbers = [line.number.national for line in catalogue.booklet.emergency]
+    assert numbers == ["112", "101"]
+    for audience in AUDIENCES:
+        cover = pdf_text(built / f"{lang}/{audience}-booklet.pdf")[0]
+        for fmt_text in (cover, pdf_text(built / f"{lang}/{audience}-poster.pdf")[0],
+                         " ".join(pdf_text(built / f"{lang}/{audience}-leaflet.pdf"))):
+            for number in numbers:
+                assert re.search(rf"(?<!\d){number}(?!\d)", fmt_text), (audience, number)
+
+
+def test_a_service_printed_earlier_comes_back_as_one_line_with_its_page(built):
+    pages = [" ".join(p.split()) for p in pdf_text(built / "en/asylum-centre-booklet.pdf")]
+    repeats = [(i, m) for i, page in enumerate(pages, 1) for m in re.finditer(r"Federal Ombudsman 0800 99 961 free call see page (\d+)", page)]
+    assert repeats, "the Federal Ombudsman is in two situations: its second appearance is one line"
+    for on_page, match in repeats:
+        target = int(match.group(1))
+        assert target < on_page or on_page == 1  # the cover points forward to the card
+        assert "contact@federalombudsman.be" in pages[target - 1], target  # the full card is on that page
+    text = " ".join(pages)
+    assert text.count("contact@federalombudsman.be") == 1  # printed in full once
+
+
+def test_notes_travel_with_the_card_to_leaflet_and_poster(built):
+    leaflet = " ".join(" ".join(pdf_text(built / "en/asylum-centre-leaflet.pdf")).split())
+    assert "Not an LGBTQI+ organisation." in leaflet  # Vluchtelingenwerk
+    assert "The infoline is in Dutch." in leaflet  # Transgender Infopunt
+    assert "Monday and Friday" in leaflet and "0800 99 961" in leaflet
+    # the steps and tips of the audience are on the leaflet
+    assert "seven days to reply" in leaflet and "remember the names of any witnesses" in leaflet
+    assert "this leaflet" in leaflet.lower() and "this booklet" not in leaflet.lower()
+    poster = " ".join(" ".join(pdf_text(built / "en/workplace-poster.pdf")).split())
+    assert "this poster" in poster.lower() and "this booklet" not in poster.lower()

@@ -1,0 +1,136 @@
+"""The design checks (generator/design.py) fail on what they are meant to catch.
+
+The build runs them on every document it lays out (tests/test_build.py requires none for the
+shipped content); here each check is shown to fail on a layout that has the fault, such as the
+layout before sections flowed, where every situation started a new page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from weasyprint import CSS, HTML
+
+from generator import design
+from generator.build import prepare
+from generator.cli import run
+from generator.i18n import content_translator
+from generator.render import LAYOUTS
+from generator.validate import load_catalogue
+from generator.view import Edition
+
+from .conftest import ROOT, SERVICE
+
+
+def laid_out(audience: str, fmt: str, css: str = "", lang: str = "en"):
+    cat = load_catalogue(ROOT)
+    view, html, kind = prepare(cat, Edition(audience, lang, fmt), content_translator(ROOT, lang))
+    document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/").render(stylesheets=[CSS(string=css)] if css else [])
+    return document, view, kind
+
+
+def test_the_shipped_layout_passes():
+    document, view, kind = laid_out("asylum-centre", "booklet")
+    assert design.check(document, kind, design.Expect.of(view)) == []
+
+
+def test_every_situation_on_a_new_page_leaves_pages_half_empty():
+    """The layout before this check: each situation started a new page."""
+    document, _view, _kind = laid_out("asylum-centre", "booklet", ".situation { break-before: page; }")
+    problems = design.check_pages(document, "booklet")
+    assert any("filled (at least 40% expected for an inner page)" in p for p in problems), problems
+
+
+def test_a_heading_left_at_the_foot_of_a_page_is_found():
+    document, _view, _kind = laid_out("sexual-violence", "booklet", "h3.contacts-title { break-after: page !important; } div.keep { break-inside: auto !important; }")
+    problems = design.check_pages(document, "booklet")
+    assert any("holds only headings ('Who can help')" in p or "ends with the heading 'Who can help'" in p for p in problems), problems
+
+
+def test_a_leaflet_with_a_blank_panel_is_found():
+    document, _view, _kind = laid_out("sexual-violence", "leaflet", ".who { break-before: auto !important; } .flow { font-size: 6pt; }")
+    problems = design.check_pages(document, "leaflet")
+    assert any("blank" in p for p in problems), problems
+
+
+def test_a_poster_a_third_blank_is_found():
+    document, _view, _kind = laid_out("workplace", "poster", ".contact-card:not(:first-of-type) { display: none; }")
+    assert any("more than a quarter of the sheet is blank" in p for p in design.check_pages(document, "poster"))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl", "fa"])
+def test_a_leaflet_that_calls_itself_a_booklet_is_found(lang):
+    document, view, _kind = laid_out("workplace", "leaflet", lang=lang)
+    expect = design.Expect.of(view)
+    text = design.document_text(document)
+    assert design.check_words(text, expect.own, expect.others, expect.emergency) == []
+    booklet_phrase = view["format_words"]["booklet"][0]
+    wrong = text.replace(expect.own[0], booklet_phrase).replace(expect.own[0].capitalize(), booklet_phrase.capitalize())
+    problems = design.check_words(wrong, expect.own, expect.others, expect.emergency)
+    assert f"names another format: '{booklet_phrase}'" in problems, problems
+
+
+def test_missing_emergency_numbers_are_found():
+    assert design.check_words("Call 0800 99 961", (), (), ("112", "101")) == [
+        "does not print the emergency number 112", "does not print the emergency number 101"]
+
+
+def test_layout_warnings_are_reported_by_the_build(project, capsys):
+    """A leaflet with a single short service cannot fill its panels: the build says so, naming the panels."""
+    project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\n")
+    assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: en/workers-leaflet.pdf: layout: the leaflet fills 3 of its 6 panels; panels 3, 4, 5 are blank" in err, err
+
+
+# ------------------------------------------------------------------ content rules that serve the design
+
+
+def test_the_leaflet_must_lead_with_a_service_that_has_a_phone(project, capsys):
+    project.write("content/services/webform.yaml", """\
+        name: Web form
+        summary: A form.
+        regions: [federal]
+        links:
+          - url: https://www.example.be/form
+            kind: form
+        last_verified: 2026-01-15
+        """)
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, webform]\n")
+    project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nleaflet: [webform, helpline]\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    assert ("content/audiences/workers.yaml:3:11: leaflet[0]: 'webform' leads the leaflet's front panel and the booklet's cover "
+            "but has no phone line with hours; expected first a service a reader can call, with its hours") in capsys.readouterr().out
+
+
+def test_a_free_mark_needs_its_source(project, capsys):
+    project.write("content/booklet.yaml", """\
+        emergency:
+          - number: "112"
+            label: Ambulance and fire brigade
+            free: true
+            hours:
+              - {days: mo-su, from: "00:00", to: "24:00"}
+        """)
+    assert run(["--root", str(project.root), "check"]) == 1
+    assert ("content/booklet.yaml:4:11: emergency[0].free: '112' is marked free without a source; expected 'source:' with the page "
+            "that says the call is free") in capsys.readouterr().out
+
+
+def test_a_short_description_is_one_line(project, capsys):
+    project.write("content/services/helpline.yaml", SERVICE.replace("summary: Listens and helps.",
+                                                                     "summary: Listens and helps.\nshort: " + "x" * 81))
+    assert run(["--root", str(project.root), "check"]) == 1
+    assert "short: is 81 characters long; expected one line of at most 80 characters" in capsys.readouterr().out
+
+
+def test_without_a_leaflet_list_the_front_leads_with_the_first_service_that_has_a_phone():
+    _document, view, _kind = laid_out("asylum-centre", "leaflet")
+    lead = view["highlights"][0]
+    assert lead["phones"] and lead["phones"][0]["hours"], lead["name"]
+    assert lead["id"] == "federal-ombudsman"  # Fedasil and the Red Cross, listed before it, have no phone
+
+
+def test_root_is_the_project():
+    assert (Path(ROOT) / "content/booklet.yaml").exists()
