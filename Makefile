@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
-.PHONY: all build test lint check check-all bench fuzz deps system-deps clean distclean
+.PHONY: all build test lint check check-all bench sheets fuzz deps system-deps clean distclean
 
 all: build
 
@@ -58,8 +58,12 @@ lint: $(STAMP)
 	$(BIN)/mypy generator
 
 # Not part of `make test`: timings on a shared machine are medians of several runs.
-bench: $(STAMP)
+bench: $(STAMP) sheets
 	$(BIN)/python bench/bench.py --runs 3 --write
+
+# Pages and imposed sheets per copy, for every audience and language: docs/sheets.md.
+sheets: $(STAMP)
+	$(BIN)/python bench/sheets.py --write
 
 # Property-based fuzzing of the content loader: 10,000 random and mutated files per kind of case.
 fuzz: $(STAMP)
