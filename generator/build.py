@@ -141,15 +141,15 @@ class Job:
     leaves a panel blank (a leaflet's roomier and more compact arrangements)."""
 
 
-# How a format may be arranged, in the order tried. A leaflet is first laid out with each part on its own panels (the flap: what you can do; the
-# inside: who can help) and every card's full summary; when that does not fit, or leaves a panel
-# blank, the parts flow on (first in larger type, to fill the panels), then the inside cards say
-# in one line what each service does, and at last the steps and cards are set a little tighter
-# (8.5 pt, never under 7 pt).
+# How a format may be arranged, in the order tried. A leaflet is first laid out with each part on
+# its own panels (the flap: what you can do; the inside: who can help), every card's full summary
+# and 10 pt type; when that does not fit, or leaves a panel blank, in 9 pt, then with the parts
+# flowing on, then with the inside cards saying in one line what each service does, and at last
+# set a little tighter (8.5 pt, never under 7 pt). The first arrangement without a blank panel is
+# printed; when every one leaves one, the fitting one with the fewest layout warnings.
 # A poster is first laid out at its full sizes, then, if it does not fit, a little more compactly.
 VARIANTS: dict[str, tuple[dict, ...]] = {
-    "leaflet": ({"spread": True, "short_cards": False}, {"spread": False, "short_cards": False, "roomy": True},
-                {"spread": False, "short_cards": False},
+    "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
                 {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
                 {"spread": False, "short_cards": True, "dense": True}),
     "poster": ({"compact": False}, {"compact": True}),
@@ -190,7 +190,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
     fits = _check_for(job.kind, job.source.relpath)
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
     candidates = (job.html, *job.alternatives)
-    fitting: str | None = None  # the first arrangement that fits, if none is without a blank panel
+    fitting: list[tuple[int, int]] = []  # (layout warnings, index) of arrangements that fit but leave a panel blank
     failure: BuildError | None = None
 
     def checks(document: object, picky: bool) -> None:
@@ -201,22 +201,23 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
         if picky and any("blank" in problem for problem in found):
             raise _Rejected
 
+    written = None
     for i, html in enumerate(candidates):
-        picky = i < len(candidates) - 1
         try:
             written = html_to_pdfs(html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                                   check=functools.partial(checks, picky=picky))
+                                   check=functools.partial(checks, picky=len(candidates) > 1))
             break
         except _Rejected:
-            fitting = fitting or html
+            fitting.append((len(found), i))
         except BuildError as exc:
-            if not picky and fitting is None:
-                raise
-            failure = failure or exc
-    else:
-        assert fitting is not None, failure
-        written = html_to_pdfs(fitting, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                               check=lambda document: checks(document, False))
+            failure = exc  # the last one tried is the most compact: its message says what to shorten
+    if written is None:
+        if not fitting:
+            assert failure is not None
+            raise failure
+        best = candidates[min(fitting)[1]]
+        written = html_to_pdfs(best, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
+                               check=functools.partial(checks, picky=False))
     return [(edition, pdf, pages, found) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 

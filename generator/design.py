@@ -65,7 +65,7 @@ def _lines(box: Any, in_heading: bool = False) -> Iterator[Line]:
 
 def _has_background(box: Any) -> bool:
     colour = box.style["background_color"] if getattr(box, "style", None) is not None else None
-    return bool(colour is not None and getattr(colour, "alpha", 0) > 0)
+    return colour is not None and float(getattr(colour, "alpha", 0.0)) > 0
 
 
 def _texts(box: Any) -> Iterator[str]:
