@@ -55,7 +55,7 @@ def _lines(box: Any, in_heading: bool = False) -> Iterator[Line]:
     if name in ("InlineReplacedBox", "BlockReplacedBox"):  # a QR code
         yield Line(box.position_y + box.margin_height(), in_heading, "")
         return
-    bordered = name == "BlockBox" and (getattr(box, "border_bottom_width", 0) or _has_background(box))
+    bordered = name == "BlockBox" and (bool(getattr(box, "border_bottom_width", 0)) or _has_background(box))
     for child in getattr(box, "children", None) or []:
         if not _is_margin(child):
             yield from _lines(child, in_heading)
