@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -113,6 +113,245 @@ def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
             obj.clear()
 
 
+# Where ISO 32000-1 (14.8.4.3) and PDF/UA-1 (7.2) let list and table parts stand.
+_REQUIRED_PARENTS = {
+    "/TR": ("/Table", "/THead", "/TBody", "/TFoot"),
+    "/TH": ("/TR",), "/TD": ("/TR",),
+    "/THead": ("/Table",), "/TBody": ("/Table",), "/TFoot": ("/Table",),
+    "/LI": ("/L",), "/LBody": ("/LI",),
+    "/TOCI": ("/TOC",),
+}
+_MEANINGLESS_WHEN_EMPTY = ("/Link", "/Span", "/NonStruct")
+
+
+def _is_mcid(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_objr(pdf: pydyf.PDF, kid: Any) -> bool:
+    value = deref(pdf, kid)
+    return isinstance(value, pydyf.Dictionary) and value.get("Type") == "/OBJR"
+
+
+class _Structure:
+    """The structure tree WeasyPrint wrote, as the finisher edits it: each element's parent, and
+    the parent tree's entries (a page's array of MCIDs, an annotation's /StructParent key)."""
+
+    def __init__(self, pdf: pydyf.PDF):
+        self.pdf = pdf
+        self.root = deref(pdf, pdf.catalog["StructTreeRoot"])
+        self.nums = deref(pdf, self.root["ParentTree"])["Nums"]
+        self.parent: dict[int, pydyf.Dictionary] = {}  # element's object number -> its parent
+
+    def kids(self, element: pydyf.Dictionary) -> list[Any]:
+        """An element's /K as a list to edit in place (a single kid becomes an array)."""
+        kids = element.get("K")
+        if not isinstance(kids, list):
+            kids = element["K"] = pydyf.Array([] if kids is None else [kids])
+        return kids
+
+    def walk(self) -> Iterator[pydyf.Dictionary]:
+        """The elements reached from the root in document order, each before its kids (which are
+        read after it is yielded: a change to it holds for them)."""
+        stack = [(ref, self.root) for ref in reversed(self.kids(self.root))]
+        while stack:
+            ref, parent = stack.pop()
+            element = deref(self.pdf, ref)
+            if isinstance(element, pydyf.Dictionary) and element.get("Type") == "/StructElem":
+                self.parent[element.number] = parent
+                yield element
+                stack.extend((kid, element) for kid in reversed(self.kids(element)))
+
+    def _slot(self, key: Any, mcid: int | None = None) -> tuple[list[Any], int] | None:
+        """Where the parent tree keeps the parent of an annotation (key) or of an MCID of a
+        content stream (key, mcid)."""
+        for i in range(0, len(self.nums), 2):
+            if self.nums[i] == key:
+                value = self.nums[i + 1]
+                if mcid is None and not isinstance(value, list):
+                    return self.nums, i + 1
+                if mcid is not None and isinstance(value, list) and mcid < len(value):
+                    return value, mcid
+        return None
+
+    def point(self, key: Any, element: pydyf.Dictionary, mcid: int | None = None) -> None:
+        """Make the parent tree lead an annotation (or an MCID) to ``element``."""
+        slot = self._slot(key, mcid)
+        if slot is not None:
+            slot[0][slot[1]] = element.reference
+
+    def forget(self, keys: set[Any]) -> None:
+        """Remove annotations' entries from the parent tree."""
+        pairs = [(self.nums[i], self.nums[i + 1]) for i in range(0, len(self.nums), 2)]
+        self.nums[:] = [v for key, value in pairs if isinstance(value, list) or key not in keys for v in (key, value)]
+
+    def adopt(self, kid: Any, element: pydyf.Dictionary, old: pydyf.Dictionary) -> Any:
+        """Move a kid of ``old`` under ``element``: its parent, and the parent tree, follow.
+        Returns the kid as ``element`` holds it."""
+        value = deref(self.pdf, kid)
+        if _is_mcid(kid):
+            if old.get("Pg") != element.get("Pg"):  # an MCID is read on its element's page
+                kid = pydyf.Dictionary({"Type": "/MCR", "Pg": old["Pg"], "MCID": kid})
+            self.point(deref(self.pdf, old["Pg"]).get("StructParents"), element, value)
+        elif isinstance(value, pydyf.Dictionary) and value.get("Type") == "/StructElem":
+            value["P"] = element.reference
+            self.parent[value.number] = element
+        elif isinstance(value, pydyf.Dictionary) and value.get("Type") == "/OBJR":
+            self.point(deref(self.pdf, value["Obj"]).get("StructParent"), element)
+        elif isinstance(value, pydyf.Dictionary) and value.get("Type") == "/MCR" and "Stm" not in value:
+            self.point(deref(self.pdf, value.get("Pg", old.get("Pg"))).get("StructParents"), element, value["MCID"])
+        return kid
+
+    def dissolve(self, element: pydyf.Dictionary) -> None:
+        """Put the element's kids in its place, in its parent."""
+        parent = self.parent[element.number]
+        siblings = self.kids(parent)
+        at = siblings.index(element.reference)
+        siblings[at:at + 1] = [self.adopt(kid, parent, element) for kid in self.kids(element)]
+        element.clear()
+
+    def remove_if_empty(self, elements: list[pydyf.Dictionary]) -> None:
+        """Remove those of ``elements`` left empty whose place means nothing (a Span, a Link
+        without link, a NonStruct; not a table cell), and their parents when these become empty."""
+        while elements:
+            element = elements.pop()
+            if element is self.root or not element or self.kids(element) or element.get("S") not in _MEANINGLESS_WHEN_EMPTY:
+                continue
+            parent = self.parent[element.number]
+            self.kids(parent).remove(element.reference)
+            element.clear()
+            elements.append(parent)
+
+
+def _table_and_list_parts_in_place(pdf: pydyf.PDF) -> None:
+    """Keep the role of a table or list part only where it may stand (TD and TH in TR, TR in
+    Table, THead, TBody or TFoot, those in Table, LI in L, LBody in LI).
+
+    WeasyPrint names an anonymous box after the element it belongs to, and tags it so: the
+    anonymous blocks it makes in a cell whose content mixes inline and block boxes (a link
+    around a block image, text beside a block) are tagged TD, in the cell's TD (one level is
+    made NonStruct, the next is a TD again). What stands where its role may not is such a box,
+    a grouping without meaning of its own: it becomes NonStruct, without table attributes.
+    """
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    tree = _Structure(pdf)
+    for element in tree.walk():
+        role = element.get("S")
+        if role in _REQUIRED_PARENTS and tree.parent[element.number].get("S") not in _REQUIRED_PARENTS[role]:
+            element["S"] = "/NonStruct"
+            attributes = element.get("A")
+            if isinstance(attributes, dict) and attributes.get("O") == "/Table":
+                del element["A"]
+
+
+def _links_in_link_elements(pdf: pydyf.PDF) -> None:
+    """Give each link annotation a Link structure element as parent (PDF/UA-1 7.18.5): the
+    element whose kid is the annotation's object reference (/OBJR), to which its /StructParent
+    entry in the parent tree leads back, and which holds the link's content.
+
+    WeasyPrint gives a link annotation to every box inside an <a> (an inline box of <strong>, an
+    inline image, a <wbr>, each piece of an <a> split around a block) and hangs it on the
+    structure element of that box: a NonStruct, a Figure, a Span; an <a>'s ::before or ::after
+    is a Link inside the Link. Here, whatever the markup:
+
+    - a Link inside a Link joins it (its content and annotations in its place);
+    - an annotation without area (an empty piece of a split <a>, a <wbr>) cannot be clicked: it
+      is removed, with its object reference and its parent-tree entry;
+    - any other annotation moves to the nearest Link above the element that holds it, where that
+      element's branch stands (the tree order is the tab order);
+    - with no Link above, a Link is made around that element, or inside it, around its content,
+      when it is a table or list part that must keep its parent;
+    - a Link left without annotation (an <a> without href) is a Span, and elements left empty
+      (the pieces of a split link) are removed.
+    """
+    if "StructTreeRoot" not in pdf.catalog:
+        return
+    tree = _Structure(pdf)
+    elements = list(tree.walk())
+    for element in reversed(elements):  # innermost first
+        if element.get("S") == "/Link" and tree.parent[element.number].get("S") == "/Link":
+            tree.dissolve(element)
+    annots_of: dict[int, pydyf.Dictionary] = {}  # annotation's object number -> its page
+    for page_ref in pdf.page_references:
+        page = deref(pdf, page_ref)
+        for ref in page.get("Annots") or []:
+            annots_of[deref(pdf, ref).number] = page
+
+    dropped: set[Any] = set()
+    emptied: list[pydyf.Dictionary] = []
+    links: list[tuple[pydyf.Dictionary, Any, pydyf.Dictionary]] = []  # (element, /OBJR kid, annotation)
+    for element in elements:
+        for ref in [kid for kid in tree.kids(element) if not _is_mcid(kid)] if element else []:
+            objr = deref(pdf, ref)
+            annot = deref(pdf, objr["Obj"]) if _is_objr(pdf, ref) else None
+            if annot is None or annot.get("Subtype") != "/Link":
+                continue
+            x1, y1, x2, y2 = (float(v) for v in annot["Rect"])
+            if abs(x2 - x1) >= 0.01 and abs(y2 - y1) >= 0.01:
+                links.append((element, ref, annot))
+                continue
+            tree.kids(element).remove(ref)
+            emptied.append(element)
+            page = annots_of.get(annot.number)
+            if page is not None:
+                page["Annots"].remove(annot.reference)
+                if not page["Annots"]:
+                    del page["Annots"]
+            dropped.add(annot.get("StructParent"))
+            annot.clear()
+            objr.clear()
+
+    for element, ref, annot in links:
+        if ref not in tree.kids(element):
+            continue  # moved already, with the content of a table or list part
+        link = element
+        while link is not tree.root and link.get("S") != "/Link":
+            link = tree.parent[link.number]
+        if link is element:
+            continue  # where it belongs
+        tree.kids(element).remove(ref)
+        if link is tree.root:
+            link = _link_around(pdf, tree, element)
+            tree.kids(link).insert(0, ref)
+        else:
+            emptied.append(element)
+            branch = element
+            while tree.parent[branch.number] is not link:
+                branch = tree.parent[branch.number]
+            kids = tree.kids(link)
+            kids.insert(kids.index(branch.reference), ref)
+        tree.point(annot.get("StructParent"), link)
+    for element in elements:  # an <a> without href, or whose only annotations had no area, is no link
+        if element and element.get("S") == "/Link" and not any(_is_objr(pdf, kid) for kid in tree.kids(element)):
+            element["S"] = "/Span"
+            emptied.append(element)
+    tree.forget(dropped)
+    tree.remove_if_empty(emptied)
+
+
+def _link_around(pdf: pydyf.PDF, tree: _Structure, element: pydyf.Dictionary) -> pydyf.Dictionary:
+    """A new Link element with the element's content: around the element, or, when the element
+    is a table or list part that must keep its parent, inside it."""
+    link = pydyf.Dictionary({"Type": "/StructElem", "S": "/Link", "Pg": element.get("Pg"), "K": pydyf.Array()})
+    pdf.add_object(link)
+    if element.get("S") in _REQUIRED_PARENTS:
+        link["P"] = element.reference
+        tree.parent[link.number] = element
+        link["K"].extend(tree.adopt(kid, link, element) for kid in tree.kids(element))
+        element["K"] = pydyf.Array([link.reference])
+    else:
+        parent = tree.parent[element.number]
+        siblings = tree.kids(parent)
+        siblings[siblings.index(element.reference)] = link.reference
+        link["P"] = parent.reference
+        tree.parent[link.number] = parent
+        link["K"].append(element.reference)
+        element["P"] = link.reference
+        tree.parent[element.number] = link
+    return link
+
+
 def print_shop_css(profile: Path) -> str:
     """Bleed, crop marks and CMYK colours for a print shop; the profile becomes the output intent."""
     return (f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
@@ -156,6 +395,8 @@ def html_to_pdfs(html: str, outputs: Sequence[tuple[bytes | None, Layout | None]
         def finisher(document: Any, pdf: pydyf.PDF, identifier: bytes | None = identifier,
                      layout: Layout | None = layout, pages: list[int] = pages) -> None:
             _unreachable_content_as_artifacts(pdf)
+            _table_and_list_parts_in_place(pdf)
+            _links_in_link_elements(pdf)
             if rtl:
                 _right_to_left(pdf)
             if identifier is not None:

@@ -196,6 +196,11 @@ def _retarget(pdf: pydyf.PDF, where: dict[bytes, _Where]) -> None:
                         if home is None:
                             raise ValueError(f"structure element {obj.get('S')} has content on a page that was not placed")
                         kids[i] = pydyf.Dictionary({"Type": "/MCR", "Pg": home.sheet, "Stm": home.form, "MCID": kid})
+                    elif isinstance(kid, dict) and kid.get("Type") == "/MCR" and "Stm" not in kid:  # an MCID on a page of its own
+                        own = where.get(kid["Pg"]) if "Pg" in kid else home
+                        if own is None:
+                            raise ValueError(f"structure element {obj.get('S')} has content on a page that was not placed")
+                        kid.update({"Pg": own.sheet, "Stm": own.form})
         elif kind == "/OBJR" and obj.get("Pg") in where:
             obj["Pg"] = where[obj["Pg"]].sheet
         if "Dest" in obj:  # bookmarks, links

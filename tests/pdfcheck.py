@@ -10,6 +10,7 @@ import phonenumbers
 import pypdf
 import pypdfium2 as pdfium
 import zxingcpp
+from page import validate_pdf, validate_pdf_bytes
 from PIL import Image
 
 DPI = 300
@@ -102,6 +103,16 @@ def _number_tree(node) -> dict[int, object]:
     return found
 
 
+# Where a list or table part may stand (ISO 32000-1 14.8.4.3, PDF/UA-1 7.2)
+_REQUIRED_PARENTS = {
+    "/TR": ("/Table", "/THead", "/TBody", "/TFoot"),
+    "/TH": ("/TR",), "/TD": ("/TR",),
+    "/THead": ("/Table",), "/TBody": ("/Table",), "/TFoot": ("/Table",),
+    "/LI": ("/L",), "/LBody": ("/LI",),
+    "/TOCI": ("/TOC",),
+}
+
+
 def tagging(path: Path) -> Tagging:
     """Check the structure tree against the content, as a PDF/UA validator would in part.
 
@@ -109,7 +120,9 @@ def tagging(path: Path) -> Tagging:
     artifact); every MCID must be reached by exactly one structure element and the parent tree
     must lead back to that element; every annotation must be in the tree; no reference may point
     at content that is not there. Content in form XObjects counts (marked-content references
-    with /Stm).
+    with /Stm). A link annotation's element is a Link, and a Link holds a link annotation and
+    content (the link's text or image); table and list parts stand where they may (TD in TR, TR
+    in Table, THead, TBody or TFoot, LI in L...).
     """
     reader = pypdf.PdfReader(path)
     root = reader.trailer["/Root"]
@@ -169,13 +182,21 @@ def tagging(path: Path) -> Tagging:
     page_stream = {i: (page.raw_get("/Contents").idnum if isinstance(page.raw_get("/Contents"), pypdf.generic.IndirectObject) else -1)
                    for i, page in enumerate(reader.pages)}
 
-    def walk(ref, parent_pg) -> None:
+    def walk(ref, parent_pg, parent_role=None) -> None:
         element = ref.get_object()
         pg = element.get("/Pg")
         pg_ref = element.raw_get("/Pg") if "/Pg" in element else parent_pg
+        role = element.get("/S")
+        if role in _REQUIRED_PARENTS and parent_role not in _REQUIRED_PARENTS[role]:
+            problems.append(f"{role} inside {parent_role}: a {role} may stand only in {' or '.join(_REQUIRED_PARENTS[role])}")
         kids = element.get("/K")
         if kids is None:
             return
+        if role == "/Link":
+            if not _holds_content(element):
+                problems.append("a Link element without content (no text or image of the link in it)")
+            if not any(_is_objr(kid) for kid in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids])):
+                problems.append("a Link element without a link annotation")
         for kid in (kids if isinstance(kids, pypdf.generic.ArrayObject) else [element.raw_get("/K")]):
             value = kid.get_object()
             if isinstance(value, int):
@@ -198,6 +219,8 @@ def tagging(path: Path) -> Tagging:
                 _check_parent(item, ref)
             elif isinstance(value, pypdf.generic.DictionaryObject) and value.get("/Type") == "/OBJR":
                 annot = value["/Obj"]
+                if annot.get("/Subtype") == "/Link" and role != "/Link":
+                    problems.append(f"{role}: holds a link annotation ({_target(annot)}), which must hang on a Link element")
                 key = annot.get("/StructParent")
                 if key is None or parents.get(int(key)) is None or parents[int(key)].get_object() != element:
                     problems.append(f"{element.get('/S')}: the parent tree does not lead its annotation back to it")
@@ -206,7 +229,7 @@ def tagging(path: Path) -> Tagging:
                 if page is None or value.raw_get("/Obj") not in (reader.pages[page].get("/Annots") or []):
                     problems.append(f"{element.get('/S')}: its annotation is not on the page it names")
             elif isinstance(value, pypdf.generic.DictionaryObject):
-                walk(kid, pg_ref)
+                walk(kid, pg_ref, role)
         del pg
 
     def _check_parent(item: tuple[int, int, int], element_ref) -> None:
@@ -234,6 +257,43 @@ def tagging(path: Path) -> Tagging:
             if annot.get_object().get("/Subtype") != "/Popup" and "/StructParent" not in annot.get_object():
                 problems.append(f"page {i + 1}: an annotation outside the structure tree")
     return Tagging(used, referenced, problems)
+
+
+def _holds_content(element) -> bool:
+    """True when marked content (an MCID, here or in an element below) is in the element."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, pypdf.generic.ArrayObject) else [kids]:
+        value = kid.get_object() if kid is not None else None
+        if isinstance(value, int) or (isinstance(value, pypdf.generic.DictionaryObject) and (
+                value.get("/Type") == "/MCR" or (value.get("/Type") not in ("/OBJR", "/MCR") and _holds_content(value)))):
+            return True
+    return False
+
+
+def _is_objr(kid) -> bool:
+    value = kid.get_object()
+    return isinstance(value, pypdf.generic.DictionaryObject) and value.get("/Type") == "/OBJR"
+
+
+def _target(annot) -> str:
+    action = annot.get("/A") or {}
+    return str(action.get("/URI") or annot.get("/Dest") or "no target")
+
+
+# ------------------------------------------------------------------ PDF/UA-1, as page-validation checks it
+
+# PDF/UA-1 rules that another change is fixing, not yet passed: the leaflet and poster layouts go
+# from <h1> to <h3>, and the layouts are being changed to nest their headings. Take a rule out of
+# this set once it is fixed (it must then stay fixed); every other rule must pass.
+PENDING_RULES = {"PDFUA1-HEADING-NESTING-001"}
+
+
+def pdfua_failures(pdf: Path | bytes) -> list[str]:
+    """What the independent validator page-validation (veraPDF's PDF/UA-1 rules) finds wrong in
+    a PDF, "rule id: message", but for the rules pending elsewhere. It reports one failure per
+    rule (the first object it finds)."""
+    report = validate_pdf_bytes(pdf, profile="ua1") if isinstance(pdf, bytes) else validate_pdf(pdf, profile="ua1")
+    return [f"{f.rule_id}: {f.message}" for f in report.failures if f.rule_id not in PENDING_RULES]
 
 
 def text_in_reading_order(path: Path) -> list[str]:

@@ -2,9 +2,9 @@
 
 `make check-all` (CHECK_ALL=1) builds the whole set, wallet cards included (with a stand-in
 full_list_url), plus the discreet and a regional edition, and checks every file: tagged
-throughout, every QR code scans to what the manifest says it shows, every phone link lies over
-its number. `make test` runs the same checks on a sample: one audience in a left-to-right and a
-right-to-left language.
+throughout, PDF/UA-1 as the independent validator page-validation checks it, every QR code scans
+to what the manifest says it shows, every phone link lies over its number. `make test` runs the
+same checks on a sample: one audience in a left-to-right and a right-to-left language.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from generator.build import available_cores
 from generator.cli import run
 
 from .conftest import ROOT
-from .pdfcheck import decode_qr_codes, misplaced_phone_links, tagging
+from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdfua_failures, tagging
 
 EVERYTHING = os.environ.get("CHECK_ALL") == "1"
 FULL_LIST = "https://www.example.org/services"
@@ -58,6 +58,11 @@ def test_every_pdf_is_tagged_throughout(built):
             problems.append(f"{doc['path']}: language or title missing")
         problems += [f"{doc['path']}: {p}" for p in tagging(path).problems]
     assert problems == []
+
+
+def test_every_pdf_passes_the_pdfua1_validator(built):
+    problems = [f"{doc['path']}: {failure}" for doc in documents(built) for failure in pdfua_failures(built / doc["path"])]
+    assert problems == [], "\n".join(problems)
 
 
 def test_every_qr_code_scans_to_what_the_pdf_shows(built):
