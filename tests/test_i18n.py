@@ -160,6 +160,8 @@ def test_strict_build_refuses_stale_translations_and_writes_nothing(project, cap
     enable_french(project)
     fill(project)
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens well."))
+    booklet = project.root / "content/booklet.yaml"  # with emergency numbers, or --strict stops at their warning first
+    booklet.write_text(booklet.read_text() + 'emergency:\n  - {number: "112", label: Emergency, hours: [{days: mo-su, from: "00:00", to: "24:00"}]}\n')
     assert run(["--root", str(project.root), "build", "--lang", "fr", "--strict"]) == 1
     assert "fr: services/helpline:summary: stale translation" in capsys.readouterr().err
     assert not (project.root / "output").exists()

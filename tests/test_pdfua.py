@@ -1,6 +1,6 @@
 """PDF/UA-1 as an independent validator sees it: page-validation (`page`, veraPDF's rules).
 
-Rules not passed yet because another change is fixing them are in ``pdfcheck.PENDING_RULES``.
+Rules known not to pass yet would be listed, with why, in ``pdfcheck.PENDING_RULES`` (none are).
 A sample of the real set (the asylum-centre booklet, imposed booklet and leaflet in English and
 Farsi, a poster and a sheet of wallet cards) must pass the PDF/UA-1 profile; so must markup the
 layouts do not use yet (internal links with target-counter, images in links, tables split over
