@@ -147,6 +147,9 @@ def _english(context: str, text: str) -> str:
 
 SHORT_START_CHARS = 700
 """A section whose title, summary, steps and tips hold fewer characters is kept together on a page."""
+# Words in a (English, source) note that would out the carrier of a wallet card.
+OUTING = re.compile(r"lgbt|queer|trans|gay|lesb|bisex|intersex|sexual orientation|gender identity|rainbow", re.IGNORECASE)
+
 COLUMN_LIST_MIN = 6
 COLUMN_ENTRY_MAX = 40
 
@@ -245,6 +248,9 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
                       for i, a in enumerate(service.addresses)],
         "languages": w.languages(service.languages) if service.languages else "",
         "notes": t.items("notes", service.notes),
+        # A wallet card is carried on the body and must not out its carrier: a note that names
+        # sexual orientation or gender identity stays in the booklet, leaflet and poster only.
+        "card_notes": [t(f"notes[{i}]", note) for i, note in enumerate(service.notes) if not OUTING.search(note)],
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",

@@ -238,13 +238,16 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
     from generator.view import Edition
 
     edition = Edition("asylum-centre", lang, "leaflet")
-    view, html, _kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang))
-    panels, _pages = html_to_pdf(html, rtl=view["dir"] == "rtl")
-    source = tmp = imposed / f"{lang}-leaflet-panels.pdf"
-    tmp.write_bytes(panels)
+    view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang))
     read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")
-    assert read == pdf_text(source)  # front, flap, inside left to right, back: not the sheet's order
-    assert len(read) >= 4
+    arrangements = []  # the build prints the first arrangement that fills every panel (build.VARIANTS)
+    for i, candidate in enumerate((html, *build.alternatives(view, edition, kind))):
+        panels, _pages = html_to_pdf(candidate, rtl=view["dir"] == "rtl")
+        source = imposed / f"{lang}-leaflet-panels-{i}.pdf"
+        source.write_bytes(panels)
+        arrangements.append(pdf_text(source))
+    assert read in arrangements  # front, flap, inside left to right, back: not the sheet's order
+    assert len(read) == 6
 
 
 @pytest.mark.parametrize("fmt", ["booklet-imposed", "leaflet"])
@@ -367,7 +370,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     assert "0800" not in _panel_text(outside, *back)  # the back holds the colophon only
     assert "28" in _panel_text(outside, *back)  # ... with the date of the check
     front_text = _panel_text(outside, *front)
-    assert "Fedasil" in front_text  # the most important contact is on the front
+    assert "federalombudsman" in front_text  # the first service with a phone (the Federal Ombudsman) leads the front
+    assert "112" in front_text and "101" in front_text  # the emergency numbers too
     assert ("Your rights in Belgium" in front_text) if not rtl else ("حقوقك في بلجيكا" in front_text)
     first_inside = (197, 297) if rtl else (0, 100)
     assert _panel_text(inside, *first_inside), "the first inside panel is empty"
@@ -398,7 +402,8 @@ def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
     many_services(project, ids, "poster")
     assert run(["--root", str(project.root), "build", "--format", "poster"]) == 1
     err = capsys.readouterr().err
-    assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-4, line-5, line-6, line-7 "
+    # the message is that of the most compact arrangement tried (build.VARIANTS)
+    assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7 "
             "do not fit: list fewer services under poster: in the audience's file") in err
     assert not (project.root / "output/en/workers-poster.pdf").exists()
 
@@ -408,7 +413,7 @@ def test_too_many_contacts_for_a_leaflet_is_a_clear_error(project, capsys):
     many_services(project, ids)
     assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 1
     err = capsys.readouterr().err
-    assert "Error: en/workers-leaflet.pdf: the contacts need 5 panels, the leaflet has 4; line-20, line-21, line-22, line-23 do not fit: list fewer services under leaflet: in the audience's file" in err
+    assert "Error: en/workers-leaflet.pdf: the contacts need 5 panels, the leaflet has 4; line-21, line-22, line-23 do not fit: list fewer services under leaflet: in the audience's file" in err
 
 
 def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, capsys):
@@ -478,5 +483,17 @@ def test_too_many_lines_for_a_card(project, capsys):
     many_services(project, ids, "card")
     project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
-    assert ("Error: en/workers-card.pdf: the content takes 3 pages, the format has one; line-3, line-4, line-5, line-6, line-7, line-8 "
+    assert ("Error: en/workers-card.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7, line-8 "
             "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
+
+
+def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(real_copy):
+    booklet = real_copy.root / "content/booklet.yaml"
+    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    assert run(["--root", str(real_copy.root), "build", "--audience", "workplace", "--audience", "asylum-centre",
+                "--lang", "en", "--format", "card"]) == 0
+    workplace = " ".join(pdf_text(real_copy.root / "output/en/workplace-card.pdf")[0].split())
+    assert "the complaint form is only in Dutch or French" in workplace  # IGVM's note travels with its line
+    assert "112" in workplace and "101" in workplace
+    asylum = " ".join(pdf_text(real_copy.root / "output/en/asylum-centre-card.pdf")[0].split())
+    assert "02 225 44 11" in asylum and "LGBT" not in asylum  # Vluchtelingenwerk is there, its "Not an LGBTQI+ organisation" is not

@@ -94,9 +94,10 @@ def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsy
     capsys.readouterr()
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens, and helps."))
     assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
-    # the poster does not print summaries: it is not rebuilt
+    # the poster prints the summary too (the service has no one-line 'short:'): every PDF of the
+    # audience that shows the service is rebuilt, none of the other audience's
     assert built_paths(capsys.readouterr().err) == [
-        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf"]
+        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf", "en/workers-poster.pdf"]
     after = outputs(project.root / "output")
     assert {k for k in after if after[k] != before[k]} <= {k for k in after if k.startswith("en/workers")}
     assert all(after[k] == before[k] for k in after if k.startswith("en/others"))
