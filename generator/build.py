@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import fcntl
-import functools
 import hashlib
 import io
 import json
@@ -20,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import __version__, design, fit
 from .errors import BuildError, ContentError
@@ -177,10 +176,6 @@ def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS
                  for variant in VARIANTS.get(kind, ())[1:])
 
 
-class _Rejected(Exception):
-    """A layout that fits but that the design checks would rather not print (a blank panel)."""
-
-
 def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
     on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages and
@@ -188,39 +183,23 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
     from .impose import layout_for
     from .pdf import html_to_pdfs
 
-    found: list[str] = []
     fits = _check_for(job.kind, job.source.relpath)
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
-    candidates = (job.html, *job.alternatives)
-    fitting: list[tuple[int, int]] = []  # (layout warnings, index) of arrangements that fit but leave a panel blank
-    failure: BuildError | None = None
+    found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
 
-    def checks(document: object, picky: bool) -> None:
-        found.clear()
+    def checks(document: Any) -> int:
+        """Raises BuildError when the content does not fit; counts the layout warnings that make
+        another arrangement worth trying (a blank panel)."""
         if fits is not None:
-            fits(document)  # raises BuildError when the content does not fit its format
-        found.extend(design.check(document, job.kind, job.expect))
-        if picky and any("blank" in problem for problem in found):
-            raise _Rejected
+            fits(document)
+        found[id(document)] = design.check(document, job.kind, job.expect)
+        return sum("blank" in problem for problem in found[id(document)])
 
-    written = None
-    for i, html in enumerate(candidates):
-        try:
-            written = html_to_pdfs(html, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                                   check=functools.partial(checks, picky=len(candidates) > 1))
-            break
-        except _Rejected:
-            fitting.append((len(found), i))
-        except BuildError as exc:
-            failure = exc  # the last one tried is the most compact: its message says what to shorten
-    if written is None:
-        if not fitting:
-            assert failure is not None
-            raise failure
-        best = candidates[min(fitting)[1]]
-        written = html_to_pdfs(best, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                               check=functools.partial(checks, picky=False))
-    return [(edition, pdf, pages, found) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
+    chosen: list[Any] = []
+    written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
+                           cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
+    problems = found[id(chosen[0])] if chosen else []
+    return [(edition, pdf, pages, problems) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,

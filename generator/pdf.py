@@ -367,11 +367,17 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
     return pdf, pages
 
 
-def html_to_pdfs(html: str, outputs: Sequence[tuple[bytes | None, Layout | None]], *, layouts: Path = LAYOUTS,
-                 rtl: bool = False, cmyk_profile: Path | None = None,
-                 check: Callable[[Any], None] | None = None) -> list[tuple[bytes, int]]:
+def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Layout | None]], *,
+                 layouts: Path = LAYOUTS, rtl: bool = False, cmyk_profile: Path | None = None,
+                 check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
+
+    ``html`` may be several arrangements of the same content, tried in order: ``check`` raises
+    BuildError when one does not fit its format, and otherwise returns how many layout warnings
+    it has (0 or None: take it). The first without warnings is written; when every one that fits
+    has some, the one with the fewest, laid out once; when none fits, the last one's error is raised.
+    The laid-out document written is appended to ``chosen`` when given.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -382,12 +388,28 @@ def html_to_pdfs(html: str, outputs: Sequence[tuple[bytes | None, Layout | None]
     profiles: dict = {}  # filled by the print-shop stylesheet's @color-profile rule
     stylesheets = [CSS(string=print_shop_css(cmyk_profile), url_fetcher=fetcher, font_config=font_config,
                        color_profiles=profiles)] if cmyk_profile else []
-    document = HTML(string=html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
-        font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
-    if fetcher.refused:
-        raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
-    if check is not None:
-        check(document)  # raises BuildError when the content does not fit its format
+    best: tuple[int, Any] | None = None  # the first laid-out arrangement with the fewest warnings
+    failure: BuildError | None = None
+    for candidate in [html] if isinstance(html, str) else html:
+        laid_out = HTML(string=candidate, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
+        if fetcher.refused:
+            raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
+        try:
+            warnings = check(laid_out) if check is not None else None
+        except BuildError as exc:  # does not fit its format
+            failure = exc
+            continue
+        if best is None or (warnings or 0) < best[0]:
+            best = (warnings or 0, laid_out)
+        if not warnings:
+            break
+    if best is None:
+        assert failure is not None
+        raise failure
+    document = best[1]
+    if chosen is not None:
+        chosen.append(document)
     results = []
     for identifier, layout in outputs:
         pages = [len(document.pages)]

@@ -17,9 +17,9 @@ DPI = 300
 MM_PER_INCH = 25.4
 
 
-def pdf_text(path: Path) -> list[str]:
-    """The text of each page."""
-    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+def pdf_text(path: Path, pages: slice = slice(None)) -> list[str]:
+    """The text of each page (or of the pages in ``pages``)."""
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages[pages]]
 
 
 def link_targets(path: Path) -> set[str]:
