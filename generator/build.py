@@ -55,6 +55,8 @@ class Built:
     """Of all inputs of the build that wrote or confirmed it (the quick no-change check)."""
     design: list[str] = dataclasses.field(default_factory=list)
     """What the design checks found on its pages (generator/design.py): layout warnings."""
+    arrangement: dict = dataclasses.field(default_factory=dict)
+    """Which of its format's arrangements (VARIANTS) was printed: {} when the format has one."""
 
 
 def check(root: Path) -> Catalogue:
@@ -176,10 +178,11 @@ def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS
                  for variant in VARIANTS.get(kind, ())[1:])
 
 
-def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
+def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
-    on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages and
-    what the design checks found on the laid-out pages. Runs in a worker process."""
+    on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages, what
+    the design checks found on the laid-out pages and which arrangement (VARIANTS) was printed.
+    Runs in a worker process."""
     from .impose import layout_for
     from .pdf import html_to_pdfs
 
@@ -198,8 +201,9 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str]]]:
     chosen: list[Any] = []
     written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
                            cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
-    problems = found[id(chosen[0])] if chosen else []
-    return [(edition, pdf, pages, problems) for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
+    arrangement, document = chosen
+    return [(edition, pdf, pages, found.get(id(document), []), arrangement)
+            for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
@@ -208,7 +212,7 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
     job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
               design.Expect.of(view), alternatives(view, edition.source, kind, layouts))
-    [(_edition, pdf, pages, _design)] = run_job(job)
+    [(_edition, pdf, pages, _design, _arrangement)] = run_job(job)
     return pdf, pages, view
 
 
@@ -472,13 +476,13 @@ def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], pr
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile, expect=design.Expect.of(view),
                            alternatives=alternatives(view, source, kind)), view, prints)
 
-    def record(result: list[tuple[Edition, bytes, int, list[str]]], view: dict, prints: dict[Edition, str]) -> None:
-        for edition, pdf, pages, found in result:
+    def record(result: list[tuple[Edition, bytes, int, list[str], int]], view: dict, prints: dict[Edition, str]) -> None:
+        for edition, pdf, pages, found, arrangement in result:
             write_atomic(out / edition.relpath, pdf)
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], inputs,
-                          found)
+                          found, VARIANTS.get(edition.source.format, ({},))[arrangement])
             manifest[built.path] = asdict(built)
             write_manifest(out, manifest)
             done.append(built)

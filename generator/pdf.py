@@ -377,7 +377,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     BuildError when one does not fit its format, and otherwise returns how many layout warnings
     it has (0 or None: take it). The first without warnings is written; when every one that fits
     has some, the one with the fewest, laid out once; when none fits, the last one's error is raised.
-    The laid-out document written is appended to ``chosen`` when given.
+    The number of the arrangement written (0: the first) and its laid-out document are appended
+    to ``chosen`` when given.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -388,9 +389,9 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     profiles: dict = {}  # filled by the print-shop stylesheet's @color-profile rule
     stylesheets = [CSS(string=print_shop_css(cmyk_profile), url_fetcher=fetcher, font_config=font_config,
                        color_profiles=profiles)] if cmyk_profile else []
-    best: tuple[int, Any] | None = None  # the first laid-out arrangement with the fewest warnings
+    best: tuple[int, int, Any] | None = None  # (warnings, order, laid-out document): the first with the fewest warnings
     failure: BuildError | None = None
-    for candidate in [html] if isinstance(html, str) else html:
+    for order, candidate in enumerate([html] if isinstance(html, str) else html):
         laid_out = HTML(string=candidate, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
         if fetcher.refused:
@@ -401,15 +402,15 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
             failure = exc
             continue
         if best is None or (warnings or 0) < best[0]:
-            best = (warnings or 0, laid_out)
+            best = (warnings or 0, order, laid_out)
         if not warnings:
             break
     if best is None:
         assert failure is not None
         raise failure
-    document = best[1]
+    _warnings, order, document = best
     if chosen is not None:
-        chosen.append(document)
+        chosen.extend((order, document))
     results = []
     for identifier, layout in outputs:
         pages = [len(document.pages)]
