@@ -406,7 +406,7 @@ def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "poster"]) == 1
     err = capsys.readouterr().err
     # the message is that of the most compact arrangement tried (build.VARIANTS)
-    assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7 "
+    assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-6, line-7 "
             "do not fit: list fewer services under poster: in the audience's file") in err
     assert not (project.root / "output/en/workers-poster.pdf").exists()
 
