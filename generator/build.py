@@ -149,13 +149,14 @@ class Job:
 # set a little tighter (8.5 pt, never under 7 pt). The first arrangement without a blank panel is
 # printed; when every one leaves one, the fitting one with the fewest layout warnings.
 # A poster or a wallet card is first laid out at its full sizes, then, if it does not fit, more
-# compactly (a poster's body never under 15 pt, its numbers 27 pt; a card's never under 7 pt).
+# compactly (a poster's body never under 15 pt, its numbers 27 pt; a card's never under 7 pt);
+# a card that chose its own services (no 'card:' list) keeps two of the three at last.
 VARIANTS: dict[str, tuple[dict, ...]] = {
     "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
                 {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
                 {"spread": False, "short_cards": True, "dense": True}),
     "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True}),
-    "card": ({"compact": False}, {"compact": True}),
+    "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2}),
 }
 
 

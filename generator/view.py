@@ -391,6 +391,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     lead = lead_id(audience, shown)
     highlights: list[dict] = []
+    chosen_by_editor = False
     if edition.format in ("leaflet", "poster", "card"):
         chosen = getattr(audience, edition.format)
         picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
@@ -402,6 +403,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
             picked = picked[:POSTER_DEFAULT if edition.format == "poster" else CARD_DEFAULT]
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) for i in picked]
+        chosen_by_editor = chosen is not None
         if edition.format == "poster":  # read from further away: bigger codes
             for h in highlights:
                 if h["qr"]:
@@ -443,6 +445,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
         "highlights": highlights,
+        "chosen": chosen_by_editor,  # the leaflet's, poster's or card's services were listed in the audience's file
         "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
         "checked": checked,
         # The document's date is the newest check of what it shows: the same content gives the same file.

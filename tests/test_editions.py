@@ -500,3 +500,20 @@ def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(real_copy):
     assert "112" in workplace and "101" in workplace
     asylum = " ".join(pdf_text(real_copy.root / "output/en/asylum-centre-card.pdf")[0].split())
     assert "02 225 44 11" in asylum and "LGBT" not in asylum  # Vluchtelingenwerk is there, its "Not an LGBTQI+ organisation" is not
+
+
+def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project, capsys):
+    """Without a card: list, the card takes the first three services with a phone; when their notes
+    make three lines too long even set compactly, it keeps two (with card: listed, it is an error)."""
+    note = "A note long enough to take several lines on a wallet card, however small its type is set. " * 2
+    ids = ["line-0", "line-1", "line-2"]
+    many_services(project, ids)
+    for sid in ids:
+        path = project.root / f"content/services/{sid}.yaml"
+        path.write_text(path.read_text() + f"notes:\n  - {note.strip()}\n")
+    project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    text = pdf_text(project.root / "output/en/workers-card.pdf")[0]
+    assert text.count("Line 0") == 10 and text.count("Line 1") == 10 and "Line 2" not in text
+    manifest = json.loads((project.root / "output/manifest.json").read_text())["documents"]
+    assert [d["arrangement"] for d in manifest] == [{"compact": True, "max_lines": 2}]

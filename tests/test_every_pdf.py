@@ -85,3 +85,9 @@ def test_every_phone_link_lies_over_its_number(built):
         checked += count
         problems += [f"{doc['path']}: {w}" for w in wrong]
     assert problems == [] and checked > 20
+
+
+def test_every_edition_passes_the_design_checks(built):
+    """Cards, discreet and regional editions too: no layout warning (generator/design.py)."""
+    found = {doc["path"]: doc["design"] for doc in documents(built) if doc["design"]}
+    assert found == {}
