@@ -146,7 +146,9 @@ class Job:
 # its own panels (the flap: what you can do; the inside: who can help), every card's full summary
 # and 10 pt type; when that does not fit, or leaves a panel blank, in 9 pt, then with the parts
 # flowing on, then with the inside cards saying in one line what each service does, and at last
-# set a little tighter (8.5 pt, never under 7 pt). The first arrangement without a blank panel is
+# set a little tighter (8.5 pt, never under 7 pt); a leaflet with little to say (a regional
+# edition) is tried last in larger type (11 pt), then with the general introduction ("Your
+# rights") on its flap. The first arrangement without a blank panel is
 # printed; when every one leaves one, the fitting one with the fewest layout warnings.
 # A poster or a wallet card is first laid out at its full sizes, then, if it does not fit, more
 # compactly (a poster's body never under 15 pt, its numbers 27 pt; a card's never under 7 pt);
@@ -154,7 +156,8 @@ class Job:
 VARIANTS: dict[str, tuple[dict, ...]] = {
     "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
                 {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
-                {"spread": False, "short_cards": True, "dense": True}),
+                {"spread": False, "short_cards": True, "dense": True},
+                {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True}),
     "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True}),
     "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2}),
 }

@@ -88,6 +88,10 @@ def test_every_phone_link_lies_over_its_number(built):
 
 
 def test_every_edition_passes_the_design_checks(built):
-    """Cards, discreet and regional editions too: no layout warning (generator/design.py)."""
-    found = {doc["path"]: doc["design"] for doc in documents(built) if doc["design"]}
-    assert found == {}
+    """Cards, discreet and regional editions too: no layout warning (generator/design.py), but
+    one: a regional leaflet may leave a panel blank. The Brussels sexual-violence leaflet has four
+    services where the national one has nine; with nothing more to print, the build tries larger
+    type and the general introduction, and then says so in a warning rather than pad the panel."""
+    found = {doc["path"]: [p for p in doc["design"] if not (doc["region"] and doc["format"] == "leaflet" and "blank" in p)]
+             for doc in documents(built)}
+    assert {path: problems for path, problems in found.items() if problems} == {}
