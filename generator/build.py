@@ -149,17 +149,18 @@ class Job:
 # set a little tighter (8.5 pt, never under 7 pt); a leaflet with little to say (a regional
 # edition) is tried last in larger type (11 pt), then with the general introduction ("Your
 # rights") on its flap. The first arrangement without a blank panel is
-# printed; when every one leaves one, the fitting one with the fewest layout warnings.
+# printed; when every one leaves one, the fitting one with the fewest layout warnings. When none
+# fits, the error is that of the most compact one (last_resort): it names what to shorten.
 # A poster or a wallet card is first laid out at its full sizes, then, if it does not fit, more
 # compactly (a poster's body never under 15 pt, its numbers 27 pt; a card's never under 7 pt);
 # a card that chose its own services (no 'card:' list) keeps two of the three at last.
 VARIANTS: dict[str, tuple[dict, ...]] = {
     "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
                 {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
-                {"spread": False, "short_cards": True, "dense": True},
+                {"spread": False, "short_cards": True, "dense": True, "last_resort": True},
                 {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True}),
-    "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True}),
-    "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2}),
+    "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
+    "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
 }
 
 
@@ -194,17 +195,31 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
     found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
 
+    failures: list[BuildError | None] = []  # per arrangement tried, in order: why it did not fit
+
     def checks(document: Any) -> int:
         """Raises BuildError when the content does not fit; counts the layout warnings that make
         another arrangement worth trying (a blank panel)."""
+        failures.append(None)
         if fits is not None:
-            fits(document)
+            try:
+                fits(document)
+            except BuildError as exc:
+                failures[-1] = exc
+                raise
         found[id(document)] = design.check(document, job.kind, job.expect)
         return sum("blank" in problem for problem in found[id(document)])
 
     chosen: list[Any] = []
-    written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
-                           cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
+    try:
+        written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
+                               cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
+    except BuildError:
+        last_resort = next((i for i, v in enumerate(VARIANTS.get(job.kind, ())) if v.get("last_resort")), None)
+        compact = failures[last_resort] if last_resort is not None and last_resort < len(failures) else None
+        if compact is not None:
+            raise compact from None  # the most compact arrangement says what to shorten
+        raise
     arrangement, document = chosen
     return [(edition, pdf, pages, found.get(id(document), []), arrangement)
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]

@@ -516,4 +516,4 @@ def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project
     text = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert text.count("Line 0") == 10 and text.count("Line 1") == 10 and "Line 2" not in text
     manifest = json.loads((project.root / "output/manifest.json").read_text())["documents"]
-    assert [d["arrangement"] for d in manifest] == [{"compact": True, "max_lines": 2}]
+    assert [d["arrangement"] for d in manifest] == [{"compact": True, "max_lines": 2, "last_resort": True}]
