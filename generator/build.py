@@ -162,6 +162,8 @@ VARIANTS: dict[str, tuple[dict, ...]] = {
     "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
     "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
 }
+LAST_RESORT = {kind: i for kind, variants in VARIANTS.items() for i, v in enumerate(variants) if v.get("last_resort")}
+"""For each format, the arrangement whose error is reported when none fits."""
 
 
 def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path = LAYOUTS) -> tuple[dict, str, str]:
@@ -171,16 +173,17 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
         view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     kind = "booklet" if source.format == "booklet" else source.format
-    html = render_booklet(view | VARIANTS.get(kind, ({},))[0], generator=f"booklet {__version__} (WeasyPrint)",
-                          keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
-    return view, html, kind
+    return view, _render(view, source, kind, layouts, VARIANTS.get(kind, ({},))[0]), kind
 
 
 def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS) -> tuple[str, ...]:
-    """The other arrangements of a leaflet or poster (see VARIANTS), in the order to try them."""
-    return tuple(render_booklet(view | variant, generator=f"booklet {__version__} (WeasyPrint)",
-                                keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
-                 for variant in VARIANTS.get(kind, ())[1:])
+    """The other arrangements of a leaflet, poster or card (see VARIANTS), in the order to try them."""
+    return tuple(_render(view, source, kind, layouts, variant) for variant in VARIANTS.get(kind, ())[1:])
+
+
+def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict) -> str:
+    return render_booklet(view | variant, generator=f"booklet {__version__} (WeasyPrint)",
+                          keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
 
 
 def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
@@ -194,7 +197,6 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     fits = _check_for(job.kind, job.source.relpath)
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
     found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
-
     failures: list[BuildError | None] = []  # per arrangement tried, in order: why it did not fit
 
     def checks(document: Any) -> int:
@@ -215,7 +217,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
         written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
                                cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
     except BuildError:
-        last_resort = next((i for i, v in enumerate(VARIANTS.get(job.kind, ())) if v.get("last_resort")), None)
+        last_resort = LAST_RESORT.get(job.kind)
         compact = failures[last_resort] if last_resort is not None and last_resort < len(failures) else None
         if compact is not None:
             raise compact from None  # the most compact arrangement says what to shorten

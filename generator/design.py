@@ -90,14 +90,16 @@ def fill(page: Any, lines: list[Line] | None = None) -> float:
     return max(0.0, min(1.0, (max(line.bottom for line in lines) - top) / box.height))
 
 
-def document_text(document: Any) -> str:
-    return " ".join(" ".join(line.text for line in page_lines(page)) for page in document.pages)
+def document_text(document: Any, pages: list[list[Line]] | None = None) -> str:
+    pages = [page_lines(page) for page in document.pages] if pages is None else pages
+    return " ".join(" ".join(line.text for line in lines) for lines in pages)
 
 
-def check_pages(document: Any, fmt: str) -> list[str]:
-    """Headings alone, headings at the foot of a page, under-filled pages, blank panels."""
+def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) -> list[str]:
+    """Headings alone, headings at the foot of a page, under-filled pages, blank panels.
+    ``pages``: the lines of each page, when the caller has walked the boxes already."""
     problems: list[str] = []
-    pages = [page_lines(page) for page in document.pages]
+    pages = [page_lines(page) for page in document.pages] if pages is None else pages
     count = len(pages)
     for number, lines in enumerate(pages, 1):
         texts = [line for line in lines if line.text.strip()]
@@ -163,5 +165,7 @@ class Expect:
 
 
 def check(document: Any, fmt: str, expect: Expect) -> list[str]:
-    """Every design check of one laid-out document."""
-    return check_pages(document, fmt) + check_words(document_text(document), expect.own, expect.others, expect.emergency)
+    """Every design check of one laid-out document (its boxes are walked once)."""
+    pages = [page_lines(page) for page in document.pages]
+    return check_pages(document, fmt, pages) + check_words(document_text(document, pages), expect.own, expect.others,
+                                                           expect.emergency)

@@ -164,8 +164,8 @@ class Service(Strict):
     summary: Text
     """What it does for the reader, in one or two sentences."""
     short: Text | None = None
-    """What it does in one line (at most 80 characters), for posters and the front of a leaflet,
-    where the summary is too long; the summary is printed where it is missing."""
+    """What it does in one line (at most 80 characters), for posters and for leaflets too full
+    for every summary; the summary is printed where it is missing."""
     lists: tuple[Block, ...] = ()
     """Lists of what it offers or helps with."""
     regions: tuple[Region, ...] = Field(min_length=1)
@@ -208,6 +208,10 @@ class Service(Strict):
         if not (self.phones or self.emails or self.chats or self.links or self.addresses):
             raise ValueError("gives no way to reach it; expected at least one of phones, emails, chats, links, addresses")
         return self
+
+    def has_phone_with_hours(self) -> bool:
+        """A line a reader can call now: printed (not on hold), for calls, with its hours."""
+        return any(line.call and line.hours and not line.hold for line in self.phones)
 
     @property
     def qr_link(self) -> Link | None:

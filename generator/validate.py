@@ -254,6 +254,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         if service.hold:
             add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning"))
         for i, line in enumerate(service.phones):
+            _free_needs_source(doc, ("phones", i), line, add)
             if line.hold:
                 add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning"))
             if line.number.kind == "premium" and not line.cost:
@@ -261,8 +262,6 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 printed = not (line.hold or service.hold)
                 add(doc.problem(("phones", i, "number"), f"'{line.number.written}' is a charged number and its cost is not stated; expected 'cost:'",
                                 severity="error" if printed else "warning"))
-        for i, line in enumerate(service.phones):
-            _free_needs_source(doc, ("phones", i), line, add)
         for i, chat in enumerate(service.chats):
             if chat.url is None:
                 add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))
@@ -280,7 +279,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
     for aid, audience in cat.audiences.items():
         if audience.leaflet and audience.leaflet[0] in cat.services:
             lead = cat.services[audience.leaflet[0]]
-            if lead.hold is None and not has_phone_with_hours(lead):
+            if lead.hold is None and not lead.has_phone_with_hours():
                 add(cat.doc("audiences", aid).problem(("leaflet", 0),
                     f"'{audience.leaflet[0]}' leads the leaflet's front panel and the booklet's cover but has no phone line "
                     "with hours; expected first a service a reader can call, with its hours"))
@@ -292,11 +291,6 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
                                 "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
-
-
-def has_phone_with_hours(service: Service) -> bool:
-    """A line a reader can call now: printed (not on hold), for calls, with its hours."""
-    return any(line.call and line.hours and not line.hold for line in service.phones)
 
 
 def _free_needs_source(doc: Document, loc: Loc, line: PhoneLine, add: Callable[[Problem], None]) -> None:

@@ -265,16 +265,17 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
 def situation_view(ident: str, situation: Situation, services: list[tuple[str, Service]], w: Words,
                    tr: Translate = _english) -> dict:
     t = _Fields(tr, f"situations/{ident}:")
-    start = [t("summary", situation.summary), *t.items("steps", situation.steps), *t.items("tips", situation.tips)]
-    start += [e for b in t.blocks(situation.lists) for e in b["entries"]]
+    summary, lists = t("summary", situation.summary), t.blocks(situation.lists)
+    steps, tips = t.items("steps", situation.steps), t.items("tips", situation.tips)
+    start = [summary, *steps, *tips, *(e for b in lists for e in b["entries"])]
     return {
         "id": ident,
         "short_start": sum(len(text) for text in start) <= SHORT_START_CHARS,
         "title": t("title", situation.title),
-        "summary": t("summary", situation.summary),
-        "lists": t.blocks(situation.lists),
-        "steps": t.items("steps", situation.steps),
-        "tips": t.items("tips", situation.tips),
+        "summary": summary,
+        "lists": lists,
+        "steps": steps,
+        "tips": tips,
         "services": [service_view(sid, s, w, tr) for sid, s in services],
     }
 
@@ -299,11 +300,9 @@ def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
     """The service that leads the leaflet's front and the booklet's cover: the first of
     ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
     audience's services that has one."""
-    from .validate import has_phone_with_hours
-
     if audience.leaflet:
         return next((i for i in audience.leaflet if i in shown), None)
-    return next((i for i, s in shown.items() if has_phone_with_hours(s)), None)
+    return next((i for i, s in shown.items() if s.has_phone_with_hours()), None)
 
 
 def printable(service: Service, region: str | None = None) -> bool:
@@ -444,6 +443,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "contents": audience.contents,
         "centre": centre_view(centre, w) if centre else None,
         "sections": sections,
+        "todo": [s for s in sections if s["steps"] or s["tips"]],  # what you can do: the leaflet's flap
         "highlights": highlights,
         "chosen": chosen_by_editor,  # the leaflet's, poster's or card's services were listed in the audience's file
         "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
