@@ -51,6 +51,10 @@ def check(ctx: click.Context, strict: bool) -> None:
     cat = load_catalogue(_root(ctx))
     for p in sorted(cat.problems):
         click.echo(str(p))
+    unconfirmed = sorted((svc.name for svc in cat.services.values() if svc.unconfirmed and not svc.hold), key=str.casefold)
+    if unconfirmed:
+        click.echo(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
+                   f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
     errors, warnings = len(cat.errors), len(cat.warnings)
     click.echo(f"{len(cat.services)} services, {len(cat.situations)} situations, {len(cat.audiences)} audiences: "
                f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
@@ -73,7 +77,7 @@ def list_(ctx: click.Context) -> None:
         click.echo(f"  {ident:<24} {s.title}  ({len(s.services)} services)")
     click.echo("Services:")
     for ident, svc in sorted(cat.services.items()):
-        flags = " [on hold]" if svc.hold else (" [review]" if svc.review else "")
+        flags = " [on hold]" if svc.hold else (" [unconfirmed]" if svc.unconfirmed else (" [review]" if svc.review else ""))
         click.echo(f"  {ident:<24} {svc.name}{flags}")
 
 

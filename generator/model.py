@@ -185,6 +185,10 @@ class Service(Strict):
     """Pages other than the source page that facts here come from."""
     review: tuple[Text, ...] = ()
     """What is missing or doubtful; listed by `booklet check`, never printed."""
+    unconfirmed: tuple[Text, ...] = ()
+    """Contact details (numbers, hours, emails, addresses) printed but not yet confirmed with the
+    organisation itself, each with why. While any is listed, the card prints no 'Checked' date
+    and `booklet check` names the service as unconfirmed."""
     hold: Text | None = None
     """Why this service must not be printed until a person has checked it; it is left out of
     every booklet and listed by `booklet check`."""

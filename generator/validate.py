@@ -251,6 +251,8 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("services", ident)
         if today - service.last_verified > STALE_AFTER:
             add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning"))
+        for i, note in enumerate(service.unconfirmed):
+            add(doc.problem(("unconfirmed", i), f"not confirmed with the organisation, so its card shows no 'Checked' date: {note}", severity="warning"))
         if service.hold:
             add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning"))
         for i, line in enumerate(service.phones):

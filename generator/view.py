@@ -258,7 +258,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         # the QR column's width needs (cards have a fixed table layout): see metrics.py
         "qr_url_em": widest_unbreakable_em(qr.display) if qr else 0,
         "qr_label_em": widest_unbreakable_em(links[0]["label"], bold=True) if links else 0,
-        "checked": w.date(service.last_verified),
+        "checked": "" if service.unconfirmed else w.date(service.last_verified),
     }
 
 

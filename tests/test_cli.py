@@ -163,3 +163,20 @@ def test_a_service_listed_twice_in_a_situation(project, capsys):
     assert run(["--root", str(project.root), "check"]) == 1
     assert ("content/situations/work.yaml:2:22: services[1]: 'helpline' is listed twice; expected each service once"
             in capsys.readouterr().out)
+
+
+def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(project, capsys):
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line").replace(
+        "last_verified: 2026-01-15", "last_verified: 2026-02-20\nunconfirmed:\n  - The hours differ between two sources."))
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
+    assert run(["--root", str(project.root), "check"]) == 0
+    out = capsys.readouterr().out
+    assert ("content/services/other.yaml:16:5: unconfirmed[0]: warning: not confirmed with the organisation, so its card "
+            "shows no 'Checked' date: The hours differ between two sources.") in out
+    assert "1 service not confirmed with the organisation (no 'Checked' date on the card): Other line" in out
+    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    from .pdfcheck import pdf_text
+
+    text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
+    assert "Checked: 15 January 2026" in text
+    assert "20 February 2026" not in text
