@@ -63,7 +63,7 @@ def reference_list(work: Path) -> Path:
     """The speed issue's reference document: one A5 list of twelve services, nothing else."""
     root = work / "reference"
     shutil.copytree(ROOT / "content", root / "content")
-    twelve = "actiris, caw, comite-p, fedasil, federal-ombudsman, forem, igvm, lumi, myria, obspol, unia, vmri"
+    twelve = "actiris, caw, comite-p, fedasil, federal-ombudsman, forem, igvm, lumi, myria, police-watch, unia, vmri"
     (root / "content/situations/list12.yaml").write_text(f"title: Who can help\nservices: [{twelve}]\n")
     (root / "content/audiences/list12.yaml").write_text("title: Twelve services\nsituations:\n  - list12\n")
     return root

@@ -243,6 +243,8 @@ class Situation(Strict):
     tips: tuple[Text, ...] = ()
     services: tuple[Id, ...] = ()
     """Services to contact, by id, in the order printed."""
+    sources: tuple[Url, ...] = ()
+    """Pages other than the source page that facts here (a step, a time limit) come from."""
     review: tuple[Text, ...] = ()
 
     @model_validator(mode="after")

@@ -299,10 +299,10 @@ def mark_repeats(sections: list[dict]) -> None:
 def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
     """The service that leads the leaflet's front and the booklet's cover: the first of
     ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
-    audience's services that has one."""
-    if audience.leaflet:
-        return next((i for i in audience.leaflet if i in shown), None)
-    return next((i for i, s in shown.items() if s.has_phone_with_hours()), None)
+    audience's services that has one. In a regional edition that leaves the first out, the next
+    of ``leaflet:`` that a reader can call leads."""
+    order = [i for i in audience.leaflet if i in shown] if audience.leaflet else list(shown)
+    return next((i for i in order if shown[i].has_phone_with_hours()), order[0] if audience.leaflet and order else None)
 
 
 def printable(service: Service, region: str | None = None) -> bool:
