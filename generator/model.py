@@ -147,6 +147,9 @@ class Block(Strict):
 
     heading: Text | None = None
     items: tuple[Text, ...] = Field(min_length=1)
+    everywhere: bool = False
+    """Also print this list on leaflets and posters, which leave a service's other lists out for
+    room: for a list the reader needs in order to act, such as where the care centres are."""
 
 
 class Service(Strict):

@@ -172,7 +172,8 @@ class _Fields:
             entries = self.items(f"lists[{i}].items", b.items)
             # A long list of short entries (the cities of the care centres) reads as well in two columns, in half the height.
             columns = len(entries) >= COLUMN_LIST_MIN and max(len(e) for e in entries) <= COLUMN_ENTRY_MAX
-            out.append({"heading": self(f"lists[{i}].heading", b.heading), "entries": entries, "columns": columns})
+            out.append({"heading": self(f"lists[{i}].heading", b.heading), "entries": entries, "columns": columns,
+                        "everywhere": b.everywhere})
         return out
 
 

@@ -180,3 +180,16 @@ def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(projec
     text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Checked: 15 January 2026" in text
     assert "20 February 2026" not in text
+
+
+def test_a_list_marked_everywhere_is_printed_on_the_leaflet_and_the_others_are_not(project):
+    project.write("content/services/helpline.yaml", SERVICE.replace("regions:", (
+        "lists:\n  - heading: Offers\n    items: [Counselling by phone]\n"
+        "  - heading: Centres\n    everywhere: true\n    items: ['Ghent: UZ Gent', 'Liège: CHU de Liège']\nregions:")))
+    assert run(["--root", str(project.root), "build", "--format", "leaflet", "--format", "booklet"]) == 0
+    from .pdfcheck import pdf_text
+
+    leaflet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-leaflet.pdf")).split())
+    booklet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
+    assert "Centres Ghent: UZ Gent Liège: CHU de Liège" in leaflet and "Counselling by phone" not in leaflet
+    assert "Counselling by phone" in booklet and "Liège: CHU de Liège" in booklet
