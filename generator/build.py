@@ -148,7 +148,8 @@ class Job:
 # flowing on, then with the inside cards saying in one line what each service does, and at last
 # set a little tighter (8.5 pt, never under 7 pt); a leaflet with little to say (a regional
 # edition) is tried last in larger type (11 pt), then with the general introduction ("Your
-# rights") on its flap. The first arrangement without a blank panel is
+# rights") on its flap; and at last with the inside cards shared evenly over the three inside
+# panels, in 10 pt and then 11 pt (cards that fill two panels and a line of the third). The first arrangement without a blank panel is
 # printed; when every one leaves one, the fitting one with the fewest layout warnings. When none
 # fits, the error is that of the most compact one (last_resort): it names what to shorten.
 # A poster or a wallet card is first laid out at its full sizes, then, if it does not fit, more
@@ -157,8 +158,10 @@ class Job:
 VARIANTS: dict[str, tuple[dict, ...]] = {
     "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
                 {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
-                {"spread": False, "short_cards": True, "dense": True, "last_resort": True},
-                {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True}),
+                {"spread": False, "short_cards": True, "dense": True},
+                {"spread": False, "short_cards": True, "dense": True, "no_places": True, "last_resort": True},
+                {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
+                {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
     "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
     "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
 }

@@ -230,12 +230,16 @@ def export_catalogue(cat: Catalogue, root: Path, lang: str) -> Catalog:
     return out
 
 
-def import_catalogue(root: Path, incoming: Catalog, lang: str) -> tuple[int, int]:
+def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Field] | None = None) -> tuple[int, int]:
     """Merge a translator's catalogue into content/translations/<lang>.po.
 
     Returns (entries taken, entries unchanged). An entry with an empty translation leaves the
-    stored one as it is; stored entries the file does not mention are kept.
+    stored one as it is; stored entries the file does not mention are kept. The file keeps its
+    header (translator, team) and its order, so a merge changes only the lines it must; with
+    ``fields`` (the content's, in order), entries follow their order and carry their location, and
+    those of fields that no longer exist are kept as obsolete (``#~``), as gettext's msgmerge does.
     """
+    where = {f.context: [(f.path, f.line)] for f in fields or ()}
     path = content_catalogue_path(root, lang)
     stored = read_catalogue(path, lang)
     by_context = {m.context: m for m in stored if m.id and m.context}
@@ -251,19 +255,34 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str) -> tuple[int, int
             stored.delete(old.id, context=old.context)
         flags = {f for f in message.flags if f != "fuzzy"} | ({"fuzzy"} if message.fuzzy else set())
         stored.add(message.id, message.string, context=message.context, flags=flags, user_comments=message.user_comments,
-                   auto_comments=message.auto_comments, locations=message.locations)
+                   auto_comments=message.auto_comments,
+                   locations=where.get(message.context) or message.locations or (old.locations if old else []))
         new = stored.get(message.id, context=message.context)
         if new is not None:
             by_context[message.context] = new
         taken += 1
-    write_catalogue(path, _sorted(stored))
+    write_catalogue(path, _ordered(stored, [f.context for f in fields] if fields is not None else None))
     return taken, unchanged
 
 
-def _sorted(catalog: Catalog) -> Catalog:
-    out = Catalog(locale=catalog.locale, project=catalog.project, fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
-    for m in sorted((m for m in catalog if m.id), key=lambda m: m.context or ""):
+def _ordered(catalog: Catalog, order: list[str] | None) -> Catalog:
+    """The same catalogue, header kept, its entries in the content's order (the stored order
+    when none is given); entries of fields that no longer exist become obsolete."""
+    out = Catalog(locale=catalog.locale, header_comment=catalog.header_comment, project=catalog.project,
+                  version=catalog.version, msgid_bugs_address=catalog.msgid_bugs_address,
+                  last_translator=catalog.last_translator, language_team=catalog.language_team, fuzzy=False,
+                  creation_date=FIXED_DATE, revision_date=FIXED_DATE)
+    messages = [m for m in catalog if m.id]
+    rank = {context: i for i, context in enumerate(order or ())}
+    if order is not None:
+        for m in messages:
+            if m.context not in rank:
+                out.obsolete[(m.id, m.context) if m.context else m.id] = m
+        messages = sorted((m for m in messages if m.context in rank), key=lambda m: rank[m.context or ""])
+    for m in messages:
         out[m.id] = m  # type: ignore[index]
+    for key, m in catalog.obsolete.items():
+        out.obsolete.setdefault(key, m)
     return out
 
 
@@ -368,7 +387,7 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
                                         f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
     if problems:
         raise ContentError(problems)
-    taken, unchanged = import_catalogue(root, incoming, lang)
+    taken, unchanged = import_catalogue(root, incoming, lang, fields=list(known.values()))
     return lang, taken, unchanged
 
 

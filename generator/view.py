@@ -297,6 +297,14 @@ def mark_repeats(sections: list[dict]) -> None:
             seen.add(v["id"])
 
 
+def _thirds(count: int) -> list[int]:
+    """Where to start the second and third of three nearly equal runs of ``count`` items."""
+    if count < 3:
+        return []
+    size = -(-count // 3)
+    return [size, min(2 * size, count - 1)]
+
+
 def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
     """The service that leads the leaflet's front and the booklet's cover: the first of
     ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
@@ -446,6 +454,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "sections": sections,
         "todo": [s for s in sections if s["steps"] or s["tips"]],  # what you can do: the leaflet's flap
         "highlights": highlights,
+        # Where a leaflet arranged to share its inside cards evenly over the three inside panels
+        # turns to the next panel (indices of highlights[1:]).
+        "panel_turns": _thirds(len(highlights) - 1),
         "chosen": chosen_by_editor,  # the leaflet's, poster's or card's services were listed in the audience's file
         "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
         "checked": checked,
