@@ -277,7 +277,7 @@ def _ordered(catalog: Catalog, order: list[str] | None) -> Catalog:
     if order is not None:
         for m in messages:
             if m.context not in rank:
-                out.obsolete[(m.id, m.context) if m.context else m.id] = m
+                out.obsolete[(str(m.id), m.context) if m.context else str(m.id)] = m
         messages = sorted((m for m in messages if m.context in rank), key=lambda m: rank[m.context or ""])
     for m in messages:
         out[m.id] = m  # type: ignore[index]

@@ -49,7 +49,8 @@ def test_a_heading_left_at_the_foot_of_a_page_is_found():
 
 
 def test_a_leaflet_with_a_blank_panel_is_found():
-    document, _view, _kind = laid_out("sexual-violence", "leaflet", ".who { break-before: auto !important; } .flow { font-size: 6pt; }")
+    # Only the first inside card is left: the inside panels after it stay blank.
+    document, _view, _kind = laid_out("sexual-violence", "leaflet", ".who .contact-card ~ .contact-card { display: none; }")
     problems = design.check_pages(document, "leaflet")
     assert any("blank" in p for p in problems), problems
 
@@ -134,3 +135,17 @@ def test_without_a_leaflet_list_the_front_leads_with_the_first_service_that_has_
 
 def test_root_is_the_project():
     assert (Path(ROOT) / "content/booklet.yaml").exists()
+
+
+def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards():
+    from generator.build import VARIANTS, _render
+    from generator.view import _thirds
+
+    assert [_thirds(n) for n in (2, 3, 6, 7, 8)] == [[], [1, 2], [2, 4], [3, 6], [3, 6]]
+    cat = load_catalogue(ROOT)
+    edition = Edition("workplace", "fa", "leaflet")
+    view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fa"))
+    balanced = next(v for v in VARIANTS["leaflet"] if v.get("balanced"))
+    document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
+    assert len(document.pages) == 6
+    assert not any("blank" in p for p in design.check_pages(document, "leaflet"))

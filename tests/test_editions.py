@@ -100,7 +100,7 @@ def test_regional_edition_leaves_out_other_regions_and_keeps_federal(tmp_path):
         shown = "federal" in service.regions or "wallonia" in service.regions
         if number and len(number) > 6:  # short numbers (1712) are also named in other services' text
             assert (number in text) == shown, (sid, service.regions)
-    assert "Lumi" not in text and "VMRI" not in text  # Flanders only
+    assert "Lumi" not in text and "Vlaams Mensenrechteninstituut" not in text  # Flanders only (the housing text names the VMRI)
     assert "Myria" in text and "Forem" in text  # federal, Wallonia
 
 
@@ -324,7 +324,10 @@ def test_print_shop_file_is_pdf_x4_with_bleed_crop_marks_and_cmyk(tmp_path):
     assert b"PDF/X-4" in reader.xmp_metadata.stream.get_data()
     assert "/StructTreeRoot" in root and root["/Lang"] == "en"
     assert tagging(path).problems == []  # crop marks and bleed are artifacts
-    assert reader.metadata["/CreationDate"].startswith("D:20261128")  # the content's date, not the clock
+    cat = load_catalogue(ROOT)
+    shown = {sid for ref in cat.audiences["workplace"].situations for sid in cat.situations[ref.situation].services}
+    newest = max(cat.services[sid].last_verified for sid in shown)
+    assert reader.metadata["/CreationDate"].startswith("D:" + newest.strftime("%Y%m%d"))  # the content's date, not the clock
     codes = decode_qr_codes(path)
     assert codes and all(c.quiet_zone_clear for c in codes)
 
