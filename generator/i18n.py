@@ -191,6 +191,16 @@ class ContentTranslator:
             self.used_drafts.add(context)
         return str(message.string)
 
+    def fresh(self) -> ContentTranslator:
+        """The same translations, recording afresh: what one document used, whatever else the
+        run translated before it (a booklet says it holds a draft only from its own texts)."""
+        return ContentTranslator(self.lang, self.by_context)
+
+    def absorb(self, other: ContentTranslator) -> None:
+        """Add what ``other`` recorded to this translator's record of the whole run."""
+        self.used_drafts |= other.used_drafts
+        self.fallbacks.update(other.fallbacks)
+
 
 def content_translator(root: Path, lang: str) -> ContentTranslator:
     catalog = read_catalogue(content_catalogue_path(root, lang), lang) if lang != "en" else Catalog(locale="en")

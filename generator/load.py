@@ -22,10 +22,6 @@ from .errors import Problem
 Loc = tuple[str | int, ...]
 
 
-class AnchorError(yaml.MarkedYAMLError):
-    """An anchor or alias was used; refused so one line cannot expand into megabytes."""
-
-
 # libyaml's parser (about ten times faster) when PyYAML was built with it; the safe constructor
 # either way. Aliases are refused while the document is walked (a node met twice).
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -152,10 +148,6 @@ def parse(text: str, path: str) -> Document:
     try:
         try:
             node = loader.get_single_node()
-        except AnchorError as exc:
-            line, col = (exc.problem_mark.line + 1, exc.problem_mark.column + 1) if exc.problem_mark else (1, 1)
-            raise LoadError(Problem(path, line, col, "",
-                                    "YAML anchors (&) and aliases (*) are not allowed; expected each value written out")) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -220,10 +220,6 @@ class Service(Strict):
         """A line a reader can call now: printed (not on hold), for calls, with its hours."""
         return any(line.call and line.hours and not line.hold for line in self.phones)
 
-    @property
-    def qr_link(self) -> Link | None:
-        return self.links[0] if self.links else None
-
 
 class ServiceRef(Strict):
     """An audience's choice of a situation, optionally with only some of its services."""

@@ -382,6 +382,9 @@ def centre_view(centre: Centre, w: Words) -> dict:
 
 def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, tr: Translate = _english) -> dict:
     """Everything the template of one booklet needs, and nothing it must look up."""
+    run_tr = tr
+    fresh = getattr(tr, "fresh", None)
+    tr = fresh() if fresh else tr  # this document's own record of drafts and fallbacks
     w = words or Words(edition.lang)
     _ = w._
     audience: Audience = cat.audiences[edition.audience]
@@ -432,7 +435,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     fmt = "booklet" if edition.format == "booklet-imposed" else edition.format
     checked = w.date(oldest) if oldest else ""
     lead_view = next((v for s in sections for v in s["services"] if v["id"] == lead and not v["repeat"]), None)
-    return {
+    view = {
         "lang": edition.lang,
         "format": fmt,
         "format_words": {f: [_(phrase)] for f, phrase in FORMAT_WORDS.items()},
@@ -463,6 +466,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,
-        "service_count": len(shown),
         "draft": bool(getattr(tr, "used_drafts", None)),
     }
+    absorb = getattr(run_tr, "absorb", None)
+    if absorb and tr is not run_tr:
+        absorb(tr)  # the run's record, for the build's report of texts printed in English
+    return view

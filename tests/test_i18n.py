@@ -197,3 +197,25 @@ def test_one_changed_sentence_is_stale_in_every_language_and_nothing_else(real_c
         result = coverage(cat, real_copy.root, lang)
         assert [f.context for f in result.stale] == ["services/myria:summary"], lang
         assert result.missing == [], lang
+
+
+def test_a_booklet_says_it_holds_a_draft_only_from_its_own_texts_whatever_else_is_built(project, tmp_path):
+    """The same PDF, byte for byte, built alone or with the whole set: only 'workers' shows the
+    draft (the helpline's summary); 'youth' (built after it) shows reviewed texts only."""
+    enable_french(project)
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line"))
+    project.write("content/situations/elsewhere.yaml", "title: Elsewhere?\nservices: [other]\n")
+    project.write("content/audiences/youth.yaml", "title: Others\nsituations: [elsewhere]\n")
+    catalog = fill(project, fuzzy=False)
+    catalog.get("Listens and helps.", context=SUMMARY_CTX).flags.add("fuzzy")
+    buf = io.BytesIO()
+    write_po(buf, catalog)
+    project.write("content/translations/fr.po", buf.getvalue())
+    whole, alone = tmp_path / "whole", tmp_path / "alone"
+    assert run(["--root", str(project.root), "build", "--lang", "fr", "--format", "booklet", "--out", str(whole)]) == 0
+    assert run(["--root", str(project.root), "build", "--lang", "fr", "--format", "booklet", "--audience", "youth",
+                "--out", str(alone)]) == 0
+    note = "merci de le dire aux personnes qui vous ont donné cette brochure"  # the draft note, in French
+    assert note not in " ".join(" ".join(pdf_text(whole / "fr/youth-booklet.pdf")).split())
+    assert note in " ".join(" ".join(pdf_text(whole / "fr/workers-booklet.pdf")).split())
+    assert (whole / "fr/youth-booklet.pdf").read_bytes() == (alone / "fr/youth-booklet.pdf").read_bytes()
