@@ -464,7 +464,7 @@ def build(
 def notices(cat: Catalogue) -> list[str]:
     """What every build repeats: each fact on hold (printed in no booklet), and how many other
     warnings `booklet check` lists."""
-    held = [str(p) for p in sorted(cat.warnings) if "on hold" in p.message]
+    held = [str(p) for p in sorted(cat.warnings) if p.kind == "hold"]
     rest = len(cat.warnings) - len(held)
     if rest:
         held.append(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them")

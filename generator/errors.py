@@ -18,6 +18,9 @@ class Problem:
     field: str
     message: str
     severity: Literal["error", "warning"] = "error"
+    kind: Literal["", "hold", "review", "unconfirmed", "stale"] = ""
+    """What sort of warning: a fact on hold is repeated by every build; the others are listed by
+    `booklet check`. Told apart by this, never by the wording of the message."""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"

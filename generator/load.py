@@ -62,9 +62,9 @@ class Document:
                 return (1, 1)
             loc = loc[:-1]
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error") -> Problem:
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", kind: str = "") -> Problem:
         line, column = self.where(loc, key=key)
-        return Problem(self.path, line, column, format_loc(loc), message, severity)  # type: ignore[arg-type]
+        return Problem(self.path, line, column, format_loc(loc), message, severity, kind)  # type: ignore[arg-type]
 
 
 def format_loc(loc: Loc) -> str:

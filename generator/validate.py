@@ -246,19 +246,19 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         for ident, item in items.items():
             doc = cat.doc(kind, ident)
             for i, note in enumerate(item.review):
-                add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+                add(doc.problem(("review", i), f"needs review: {note}", severity="warning", kind="review"))
     for ident, service in cat.services.items():
         doc = cat.doc("services", ident)
         if today - service.last_verified > STALE_AFTER:
-            add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning"))
+            add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning", kind="stale"))
         for i, note in enumerate(service.unconfirmed):
-            add(doc.problem(("unconfirmed", i), f"not confirmed with the organisation, so its card shows no 'Checked' date: {note}", severity="warning"))
+            add(doc.problem(("unconfirmed", i), f"not confirmed with the organisation, so its card shows no 'Checked' date: {note}", severity="warning", kind="unconfirmed"))
         if service.hold:
-            add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning"))
+            add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning", kind="hold"))
         for i, line in enumerate(service.phones):
             _free_needs_source(doc, ("phones", i), line, add)
             if line.hold:
-                add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning"))
+                add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning", kind="hold"))
             if line.number.kind == "premium" and not line.cost:
                 # Printing a charged number without its price is a harm; on hold it is only a reminder.
                 printed = not (line.hold or service.hold)
@@ -270,7 +270,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
     if ("booklet", "booklet") in cat.documents:
         doc = cat.doc("booklet", "booklet")
         for i, note in enumerate(cat.booklet.review):
-            add(doc.problem(("review", i), f"needs review: {note}", severity="warning"))
+            add(doc.problem(("review", i), f"needs review: {note}", severity="warning", kind="review"))
         for i, line in enumerate(cat.booklet.emergency):
             _free_needs_source(doc, ("emergency", i), line, add)
             if not line.label:

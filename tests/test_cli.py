@@ -193,3 +193,15 @@ def test_a_list_marked_everywhere_is_printed_on_the_leaflet_and_the_others_are_n
     booklet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Centres Ghent: UZ Gent Liège: CHU de Liège" in leaflet and "Counselling by phone" not in leaflet
     assert "Counselling by phone" in booklet and "Liège: CHU de Liège" in booklet
+
+
+def test_a_build_repeats_holds_and_not_review_notes_that_mention_them(project, capsys):
+    project.write("content/services/helpline.yaml", SERVICE.replace("emails:", (
+        "  - number: 0900 12 019\n    hold: Not found in any source.\n"
+        "review:\n  - The old number was on hold last year; check it again.\nemails:")))
+    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    captured = capsys.readouterr()
+    said = captured.out + captured.err
+    assert "phones[1].hold: warning: '0900 12 019' on hold, not printed: Not found in any source." in said
+    assert "The old number was on hold last year" not in said
+    assert "more warnings (review notes and the like): run 'booklet check' to list them" in said
