@@ -67,6 +67,10 @@ def check(root: Path) -> Catalogue:
     return cat
 
 
+PRINT_SHOP_FORMATS = ("booklet", "poster")
+"""What a print shop is given (with bleed, crop marks and CMYK); it imposes booklets itself."""
+
+
 def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
              formats: Iterable[str] | None = None, region: str | None = None, discreet: bool = False,
              centre: str | None = None, print_shop: bool = False) -> list[Edition]:
@@ -89,11 +93,11 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    format_list = list(formats) if formats else (["booklet", "poster"] if print_shop else list(FORMATS))
-    if print_shop and sorted(format_list) == ["booklet", "poster"]:
-        format_list = ["booklet"]
-    if print_shop and format_list not in (["booklet"], ["poster"]):
-        raise BuildError("--print-shop makes A5 booklet pages with bleed for the shop to impose; expected --format booklet")
+    format_list = list(formats) if formats else (list(PRINT_SHOP_FORMATS) if print_shop else list(FORMATS))
+    if print_shop and not set(format_list) <= set(PRINT_SHOP_FORMATS):
+        refused = ", ".join(f for f in format_list if f not in PRINT_SHOP_FORMATS)
+        raise BuildError(f"--print-shop makes A5 booklet pages and A3 posters with bleed for a print shop, not {refused}; "
+                         "expected --format booklet, --format poster or both")
     bad = [f for f in format_list if f not in FORMATS]
     if bad:
         raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")

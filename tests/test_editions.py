@@ -332,9 +332,19 @@ def test_print_shop_file_is_pdf_x4_with_bleed_crop_marks_and_cmyk(tmp_path):
     assert codes and all(c.quiet_zone_clear for c in codes)
 
 
+def test_print_shop_builds_the_booklet_and_the_poster_asked_for(tmp_path, capsys):
+    assert run(["--root", str(ROOT), "build", "--audience", "workplace", "--lang", "en", "--print-shop",
+                "--format", "booklet", "--format", "poster", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in (tmp_path / "en").glob("*.pdf")) == ["workplace-booklet-print.pdf", "workplace-poster-print.pdf"]
+    poster = pypdf.PdfReader(tmp_path / "en/workplace-poster-print.pdf")
+    assert [round(float(v), 2) for v in poster.pages[0].bleedbox][:2] == [round(-3 * MM, 2)] * 2
+    assert poster.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFX"
+
+
 def test_print_shop_refuses_imposition_and_a_missing_profile(tmp_path, capsys):
     assert run(["--root", str(ROOT), "build", "--print-shop", "--format", "booklet-imposed", "--out", str(tmp_path)]) == 1
-    assert "--print-shop makes A5 booklet pages with bleed for the shop to impose; expected --format booklet" in capsys.readouterr().err
+    assert ("--print-shop makes A5 booklet pages and A3 posters with bleed for a print shop, not booklet-imposed; "
+            "expected --format booklet, --format poster or both") in capsys.readouterr().err
     assert run(["--root", str(ROOT), "build", "--print-shop", "--cmyk-profile", str(tmp_path / "none.icc")]) == 2
 
 
