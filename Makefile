@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common
 
-.PHONY: all build test lint check check-all bench sheets fuzz deps system-deps clean distclean
+.PHONY: all build test lint check check-all bench sheets fuzz deps system-deps clean distclean lock
 
 all: build
 
@@ -30,7 +30,7 @@ system-deps:
 	  fi; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(MAKE) --no-print-directory system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
 	  rm -rf $(VENV); \
@@ -39,8 +39,18 @@ $(STAMP): pyproject.toml
 	    $(PYTHON) -m venv $(VENV); \
 	  else echo "python3 cannot create a virtual environment: install python3-venv"; exit 1; fi; }
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]'
+	# Exact versions with their hashes (requirements.lock, refreshed by `make lock`): every machine
+	# installs the same WeasyPrint and pydyf, whose internals place.py and pdf.py rely on.
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# Refresh requirements.lock to the newest versions pyproject.toml allows (then run `make test`).
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check pip-tools
+	$(BIN)/pip-compile -q --upgrade --generate-hashes --extra test --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
 
 deps: $(STAMP)
 
