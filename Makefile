@@ -66,6 +66,7 @@ test: $(STAMP) lint
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
+	$(BIN)/lint-imports --no-cache
 
 # Not part of `make test`: timings on a shared machine are medians of several runs.
 bench: $(STAMP) sheets

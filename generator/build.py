@@ -23,9 +23,10 @@ from typing import IO, Any
 
 from . import __version__, design, fit
 from .errors import BuildError, ContentError
+from .files import LAYOUTS, write_atomic
 from .i18n import ContentTranslator, content_translator
 from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, inputs_fingerprint, remember
-from .render import LAYOUTS, render_booklet
+from .render import render_booklet
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
@@ -265,28 +266,6 @@ def _up_to_date(out: Path, entry: dict | None, key: str, value: str) -> bool:
         return hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
     except OSError:
         return False
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def read_manifest(out: Path) -> dict[str, dict]:

@@ -32,8 +32,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
+from .files import LAYOUTS, write_atomic
 from .load import Document
-from .render import LAYOUTS
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -122,8 +122,6 @@ def read_catalogue(path: Path, lang: str) -> Catalog:
 
 
 def write_catalogue(path: Path, catalog: Catalog) -> None:
-    from .build import write_atomic  # late import: build imports this module
-
     buf = io.BytesIO()
     catalog.creation_date = FIXED_DATE
     catalog.revision_date = FIXED_DATE

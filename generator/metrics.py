@@ -13,7 +13,7 @@ import math
 import re
 from functools import cache
 
-from .render import LAYOUTS
+from .files import LAYOUTS
 
 SAFETY = 1.01  # kerning makes Latin words up to 1 % narrower than the sum of advances; joined Arabic is narrower still
 

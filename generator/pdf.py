@@ -22,8 +22,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
+from .files import LAYOUTS
 from .place import Layout, deref, place
-from .render import LAYOUTS
 
 
 class LayoutsOnlyFetcher(URLFetcher):

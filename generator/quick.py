@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__
+from .files import write_atomic
 
 FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
 LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
@@ -92,8 +92,4 @@ def remember(out: Path, key: str, inputs: str, outputs: dict[str, str], notices:
     """Record a successful build of this request (called with the output folder locked)."""
     data = _read(out)
     data[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())), "notices": notices}
-    out.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{REQUESTS}.", suffix=".tmp", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, indent=1, sort_keys=True)
-    os.replace(tmp, out / REQUESTS)
+    write_atomic(out / REQUESTS, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

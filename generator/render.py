@@ -9,9 +9,8 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .files import LAYOUTS
 from .qr import qr_width_mm
-
-LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
 # The only markup content text may use: *emphasis*, **strong** and [links](https://...).
 # Raw HTML is never interpreted (it prints as the characters typed), and a link that is not

@@ -13,9 +13,10 @@ from weasyprint import HTML
 
 from generator.build import FORMATS, editions, render_edition
 from generator.cli import run
+from generator.files import LAYOUTS
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
-from generator.render import LAYOUTS, render_booklet
+from generator.render import render_booklet
 from generator.validate import Catalogue, load_catalogue
 from generator.view import Edition, booklet_view
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from generator import pdf as pdf_module
-from generator.build import write_atomic
 from generator.cli import run
+from generator.files import write_atomic
 
 from .conftest import ROOT, SERVICE
 

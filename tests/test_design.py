@@ -15,8 +15,8 @@ from weasyprint import CSS, HTML
 from generator import design
 from generator.build import prepare
 from generator.cli import run
+from generator.files import LAYOUTS
 from generator.i18n import content_translator
-from generator.render import LAYOUTS
 from generator.validate import load_catalogue
 from generator.view import Edition
 

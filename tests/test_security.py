@@ -7,8 +7,8 @@ from weasyprint.urls import URLFetchingError
 
 from generator import pdf as pdf_module
 from generator.cli import run
+from generator.files import LAYOUTS
 from generator.pdf import LayoutsOnlyFetcher
-from generator.render import LAYOUTS
 
 from .conftest import SERVICE
 from .pdfcheck import pdf_text
