@@ -310,8 +310,10 @@ def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
     ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
     audience's services that has one. In a regional edition that leaves the first out, the next
     of ``leaflet:`` that a reader can call leads."""
-    order = [i for i in audience.leaflet if i in shown] if audience.leaflet else list(shown)
-    return next((i for i in order if shown[i].has_phone_with_hours()), order[0] if audience.leaflet and order else None)
+    if not audience.leaflet:
+        return next((i for i, s in shown.items() if s.has_phone_with_hours()), None)
+    chosen = [i for i in audience.leaflet if i in shown]
+    return next((i for i in chosen if shown[i].has_phone_with_hours()), chosen[0] if chosen else None)
 
 
 def printable(service: Service, region: str | None = None) -> bool:
