@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOKLET = Path(sys.executable).parent / "booklet"
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Job, available_cores, prepare, run_job  # noqa: E402
+from generator.build import Job, prepare, run_job  # noqa: E402
 from generator.i18n import content_translator  # noqa: E402
 from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
 from generator.render import LAYOUTS  # noqa: E402
+from generator.request import available_cores  # noqa: E402
 from generator.validate import load_catalogue  # noqa: E402
 from generator.view import Edition  # noqa: E402
 

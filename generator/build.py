@@ -24,9 +24,11 @@ from typing import IO, Any
 from . import __version__, design, fit
 from .errors import BuildError, ContentError
 from .files import LAYOUTS, write_atomic
+from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
-from .quick import DEFAULT_CMYK_PROFILE, FORMATS, code_fingerprint, inputs_fingerprint, remember
+from .quick import code_fingerprint, inputs_fingerprint, remember
 from .render import render_booklet
+from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
@@ -57,7 +59,7 @@ class Built:
     design: list[str] = dataclasses.field(default_factory=list)
     """What the design checks found on its pages (generator/design.py): layout warnings."""
     arrangement: dict = dataclasses.field(default_factory=dict)
-    """Which of its format's arrangements (VARIANTS) was printed: {} when the format has one."""
+    """Which of its format's arrangements (formats.py: variants) was printed: {} when it has one."""
 
 
 def check(root: Path) -> Catalogue:
@@ -68,21 +70,16 @@ def check(root: Path) -> Catalogue:
     return cat
 
 
-PRINT_SHOP_FORMATS = ("booklet", "poster")
-"""What a print shop is given (with bleed, crop marks and CMYK); it imposes booklets itself."""
-
-
-def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iterable[str] | None = None,
-             formats: Iterable[str] | None = None, region: str | None = None, discreet: bool = False,
-             centre: str | None = None, print_shop: bool = False) -> list[Edition]:
-    """The documents to build, in a stable order (each booklet before its imposed sheets)."""
-    if centre is not None:
-        if centre not in cat.centres:
+def editions(cat: Catalogue, request: BuildRequest = EVERYTHING) -> list[Edition]:
+    """The documents a request asks for, in a stable order (each booklet before its imposed sheets)."""
+    audiences, langs, region = request.audiences, request.langs, request.region
+    if request.centre is not None:
+        if request.centre not in cat.centres:
             known = ", ".join(sorted(cat.centres)) or "none yet (content/centres/ is empty)"
-            raise BuildError(f"no centre '{centre}'; expected one of: {known}")
-        c = cat.centres[centre]
-        audiences = audiences or c.audiences
-        langs = langs or c.languages
+            raise BuildError(f"no centre '{request.centre}'; expected one of: {known}")
+        c = cat.centres[request.centre]
+        audiences = audiences or tuple(c.audiences)
+        langs = langs or tuple(c.languages)
         region = c.region
     chosen = list(audiences) if audiences else sorted(cat.audiences)
     unknown = [a for a in chosen if a not in cat.audiences]
@@ -94,29 +91,25 @@ def editions(cat: Catalogue, audiences: Iterable[str] | None = None, langs: Iter
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    format_list = list(formats) if formats else (list(PRINT_SHOP_FORMATS) if print_shop else list(FORMATS))
-    if print_shop and not set(format_list) <= set(PRINT_SHOP_FORMATS):
-        refused = ", ".join(f for f in format_list if f not in PRINT_SHOP_FORMATS)
-        raise BuildError(f"--print-shop makes A5 booklet pages and A3 posters with bleed for a print shop, not {refused}; "
-                         "expected --format booklet, --format poster or both")
+    asked = list(request.formats)
+    format_list = asked or list(PRINT_SHOP if request.print_shop else FORMATS)
     bad = [f for f in format_list if f not in FORMATS]
     if bad:
         raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")
-    format_list.sort(key=FORMATS.index)
-    if "card" in format_list and cat.booklet.full_list_url is None:
-        if formats and "card" in formats:
-            raise BuildError("a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml "
-                             "to the page where the list is published")
-        format_list.remove("card")  # not configured: the other formats are built
-    return [Edition(a, lang, fmt, region, discreet, centre, print_shop) for a in chosen for lang in lang_list for fmt in format_list]
-
-
-def _check_for(kind: str, what: str) -> Callable[[object], None] | None:
-    return {
-        "leaflet": lambda doc: fit.check_leaflet(doc, what),
-        "poster": lambda doc: fit.check_single_page(doc, what, "poster"),
-        "card": lambda doc: fit.check_single_page(doc, what, "card"),
-    }.get(kind)
+    if request.print_shop and not set(format_list) <= set(PRINT_SHOP):
+        refused = ", ".join(f for f in format_list if f not in PRINT_SHOP)
+        raise BuildError(f"--print-shop makes A5 booklet pages and A3 posters with bleed for a print shop, not {refused}; "
+                         "expected --format booklet, --format poster or both")
+    order = list(FORMATS)
+    format_list.sort(key=order.index)
+    if cat.booklet.full_list_url is None:
+        for fmt in [f for f in format_list if FORMATS[f].needs_full_list]:
+            if fmt in asked:
+                raise BuildError("a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml "
+                                 "to the page where the list is published")
+            format_list.remove(fmt)  # not configured: the other formats are built
+    return [Edition(a, lang, fmt, region, request.discreet, request.centre, request.print_shop)
+            for a in chosen for lang in lang_list for fmt in format_list]
 
 
 def _profile(edition: Edition, cmyk_profile: Path | None) -> Path | None:
@@ -147,30 +140,7 @@ class Job:
     leaves a panel blank (a leaflet's roomier and more compact arrangements)."""
 
 
-# How a format may be arranged, in the order tried. A leaflet is first laid out with each part on
-# its own panels (the flap: what you can do; the inside: who can help), every card's full summary
-# and 10 pt type; when that does not fit, or leaves a panel blank, in 9 pt, then with the parts
-# flowing on, then with the inside cards saying in one line what each service does, and at last
-# set a little tighter (8.5 pt, never under 7 pt); a leaflet with little to say (a regional
-# edition) is tried last in larger type (11 pt), then with the general introduction ("Your
-# rights") on its flap; and at last with the inside cards shared evenly over the three inside
-# panels, in 10 pt and then 11 pt (cards that fill two panels and a line of the third). The first arrangement without a blank panel is
-# printed; when every one leaves one, the fitting one with the fewest layout warnings. When none
-# fits, the error is that of the most compact one (last_resort): it names what to shorten.
-# A poster or a wallet card is first laid out at its full sizes, then, if it does not fit, more
-# compactly (a poster's body never under 15 pt, its numbers 27 pt; a card's never under 7 pt);
-# a card that chose its own services (no 'card:' list) keeps two of the three at last.
-VARIANTS: dict[str, tuple[dict, ...]] = {
-    "leaflet": ({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
-                {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
-                {"spread": False, "short_cards": True, "dense": True},
-                {"spread": False, "short_cards": True, "dense": True, "no_places": True, "last_resort": True},
-                {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
-                {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
-    "poster": ({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
-    "card": ({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
-}
-LAST_RESORT = {kind: i for kind, variants in VARIANTS.items() for i, v in enumerate(variants) if v.get("last_resort")}
+LAST_RESORT = {name: i for name, f in FORMATS.items() for i, v in enumerate(f.variants) if v.get("last_resort")}
 """For each format, the arrangement whose error is reported when none fits."""
 
 
@@ -180,13 +150,13 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():  # reproducible-builds.org convention
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
         view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    kind = "booklet" if source.format == "booklet" else source.format
-    return view, _render(view, source, kind, layouts, VARIANTS.get(kind, ({},))[0]), kind
+    kind = FORMATS[source.format].source
+    return view, _render(view, source, kind, layouts, FORMATS[kind].variants[0]), kind
 
 
 def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS) -> tuple[str, ...]:
-    """The other arrangements of a leaflet, poster or card (see VARIANTS), in the order to try them."""
-    return tuple(_render(view, source, kind, layouts, variant) for variant in VARIANTS.get(kind, ())[1:])
+    """The other arrangements of a format (formats.py: variants), in the order to try them."""
+    return tuple(_render(view, source, kind, layouts, variant) for variant in FORMATS[kind].variants[1:])
 
 
 def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict) -> str:
@@ -197,12 +167,12 @@ def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict
 def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
     on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages, what
-    the design checks found on the laid-out pages and which arrangement (VARIANTS) was printed.
+    the design checks found on the laid-out pages and which arrangement (formats.py) was printed.
     Runs in a worker process."""
     from .impose import layout_for
     from .pdf import html_to_pdfs
 
-    fits = _check_for(job.kind, job.source.relpath)
+    fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
     found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
     failures: list[BuildError | None] = []  # per arrangement tried, in order: why it did not fit
@@ -211,9 +181,9 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
         """Raises BuildError when the content does not fit; counts the layout warnings that make
         another arrangement worth trying (a blank panel)."""
         failures.append(None)
-        if fits is not None:
+        if fmt.fit is not None:
             try:
-                fits(document)
+                fit.check(fmt, document, job.source.relpath)
             except BuildError as exc:
                 failures[-1] = exc
                 raise
@@ -297,13 +267,6 @@ def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict
         if tr.fallbacks:
             out[lang] = dict(sorted(tr.fallbacks.items()))
     return out
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def changed_since_filter(root: Path, ref: str) -> Callable[[Edition, str], bool]:
@@ -396,51 +359,35 @@ def shard(todo: list[Edition], spec: str | None) -> list[Edition]:
     return [e for e in todo if e.source.relpath in mine]
 
 
-def build(
-    root: Path,
-    out: Path,
-    audiences: Iterable[str] | None = None,
-    langs: Iterable[str] | None = None,
-    progress: Callable[[Edition, Built], None] | None = None,
-    on_start: Callable[[list[Edition]], None] | None = None,
-    strict: bool = False,
-    formats: Iterable[str] | None = None,
-    region: str | None = None,
-    discreet: bool = False,
-    centre: str | None = None,
-    print_shop: bool = False,
-    cmyk_profile: Path | None = None,
-    jobs: int = 1,
-    force: bool = False,
-    shard_spec: str | None = None,
-    only: Callable[[Edition, str], bool] | None = None,
-    request: str | None = None,
-) -> tuple[Catalogue, list[Built]]:
+def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
+          progress: Callable[[Edition, Built], None] | None = None,
+          on_start: Callable[[list[Edition]], None] | None = None) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations). Then render what changed since the last build
-    (``force``: everything), on ``jobs`` processes, and write each PDF as it comes. With
-    ``request`` (the key of the command's options), a successful build is recorded for the
-    no-change fast path (quick.py)."""
+    (``force``: everything; ``changed_since``: what differs from the content at that git
+    revision), on ``jobs`` processes, and write each PDF as it comes. A successful build of the
+    whole request is recorded under its key for the no-change fast path (quick.py)."""
     # Hashed before anything is read: a record never claims newer content than what was built.
-    inputs = inputs_fingerprint(root, (cmyk_profile or DEFAULT_CMYK_PROFILE) if print_shop else None)
+    inputs = inputs_fingerprint(root, request.profile)
     cat = check(root)
-    todo = shard(editions(cat, audiences, langs, formats, region, discreet, centre, print_shop), shard_spec)
-    if strict:
+    todo = shard(editions(cat, request), request.shard)
+    if request.strict:
         if cat.warnings:
             raise ContentError([dataclasses.replace(p, severity="error") for p in cat.warnings])
         problems = translation_problems(cat, sorted({e.lang for e in todo}))
         if problems:
             lines = [f"{lang}: {context}: {why} translation" for lang, fields in problems.items() for context, why in fields.items()]
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
-    profile = _profile(todo[0], cmyk_profile) if todo and todo[0].print_shop else None
+    only = changed_since_filter(root, request.changed_since) if request.changed_since else None
+    profile = _profile(todo[0], request.cmyk_profile) if todo and todo[0].print_shop else None
     with OutputLock(out):
-        done = _build_locked(cat, root, out, todo, profile, progress, on_start, jobs, force, only, inputs)
-        if request is not None and only is None:
-            manifest = read_manifest(out)
-            outputs = {e.relpath: manifest[e.relpath]["sha256"] for e in todo if e.relpath in manifest}
+        run = _Run(cat, root, out, request, inputs, profile, only, progress)
+        done = run.build(todo, on_start)
+        if only is None:
+            outputs = {e.relpath: run.manifest[e.relpath]["sha256"] for e in todo if e.relpath in run.manifest}
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
-            layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in manifest.get(e.relpath, {}).get("design", [])]
-            remember(out, request, inputs, outputs, notices(cat) + layout)
+            layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in run.manifest.get(e.relpath, {}).get("design", [])]
+            remember(out, request.key, inputs, outputs, notices(cat) + layout)
         return cat, done
 
 
@@ -454,63 +401,79 @@ def notices(cat: Catalogue) -> list[str]:
     return held
 
 
-def _build_locked(cat: Catalogue, root: Path, out: Path, todo: list[Edition], profile: Path | None,
-                  progress: Callable[[Edition, Built], None] | None, on_start: Callable[[list[Edition]], None] | None,
-                  jobs: int, force: bool, only: Callable[[Edition, str], bool] | None, inputs: str) -> list[Built]:
-    manifest = read_manifest(out)
-    if not force and only is None and all(_up_to_date(out, manifest.get(e.relpath), "inputs", inputs) for e in todo):
-        return []  # nothing changed since the last build: nothing to render
-    if on_start:
-        on_start(todo)
-    done: list[Built] = []
-    translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in todo})}
+@dataclass
+class _Run:
+    """One build with the output folder locked: what it renders, and the manifest it keeps."""
 
-    def pending() -> Iterator[tuple[Job, dict, dict[Edition, str]]]:
+    cat: Catalogue
+    root: Path
+    out: Path
+    request: BuildRequest
+    inputs: str
+    profile: Path | None
+    only: Callable[[Edition, str], bool] | None
+    progress: Callable[[Edition, Built], None] | None
+    manifest: dict[str, dict] = dataclasses.field(default_factory=dict)
+    done: list[Built] = dataclasses.field(default_factory=list)
+
+    def build(self, todo: list[Edition], on_start: Callable[[list[Edition]], None] | None) -> list[Built]:
+        self.manifest = read_manifest(self.out)
+        if (not self.request.force and self.only is None
+                and all(_up_to_date(self.out, self.manifest.get(e.relpath), "inputs", self.inputs) for e in todo)):
+            return []  # nothing changed since the last build: nothing to render
+        if on_start:
+            on_start(todo)
+        confirmed: list[str] = []  # unchanged PDFs: each file stays, its record learns the new inputs
+        jobs = self.pending(todo, confirmed)
+        if self.request.jobs <= 1:
+            for job, view, prints in jobs:
+                self.record(run_job(job), view, prints)
+        else:
+            # Workers render; this process writes. At most two jobs per worker wait at once, so
+            # memory stays flat however many PDFs the set holds.
+            with ProcessPoolExecutor(max_workers=self.request.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
+                for job, view, prints in jobs:
+                    waiting[pool.submit(run_job, job)] = (view, prints)
+                    while len(waiting) >= 2 * self.request.jobs:
+                        finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                        for future in finished:
+                            self.record(future.result(), *waiting.pop(future))
+                for future in as_completed(list(waiting)):
+                    self.record(future.result(), *waiting.pop(future))
+        for relpath in confirmed:
+            self.manifest[relpath]["inputs"] = self.inputs
+        write_manifest(self.out, self.manifest)
+        return self.done
+
+    def pending(self, todo: list[Edition], confirmed: list[str]) -> Iterator[tuple[Job, dict, dict[Edition, str]]]:
+        """The renderings to make, one per source edition, with the editions each one gives."""
+        translators = {lang: content_translator(self.root, lang) for lang in sorted({e.lang for e in todo})}
         groups: dict[Edition, list[Edition]] = {}
         for edition in todo:
             groups.setdefault(edition.source, []).append(edition)
         for source, members in groups.items():
-            view, html, kind = prepare(cat, source, translators[source.lang])
-            prints = {e: edition_fingerprint(e, html, profile) for e in members}
-            if only is not None:
-                members = [e for e in members if only(e, prints[e])]
-            elif not force:
-                members = [e for e in members if not _up_to_date(out, manifest.get(e.relpath), "fingerprint", prints[e])]
-            for e in set(prints) - set(members):  # unchanged: the file stays, its record learns the new inputs
-                if e.relpath in manifest:
-                    manifest[e.relpath]["inputs"] = inputs
+            view, html, kind = prepare(self.cat, source, translators[source.lang])
+            prints = {e: edition_fingerprint(e, html, self.profile) for e in members}
+            if self.only is not None:
+                members = [e for e in members if self.only(e, prints[e])]
+            elif not self.request.force:
+                members = [e for e in members if not _up_to_date(self.out, self.manifest.get(e.relpath), "fingerprint", prints[e])]
+            confirmed.extend(e.relpath for e in prints if e not in members and e.relpath in self.manifest)
             if members:
-                yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", profile, expect=design.Expect.of(view),
-                           alternatives=alternatives(view, source, kind)), view, prints)
+                yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile,
+                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind)), view, prints)
 
-    def record(result: list[tuple[Edition, bytes, int, list[str], int]], view: dict, prints: dict[Edition, str]) -> None:
+    def record(self, result: list[tuple[Edition, bytes, int, list[str], int]], view: dict, prints: dict[Edition, str]) -> None:
+        """Write each PDF of a finished job, then the manifest that describes it."""
         for edition, pdf, pages, found, arrangement in result:
-            write_atomic(out / edition.relpath, pdf)
+            write_atomic(self.out / edition.relpath, pdf)
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
-                          edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], inputs,
-                          found, VARIANTS.get(edition.source.format, ({},))[arrangement])
-            manifest[built.path] = asdict(built)
-            write_manifest(out, manifest)
-            done.append(built)
-            if progress:
-                progress(edition, built)
-
-    if jobs <= 1:
-        for job, view, prints in pending():
-            record(run_job(job), view, prints)
-    else:
-        # Workers render; this process writes. At most two jobs per worker wait at once, so memory
-        # stays flat however many PDFs the set holds.
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
-            for job, view, prints in pending():
-                waiting[pool.submit(run_job, job)] = (view, prints)
-                while len(waiting) >= 2 * jobs:
-                    finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        record(future.result(), *waiting.pop(future))
-            for future in as_completed(list(waiting)):
-                record(future.result(), *waiting.pop(future))
-    write_manifest(out, manifest)
-    return done
+                          edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,
+                          found, FORMATS[edition.source.format].variants[arrangement])
+            self.manifest[built.path] = asdict(built)
+            write_manifest(self.out, self.manifest)
+            self.done.append(built)
+            if self.progress:
+                self.progress(edition, built)

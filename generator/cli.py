@@ -17,7 +17,8 @@ import click
 
 from . import __version__, quick
 from .errors import BookletError
-from .quick import FORMATS
+from .formats import NAMES as FORMATS
+from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
     from .build import Built
@@ -108,21 +109,18 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     root = _root(ctx)
     out = out or root / "output"
     started = time.perf_counter()
-    print_shop = print_shop or cmyk_profile is not None
-    request = quick.request_key(audiences=audiences, langs=langs, strict=strict, formats=formats, region=region,
-                                discreet=discreet, centre=centre, print_shop=print_shop, cmyk_profile=cmyk_profile,
-                                shard=shard_spec)
+    request = BuildRequest(audiences, langs, formats, region, discreet, centre, print_shop, cmyk_profile, strict, shard_spec,
+                           jobs or available_cores(), force, changed_since)
     if not force and not changed_since:
-        profile = (cmyk_profile or quick.DEFAULT_CMYK_PROFILE) if print_shop else None
-        repeated = quick.unchanged(out, request, quick.inputs_fingerprint(root, profile))
+        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, request.profile))
         if repeated is not None:
             for line in repeated:
                 click.echo(line, err=True)
             click.echo(f"Done: nothing changed, no PDF rendered, in {time.perf_counter() - started:.2f} s", err=True)
             return
 
-    from .build import available_cores, changed_since_filter, notices, translation_problems
     from .build import build as run_build
+    from .build import notices, translation_problems
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -148,11 +146,7 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
                 click.echo(line, err=True)
 
     try:
-        only = changed_since_filter(root, changed_since) if changed_since else None
-        cat, done = run_build(root, out, audiences or None, langs or None, progress=on_done, on_start=on_start, strict=strict,
-                              formats=formats or None, region=region, discreet=discreet, centre=centre,
-                              print_shop=print_shop, cmyk_profile=cmyk_profile,
-                              jobs=jobs or available_cores(), force=force, shard_spec=shard_spec, only=only, request=request)
+        cat, done = run_build(root, out, request, progress=on_done, on_start=on_start)
     finally:
         if progress_bar is not None:
             progress_bar.stop()

@@ -21,12 +21,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .formats import FORMATS
+
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-MIN_FILL = 0.40
-"""An inner booklet page must be at least this much filled (from the top of its text area)."""
-POSTER_MIN_FILL = 0.75
-"""At most a quarter of a poster is left blank."""
-LEAFLET_PANELS = 6
 
 
 @dataclass(frozen=True)
@@ -99,6 +96,8 @@ def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) 
     """Headings alone, headings at the foot of a page, under-filled pages, blank panels.
     ``pages``: the lines of each page, when the caller has walked the boxes already."""
     problems: list[str] = []
+    form = FORMATS[fmt]
+    panels = len(form.panels_mm)
     pages = [page_lines(page) for page in document.pages] if pages is None else pages
     count = len(pages)
     for number, lines in enumerate(pages, 1):
@@ -108,16 +107,16 @@ def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) 
         elif texts and texts[-1].heading and number < count:
             problems.append(f"page {number} ends with the heading {_quote(texts[-1].text)}; its text starts on the next page")
         share = fill(document.pages[number - 1], lines)
-        if fmt == "booklet" and 1 < number < count - 1 and share < MIN_FILL:
-            problems.append(f"page {number} is {share:.0%} filled (at least {MIN_FILL:.0%} expected for an inner page)")
-        if fmt == "leaflet" and not lines:
-            problems.append(f"panel {number} of the leaflet is blank")
-        if fmt == "poster" and share < POSTER_MIN_FILL:
-            problems.append(f"the poster is {share:.0%} filled: more than a quarter of the sheet is blank")
-    if fmt == "leaflet" and count < LEAFLET_PANELS:
-        blank = [str(n) for n in range(count, LEAFLET_PANELS)]  # the last page is the back panel
+        if form.inner_fill is not None and 1 < number < count - 1 and share < form.inner_fill:
+            problems.append(f"page {number} is {share:.0%} filled (at least {form.inner_fill:.0%} expected for an inner page)")
+        if panels and not lines:
+            problems.append(f"panel {number} of the {fmt} is blank")
+        if form.page_fill is not None and share < form.page_fill:
+            problems.append(f"the {fmt} is {share:.0%} filled: more than {1 - form.page_fill:.0%} of the sheet is blank")
+    if panels and count < panels:
+        blank = [str(n) for n in range(count, panels)]  # the last page is the back panel
         which = f"panel {blank[0]} is" if len(blank) == 1 else f"panels {', '.join(blank)} are"
-        problems.append(f"the leaflet fills {count} of its {LEAFLET_PANELS} panels; {which} blank")
+        problems.append(f"the {fmt} fills {count} of its {panels} panels; {which} blank")
     return problems
 
 
@@ -158,8 +157,7 @@ class Expect:
     def of(cls, view: dict) -> Expect:
         words = view.get("format_words", {})
         fmt = view.get("format", "booklet")
-        # A wallet card has no room for a sentence about itself: it only must not name another format.
-        own = () if fmt == "card" else tuple(words.get(fmt, ()))
+        own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself else ()
         return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
                    tuple(e["display"] for e in view.get("emergency", ())))
 

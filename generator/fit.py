@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from .errors import BuildError
+from .formats import FORMATS, Format
 
-LEAFLET_INSIDE_PANELS = 4  # flap + three inside panels; the front and the back are fixed
+LEAFLET_INSIDE_PANELS = len(FORMATS["leaflet"].panels_mm) - 2  # the flap and the inside; the front and back are fixed
 
 
 def _elements(box: Any, number: int) -> Iterator[tuple[Any, int]]:
@@ -64,3 +65,14 @@ def check_single_page(document: Any, what: str, setting: str) -> None:
         which = f"{', '.join(late)} do not fit" if late else "the last lines do not fit"
         raise BuildError(f"{what}: the content takes {len(document.pages)} pages, the format has one; "
                          f"{which}: list fewer services under {setting}: in the audience's file")
+
+
+def check(fmt: Format, document: Any, what: str) -> None:
+    """Apply a format's fit rule (formats.py) to its laid-out pages: BuildError when the content
+    does not fit, naming ``what`` (the document) and what to shorten."""
+    if fmt.fit == "panels":
+        check_leaflet(document, what)
+    elif fmt.fit == "one-page":
+        check_single_page(document, what, fmt.selection or fmt.name)
+    elif fmt.fit is not None:
+        raise ValueError(f"format {fmt.name}: no fit rule {fmt.fit!r}")

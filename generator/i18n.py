@@ -44,10 +44,6 @@ UI_LOCALE = LAYOUTS / "locale"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def N_(message: str) -> str:
-    """Marks a phrase for extraction where it is translated later (a table of labels)."""
-    return message
-
 
 # ------------------------------------------------------------------ the content's translatable fields
 

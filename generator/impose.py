@@ -11,6 +11,7 @@ order, wherever they stand on the paper.
 
 from __future__ import annotations
 
+from .formats import FORMATS
 from .place import Layout, Placement, Sheet
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
@@ -52,7 +53,7 @@ def booklet_layout(rtl: bool = False) -> Layout:
 # ------------------------------------------------------------------ the folded A4 leaflet
 
 MM = 72 / 25.4
-PANEL_WIDTH_MM = {1: 100, 2: 97, 3: 100, 4: 100, 5: 97, 6: 100}  # the flap (2) and inside-right (5) fold in
+PANEL_WIDTH_MM = dict(enumerate(FORMATS["leaflet"].panels_mm, 1))  # the flap (2) and inside-right (5) fold in
 
 
 def leaflet_sides(rtl: bool = False) -> list[list[int]]:
@@ -131,11 +132,14 @@ def card_layout() -> Layout:
 
 
 def layout_for(fmt: str, rtl: bool) -> Layout | None:
-    """How the rendered pages of a format go on paper (None: as they are)."""
-    if fmt == "booklet-imposed":
+    """How the rendered pages of a format go on paper (formats.py: imposition; None: as they are)."""
+    imposition = FORMATS[fmt].imposition
+    if imposition == "booklet":
         return booklet_layout(rtl)
-    if fmt == "leaflet":
+    if imposition == "leaflet":
         return leaflet_layout(rtl)
-    if fmt == "card":
+    if imposition == "cards":
         return card_layout()
+    if imposition is not None:
+        raise ValueError(f"format {fmt}: no imposition {imposition!r}")
     return None

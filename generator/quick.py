@@ -20,11 +20,8 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .files import write_atomic
+from .files import LAYOUTS, write_atomic
 
-FORMATS = ("booklet", "booklet-imposed", "leaflet", "poster", "card")
-LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
-DEFAULT_CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian's libgs-common
 REQUESTS = ".booklet-requests.json"
 
 
@@ -57,12 +54,6 @@ def inputs_fingerprint(root: Path, cmyk_profile: Path | None) -> str:
     if cmyk_profile is not None and cmyk_profile.is_file():
         digest.update(cmyk_profile.read_bytes())
     return digest.hexdigest()
-
-
-def request_key(**options: object) -> str:
-    """The options of a build that choose what it makes, in a stable form."""
-    return json.dumps({k: sorted(v) if isinstance(v, list | tuple) else v for k, v in sorted(options.items())},
-                      default=str, sort_keys=True)
 
 
 def _read(out: Path) -> dict:

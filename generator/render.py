@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .files import LAYOUTS
+from .formats import FORMATS
 from .qr import qr_width_mm
 
 # The only markup content text may use: *emphasis*, **strong** and [links](https://...).
@@ -42,11 +43,10 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
     return env
 
 
-TEMPLATES = {"booklet": "booklet.html.j2", "leaflet": "leaflet.html.j2", "poster": "poster.html.j2", "card": "card.html.j2"}
-
-
 def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS, kind: str = "booklet") -> str:
-    template = environment(layouts, view["lang"]).get_template(TEMPLATES[kind])
+    """The HTML of one format (formats.py names its template and gives its page sizes)."""
+    fmt = FORMATS[kind]
+    template = environment(layouts, view["lang"]).get_template(fmt.template)
     full_list = view.get("full_list")
-    return template.render(b=view, generator=generator, keywords=keywords,
+    return template.render(b=view, generator=generator, keywords=keywords, page_css=fmt.page_css(),
                            full_list_mm=qr_width_mm(full_list) if full_list else 0)

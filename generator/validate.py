@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as model_module
 from .errors import Problem
+from .formats import FORMATS
 from .load import Document, LoadError, Loc, read
 from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import QR_MAX_MM, qr_modules, qr_width_mm
@@ -227,7 +228,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("audiences", aid)
         offered = {sid for ref in audience.situations if ref.situation in cat.situations
                    for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
-        for name in ("leaflet", "poster", "card"):
+        for name in sorted({f.selection for f in FORMATS.values() if f.selection}):
             for i, sid in enumerate(getattr(audience, name) or ()):
                 if sid not in offered:
                     add(doc.problem((name, i), f"'{sid}' is not a service of this audience's situations; expected one of: "

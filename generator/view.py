@@ -19,7 +19,8 @@ from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
 from .fields import DAYS, display_url, format_minutes
-from .i18n import N_, ui_translations
+from .formats import FORMATS, N_
+from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
 from .model import Audience, Centre, Hours, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
@@ -57,7 +58,7 @@ class Edition:
     @property
     def source(self) -> Edition:
         """The edition whose rendering this one is made from (imposition reuses the booklet)."""
-        return replace(self, format="booklet") if self.format == "booklet-imposed" else self
+        return replace(self, format=FORMATS[self.format].source)
 
 
 
@@ -324,49 +325,8 @@ def printable(service: Service, region: str | None = None) -> bool:
     return region is None or "federal" in service.regions or region in service.regions
 
 
-POSTER_DEFAULT = 3
-CARD_DEFAULT = 3
-POSTER_QR_SYMBOL_MM = 40.0
-
 DISCREET_TITLE = N_("Your rights in Belgium")
 DISCREET_SUBTITLE = N_("Where to get help")
-DISCREET_INTRO = {
-    "booklet": N_("This booklet lists services that can help you when your rights are not respected."),
-    "leaflet": N_("This leaflet lists services that can help you when your rights are not respected."),
-    "poster": N_("This poster lists services that can help you when your rights are not respected."),
-    "card": N_("This card lists services that can help you when your rights are not respected."),
-}
-
-# How each format is named in running text, in every language: the design checks make sure a
-# document names its own format and never another ("this booklet" printed on a leaflet).
-FORMAT_WORDS = {"booklet": N_("this booklet"), "leaflet": N_("this leaflet"), "poster": N_("this poster"), "card": N_("this card")}
-
-# What the document says of itself, naming its own format ("this leaflet", not "this booklet").
-ABOUT = {
-    "booklet": N_("This booklet lists services that can help when your rights are not respected in Belgium."),
-    "leaflet": N_("This leaflet lists services that can help when your rights are not respected in Belgium."),
-    "poster": N_("This poster lists services that can help when your rights are not respected in Belgium."),
-    "card": N_("This card lists services that can help when your rights are not respected in Belgium."),
-}
-CHECKED_NOTE = {
-    "booklet": N_("The information in this booklet was checked on {date} or later. Phone numbers, hours and addresses "
-                  "can change: when in doubt, check the organisation's website."),
-    "leaflet": N_("The information in this leaflet was checked on {date} or later. Phone numbers, hours and addresses "
-                  "can change: when in doubt, check the organisation's website."),
-    "poster": N_("The information on this poster was checked on {date} or later. Phone numbers, hours and addresses "
-                 "can change: when in doubt, check the organisation's website."),
-    "card": N_("Checked on {date} or later."),
-}
-DRAFT_NOTE = {
-    "booklet": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
-                  "mistake, please tell the people who gave you this booklet."),
-    "leaflet": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
-                  "mistake, please tell the people who gave you this leaflet."),
-    "poster": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
-                 "mistake, please tell the people who put up this poster."),
-    "card": N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
-               "mistake, please tell the people who gave you this card."),
-}
 
 
 def centre_view(centre: Centre, w: Words) -> dict:
@@ -405,22 +365,23 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     lead = lead_id(audience, shown)
     highlights: list[dict] = []
     chosen_by_editor = False
-    if edition.format in ("leaflet", "poster", "card"):
-        chosen = getattr(audience, edition.format)
+    fmt = FORMATS[edition.format]
+    if fmt.selection is not None:
+        chosen = getattr(audience, fmt.selection)
         picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
-        if chosen is None and edition.format == "leaflet" and lead in picked:
-            picked.remove(lead)  # the front panel leads with a service a reader can call
+        if chosen is None and fmt.lead == "first" and lead in picked:
+            picked.remove(lead)  # the leaflet's front leads with a service a reader can call
             picked.insert(0, lead)
-        if chosen is None and edition.format in ("poster", "card"):  # a line needs a number to call
+        if chosen is None and fmt.default_count is not None:  # a line needs a number to call
             picked = [i for i in picked if any(p.call and not p.hold for p in shown[i].phones)]
-            picked = picked[:POSTER_DEFAULT if edition.format == "poster" else CARD_DEFAULT]
+            picked = picked[:fmt.default_count]
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) for i in picked]
         chosen_by_editor = chosen is not None
-        if edition.format == "poster":  # read from further away: bigger codes
+        if fmt.qr_symbol_mm is not None:  # a poster is read from further away: bigger codes
             for h in highlights:
                 if h["qr"]:
-                    h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=POSTER_QR_SYMBOL_MM)
+                    h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=fmt.qr_symbol_mm)
     else:
         mark_repeats(sections)
     oldest = min((s.last_verified for s in shown.values()), default=None)
@@ -428,25 +389,24 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     centre = cat.centres[edition.centre] if edition.centre else None
     if centre:
         qr_urls = sorted(set(qr_urls) | {c.links[0].url for c in centre.contacts if c.links})
-    if edition.format == "card":  # carried in a wallet: always neutral
+    if fmt.neutral:  # a wallet card is carried on the body
         title, subtitle, intro = _(DISCREET_SUBTITLE), "", []
     elif edition.discreet:
-        title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(DISCREET_INTRO[edition.format])]
+        title, subtitle, intro = _(DISCREET_TITLE), _(DISCREET_SUBTITLE), [_(fmt.phrases.discreet_intro)]
     else:
         title, subtitle, intro = t("title", audience.title), t("subtitle", audience.subtitle), t.items("intro", audience.intro)
-    fmt = "booklet" if edition.format == "booklet-imposed" else edition.format
     checked = w.date(oldest) if oldest else ""
     lead_view = next((v for s in sections for v in s["services"] if v["id"] == lead and not v["repeat"]), None)
     view = {
         "lang": edition.lang,
-        "format": fmt,
-        "format_words": {f: [_(phrase)] for f, phrase in FORMAT_WORDS.items()},
+        "format": fmt.source,
+        "format_words": {f.name: [_(f.phrases.this)] for f in FORMATS.values() if f.renders_as is None},
         "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
         "emergency": emergency_view(cat.booklet.emergency, w, tr),
-        "lead": lead_view if fmt == "booklet" else None,
-        "about": _(ABOUT[fmt]),
-        "checked_note": _(CHECKED_NOTE[fmt]).format(date=checked),
-        "draft_note": _(DRAFT_NOTE[fmt]),
+        "lead": lead_view if fmt.lead == "cover" else None,
+        "about": _(fmt.phrases.about),
+        "checked_note": _(fmt.phrases.checked_note).format(date=checked),
+        "draft_note": _(fmt.phrases.draft_note),
         "title": title,
         "subtitle": subtitle,
         "intro": intro,
@@ -463,7 +423,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         # turns to the next panel (indices of highlights[1:]).
         "panel_turns": _thirds(len(highlights) - 1),
         "chosen": chosen_by_editor,  # the leaflet's, poster's or card's services were listed in the audience's file
-        "full_list": make_qr(cat.booklet.full_list_url) if edition.format == "card" and cat.booklet.full_list_url else None,
+        "full_list": make_qr(cat.booklet.full_list_url) if fmt.needs_full_list and cat.booklet.full_list_url else None,
         "checked": checked,
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",

@@ -11,9 +11,10 @@ import pypdf
 import pytest
 from weasyprint import HTML
 
-from generator.build import FORMATS, editions, render_edition
+from generator.build import editions, render_edition
 from generator.cli import run
 from generator.files import LAYOUTS
+from generator.formats import FORMATS
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet

@@ -57,7 +57,7 @@ def test_a_leaflet_with_a_blank_panel_is_found():
 
 def test_a_poster_a_third_blank_is_found():
     document, _view, _kind = laid_out("workplace", "poster", ".contact-card:not(:first-of-type) { display: none; }")
-    assert any("more than a quarter of the sheet is blank" in p for p in design.check_pages(document, "poster"))
+    assert any("more than 25% of the sheet is blank" in p for p in design.check_pages(document, "poster"))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "fa"])
@@ -138,14 +138,15 @@ def test_root_is_the_project():
 
 
 def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards():
-    from generator.build import VARIANTS, _render
+    from generator.build import _render
+    from generator.formats import FORMATS
     from generator.view import _thirds
 
     assert [_thirds(n) for n in (2, 3, 6, 7, 8)] == [[], [1, 2], [2, 4], [3, 6], [3, 6]]
     cat = load_catalogue(ROOT)
     edition = Edition("workplace", "fa", "leaflet")
     view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fa"))
-    balanced = next(v for v in VARIANTS["leaflet"] if v.get("balanced"))
+    balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced"))
     document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
     assert len(document.pages) == 6
     assert not any("blank" in p for p in design.check_pages(document, "leaflet"))

@@ -9,6 +9,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator.cli import run
+from generator.formats import FORMATS
 from generator.impose import booklet_order
 from generator.validate import load_catalogue
 
@@ -241,11 +242,11 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
 
     edition = Edition("asylum-centre", lang, "leaflet")
     view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang))
-    # the build prints the first arrangement that fills every panel (build.VARIANTS) and records which
+    # the build prints the first arrangement that fills every panel (formats.py: variants) and records which
     entry = json.loads((imposed / "manifest.json").read_text())["documents"]
     [arrangement] = [e["arrangement"] for e in entry if e["path"] == f"{lang}/asylum-centre-leaflet.pdf"]
     candidates = [html, *build.alternatives(view, edition, kind)]
-    panels, _pages = html_to_pdf(candidates[build.VARIANTS["leaflet"].index(arrangement)], rtl=view["dir"] == "rtl")
+    panels, _pages = html_to_pdf(candidates[FORMATS["leaflet"].variants.index(arrangement)], rtl=view["dir"] == "rtl")
     source = imposed / f"{lang}-leaflet-panels.pdf"
     source.write_bytes(panels)
     read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")
@@ -418,7 +419,7 @@ def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
     many_services(project, ids, "poster")
     assert run(["--root", str(project.root), "build", "--format", "poster"]) == 1
     err = capsys.readouterr().err
-    # the message is that of the most compact arrangement tried (build.VARIANTS)
+    # the message is that of the most compact arrangement tried (formats.py: variants)
     assert ("Error: en/workers-poster.pdf: the content takes 2 pages, the format has one; line-6, line-7 "
             "do not fit: list fewer services under poster: in the audience's file") in err
     assert not (project.root / "output/en/workers-poster.pdf").exists()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from generator.build import available_cores
 from generator.cli import run
+from generator.request import available_cores
 
 from .conftest import ROOT
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdfua_failures, tagging

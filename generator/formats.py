@@ -1,0 +1,216 @@
+"""What each format is, in one place: the rest of the code asks this table.
+
+A format names its template (which links its stylesheet), its page size, how its pages go on
+paper (imposition), the rule that says whether the content fits, which services it shows when
+the audience's file does not choose, the arrangements tried in order, whether a print shop
+gets it, and the phrases in which it names itself. Adding a format means adding one entry here
+and its template (and, for a new way of placing pages on paper, a layout in impose.py).
+
+Standard library only: the command line reads the format names before anything heavy loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(message: str) -> str:
+    """Marks a phrase for extraction into the layouts' catalogue; it is translated where it is used
+    (generator/i18n.py collects every ``N_("...")`` of this package)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """How a document names itself in running text (translated by the layouts' catalogues)."""
+
+    this: str
+    """"this leaflet": the design checks make sure a document names its own format, never another."""
+    about: str
+    discreet_intro: str
+    checked_note: str
+    draft_note: str
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    template: str
+    """Under layouts/; the template links its stylesheet (booklet.css, leaflet.css, ...)."""
+    page_mm: tuple[float, float]
+    """The size of the pages WeasyPrint lays out (width, height), before any imposition."""
+    phrases: Phrases
+    panels_mm: tuple[float, ...] = ()
+    """A folded sheet: the width of each panel in reading order (each panel is a page; the last
+    one is the named page 'back'). Empty: every page is ``page_mm``."""
+    renders_as: str | None = None
+    """Reuses the rendering of another format (the imposed booklet places the booklet's pages)."""
+    imposition: str | None = None
+    """How the laid-out pages go on paper (impose.layout_for): 'booklet' (two-up in booklet
+    order), 'leaflet' (panels on the two sides of a folded sheet), 'cards' (ten to a sheet)."""
+    fit: str | None = None
+    """The rule the laid-out pages must follow (fit.check): 'panels' (front, four inside panels,
+    back) or 'one-page'; None: any number of pages."""
+    selection: str | None = None
+    """The audience's field that lists its services ('leaflet: [...]'); None: every service."""
+    default_count: int | None = None
+    """Without that list: how many services with a number to call (None: every one)."""
+    lead: str | None = None
+    """Where the service a reader can call first (content/audiences: lead) goes: 'cover' (the
+    booklet's cover), 'first' (first of the services, on the leaflet's front); None: nowhere."""
+    neutral: bool = False
+    """Always neutral, like the discreet edition (a wallet card is carried on the body)."""
+    names_itself: bool = True
+    """The design checks expect a sentence naming it ("this leaflet"); a card has no room for one
+    (it must still never name another format)."""
+    inner_fill: float | None = None
+    """The design checks warn when an inner page (not the first two nor the last) is less filled."""
+    page_fill: float | None = None
+    """The design checks warn when a page is less filled."""
+    variants: tuple[dict, ...] = ({},)
+    """The arrangements tried in order (generator/build.py), the first that fits is printed;
+    the one marked last_resort gives the error when none fits."""
+    print_shop: bool = False
+    """Made for a print shop by --print-shop (with bleed, crop marks and CMYK)."""
+    needs_full_list: bool = False
+    """Its QR code leads to the published full list: built only when full_list_url is set."""
+    qr_symbol_mm: float | None = None
+    """The smallest QR symbol (None: the default of generator/qr.py)."""
+
+    @property
+    def source(self) -> str:
+        """The format whose rendering this one is made from."""
+        return self.renders_as or self.name
+
+    def page_css(self) -> str:
+        """The @page sizes of the layout (the stylesheet sets margins and the rest)."""
+        width, height = self.page_mm
+        rules = [f"@page {{ size: {width:g}mm {height:g}mm; }}"]
+        last = len(self.panels_mm)
+        for number, panel in enumerate(self.panels_mm, 1):
+            if panel != width:
+                rules.append(f"@page :nth({number}) {{ size: {panel:g}mm {height:g}mm; }}")
+        if last:  # the back is the last panel whatever the number of pages before it
+            rules.append(f"@page back {{ size: {self.panels_mm[-1]:g}mm {height:g}mm; }}")
+        return "\n".join(rules)
+
+
+BOOKLET = Format(
+    name="booklet",
+    template="booklet.html.j2",
+    page_mm=(148, 210),  # A5
+    phrases=Phrases(
+        this=N_("this booklet"),
+        about=N_("This booklet lists services that can help when your rights are not respected in Belgium."),
+        discreet_intro=N_("This booklet lists services that can help you when your rights are not respected."),
+        checked_note=N_("The information in this booklet was checked on {date} or later. Phone numbers, hours and "
+                        "addresses can change: when in doubt, check the organisation's website."),
+        draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                      "mistake, please tell the people who gave you this booklet."),
+    ),
+    lead="cover",
+    inner_fill=0.40,
+    print_shop=True,
+)
+
+LEAFLET = Format(
+    name="leaflet",
+    template="leaflet.html.j2",
+    # One A4 sheet folded in three. Reading order: 1 front, 2 inside flap, 3-5 inside, 6 back.
+    # The flap (2) and the inside-right panel (5) are the same paper folded in: 97 mm, not 100.
+    page_mm=(100, 210),
+    panels_mm=(100, 97, 100, 100, 97, 100),
+    phrases=Phrases(
+        this=N_("this leaflet"),
+        about=N_("This leaflet lists services that can help when your rights are not respected in Belgium."),
+        discreet_intro=N_("This leaflet lists services that can help you when your rights are not respected."),
+        checked_note=N_("The information in this leaflet was checked on {date} or later. Phone numbers, hours and "
+                        "addresses can change: when in doubt, check the organisation's website."),
+        draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                      "mistake, please tell the people who gave you this leaflet."),
+    ),
+    imposition="leaflet",
+    fit="panels",
+    selection="leaflet",
+    lead="first",
+    # A leaflet is first laid out with each part on its own panels (the flap: what you can do;
+    # the inside: who can help), every card's full summary and 10 pt type; when that does not
+    # fit, or leaves a panel blank, in 9 pt, then with the parts flowing on, then with the inside
+    # cards saying in one line what each service does, and at last set a little tighter (8.5 pt,
+    # never under 7 pt); a leaflet with little to say (a regional edition) is tried last in larger
+    # type (11 pt), then with the general introduction ("Your rights") on its flap; and at last
+    # with the inside cards shared evenly over the three inside panels, in 10 pt and then 11 pt.
+    # The first arrangement without a blank panel is printed; when every one leaves one, the
+    # fitting one with the fewest layout warnings. When none fits, the error is that of the most
+    # compact one (last_resort): it names what to shorten.
+    variants=({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
+              {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
+              {"spread": False, "short_cards": True, "dense": True},
+              {"spread": False, "short_cards": True, "dense": True, "no_places": True, "last_resort": True},
+              {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
+              {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
+)
+
+POSTER = Format(
+    name="poster",
+    template="poster.html.j2",
+    page_mm=(297, 420),  # A3, for a notice board
+    phrases=Phrases(
+        this=N_("this poster"),
+        about=N_("This poster lists services that can help when your rights are not respected in Belgium."),
+        discreet_intro=N_("This poster lists services that can help you when your rights are not respected."),
+        checked_note=N_("The information on this poster was checked on {date} or later. Phone numbers, hours and "
+                        "addresses can change: when in doubt, check the organisation's website."),
+        draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                      "mistake, please tell the people who put up this poster."),
+    ),
+    fit="one-page",
+    selection="poster",
+    default_count=3,
+    # First at full size, then more compactly (the body never under 15 pt, the numbers 27 pt).
+    variants=({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
+    print_shop=True,
+    qr_symbol_mm=40.0,  # read from further away: bigger codes
+    page_fill=0.75,  # at most a quarter of a poster blank
+)
+
+CARD = Format(
+    name="card",
+    template="card.html.j2",
+    page_mm=(85, 55),  # a wallet card; ten are placed on an A4 sheet with cut marks
+    phrases=Phrases(
+        this=N_("this card"),
+        about=N_("This card lists services that can help when your rights are not respected in Belgium."),
+        discreet_intro=N_("This card lists services that can help you when your rights are not respected."),
+        checked_note=N_("Checked on {date} or later."),
+        draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                      "mistake, please tell the people who gave you this card."),
+    ),
+    imposition="cards",
+    fit="one-page",
+    selection="card",
+    default_count=3,
+    # First at full size, then more compactly (never under 7 pt); a card that chose its own
+    # services (no 'card:' list) keeps two of the three at last.
+    variants=({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
+    needs_full_list=True,
+    neutral=True,
+    names_itself=False,
+)
+
+BOOKLET_IMPOSED = Format(
+    name="booklet-imposed",
+    template=BOOKLET.template,
+    page_mm=BOOKLET.page_mm,
+    phrases=BOOKLET.phrases,
+    renders_as="booklet",
+    lead="cover",
+    inner_fill=0.40,
+    imposition="booklet",  # two A5 pages on each side of an A4 sheet, in booklet order
+)
+
+FORMATS: dict[str, Format] = {f.name: f for f in (BOOKLET, BOOKLET_IMPOSED, LEAFLET, POSTER, CARD)}
+"""Every format, in the order a build makes them (each booklet before its imposed sheets)."""
+
+NAMES = tuple(FORMATS)
+PRINT_SHOP = tuple(name for name, f in FORMATS.items() if f.print_shop)
