@@ -61,7 +61,7 @@ check: $(STAMP)
 	$(BIN)/booklet check
 
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests

@@ -8,8 +8,12 @@ changed answers from fingerprints before the validator and the renderer are impo
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,12 +110,32 @@ def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
           formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None, print_shop: bool,
           cmyk_profile: Path | None, jobs: int | None, force: bool, shard_spec: str | None, changed_since: str | None) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
-    root = _root(ctx)
+    with _terminate_as_interrupt():
+        _build(_root(ctx), out, BuildRequest(audiences, langs, formats, region, discreet, centre, print_shop, cmyk_profile,
+                                             strict, shard_spec, jobs or available_cores(), force, changed_since))
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, `kill`) stops a build as Ctrl-C does: the file being written
+    is removed, not left half-made for the next build to clean."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     out = out or root / "output"
     started = time.perf_counter()
-    request = BuildRequest(audiences, langs, formats, region, discreet, centre, print_shop, cmyk_profile, strict, shard_spec,
-                           jobs or available_cores(), force, changed_since)
-    if not force and not changed_since:
+    if not request.force and not request.changed_since:
         repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, request.profile))
         if repeated is not None:
             for line in repeated:

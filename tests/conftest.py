@@ -1,7 +1,10 @@
-"""Shared fixtures: a small valid project to break in each test, and the real project."""
+"""Shared fixtures: a small valid project to break in each test, the real project, and one build
+of the real project that every test reading its PDFs shares."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -9,6 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+EVERYTHING = os.environ.get("CHECK_ALL") == "1"
+"""`make check-all`: the shared build makes every PDF of every edition; `make test` a sample."""
+FULL_LIST = "https://www.example.org/services"
+"""A stand-in for full_list_url, so that the shared build makes wallet cards too."""
+FOLDED_SAMPLE = {"en": None, "ar": ("asylum-centre",), "fa": ("asylum-centre", "workplace")}
+"""`make test` builds leaflets, posters and cards of these audiences (None: all) in these languages
+(left to right, and both right-to-left scripts); booklets and imposed booklets of every audience
+in every language."""
 
 SERVICE = """\
 name: Helpline
@@ -82,3 +93,50 @@ def real_copy(tmp_path: Path) -> Project:
     """A copy of the project's real content, to change without touching the repository."""
     shutil.copytree(ROOT / "content", tmp_path / "content")
     return Project(tmp_path)
+
+
+def _build_shipped(root: Path) -> None:
+    from generator.cli import run
+    from generator.request import available_cores
+
+    shutil.copytree(ROOT / "content", root / "content")
+    booklet = root / "content/booklet.yaml"
+    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    common = ["--root", str(root), "build", "-j", str(available_cores())]
+    if EVERYTHING:
+        runs = [[], ["--discreet"], ["--region", "brussels"]]
+    else:
+        folded = ["--format", "leaflet", "--format", "poster", "--format", "card"]
+        runs = [["--format", "booklet", "--format", "booklet-imposed"],
+                *[[*folded, "--lang", lang, *(arg for a in audiences or () for arg in ("--audience", a))]
+                  for lang, audiences in FOLDED_SAMPLE.items()],
+                ["--discreet", "--audience", "workplace", "--lang", "en", "--lang", "fa"]]
+    for extra in runs:
+        assert run([*common, *extra]) == 0, extra
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory) -> Path:
+    """The output folder of one build of the shipped content (with FULL_LIST set), made once per
+    test run: every booklet and imposed booklet; leaflets, posters and cards of FOLDED_SAMPLE; the
+    discreet edition of the workplace set in English and Farsi (`make check-all`: everything, and
+    the discreet and Brussels editions in full). Under pytest-xdist the first worker to ask builds
+    it and the others wait. Tests only read it; a test that writes uses its own tmp_path."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    root = base / "shipped"
+    with (base / "shipped.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "built").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            _build_shipped(root)
+            (root / "built").touch()
+    return root / "output"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the shared build run last. Under pytest-xdist (`make test`: worksteal), the
+    worker given the second half starts the build at once while the other runs the tests that
+    need no build, then takes its share of the readers."""
+    items.sort(key=lambda item: "shipped" in getattr(item, "fixturenames", ()))

@@ -53,10 +53,9 @@ def test_folding_the_imposed_stack_gives_reading_order():
 
 
 @pytest.fixture(scope="module")
-def imposed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("imposed")
-    assert run(["--root", str(ROOT), "build", "--audience", "asylum-centre", "--lang", "en", "--lang", "ar", "--out", str(out)]) == 0
-    return out
+def imposed(shipped):
+    """The session's shared build (conftest.shipped): read, never written."""
+    return shipped
 
 
 def _footer_number(page: pdfium.PdfPage, left: float, right: float) -> int | None:
@@ -234,7 +233,7 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
+def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     from generator import build
     from generator.i18n import content_translator
     from generator.pdf import html_to_pdf
@@ -247,7 +246,7 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang):
     [arrangement] = [e["arrangement"] for e in entry if e["path"] == f"{lang}/asylum-centre-leaflet.pdf"]
     candidates = [html, *build.alternatives(view, edition, kind)]
     panels, _pages = html_to_pdf(candidates[FORMATS["leaflet"].variants.index(arrangement)], rtl=view["dir"] == "rtl")
-    source = imposed / f"{lang}-leaflet-panels.pdf"
+    source = tmp_path / f"{lang}-leaflet-panels.pdf"
     source.write_bytes(panels)
     read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")
     assert read == pdf_text(source)  # front, flap, inside left to right, back: not the sheet's order
@@ -366,11 +365,8 @@ def _panel_text(page: pdfium.PdfPage, left_mm: float, right_mm: float) -> str:
 
 
 @pytest.fixture(scope="module")
-def folded(tmp_path_factory):
-    out = tmp_path_factory.mktemp("folded")
-    assert run(["--root", str(ROOT), "build", "--audience", "asylum-centre", "--lang", "en", "--lang", "ar",
-                "--format", "leaflet", "--format", "poster", "--out", str(out)]) == 0
-    return out
+def folded(shipped):
+    return shipped
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import io
-import shutil
 from pathlib import Path
 
 import pypdf
@@ -21,30 +20,19 @@ from page import validate_pdf
 from PIL import Image
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from generator.cli import run
 from generator.impose import booklet_layout, leaflet_layout
 from generator.pdf import html_to_pdfs
 
-from .conftest import ROOT
 from .pdfcheck import pdfua_failures, tagging
 
-FULL_LIST = "https://www.example.org/services"
 SAMPLE = [f"{lang}/asylum-centre-{fmt}.pdf" for lang in ("en", "fa") for fmt in ("booklet", "booklet-imposed", "leaflet")]
 SAMPLE += ["en/asylum-centre-poster.pdf", "en/asylum-centre-card.pdf"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """The sample, wallet cards included (they are built only with full_list_url set)."""
-    root = tmp_path_factory.mktemp("pdfua")
-    shutil.copytree(ROOT / "content", root / "content")
-    booklet = root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
-    common = ["--root", str(root), "build", "--audience", "asylum-centre"]
-    assert run([*common, "--lang", "en", "--lang", "fa", "--format", "booklet", "--format", "booklet-imposed",
-                "--format", "leaflet"]) == 0
-    assert run([*common, "-j", "1", "--lang", "en", "--format", "poster", "--format", "card"]) == 0  # two small ones
-    return root / "output"
+def built(shipped) -> Path:
+    """The session's shared build (conftest.shipped), wallet cards included."""
+    return shipped
 
 
 @pytest.mark.parametrize("name", SAMPLE)
