@@ -26,7 +26,7 @@ from .errors import BuildError, ContentError
 from .files import LAYOUTS, write_atomic
 from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
-from .quick import code_fingerprint, inputs_fingerprint, remember
+from .quick import code_fingerprint, inputs_fingerprint, library_versions, remember
 from .render import render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .validate import Catalogue, load_catalogue
@@ -248,7 +248,7 @@ def read_manifest(out: Path) -> dict[str, dict]:
 
 def write_manifest(out: Path, entries: dict[str, dict]) -> None:
     documents = [entries[k] for k in sorted(entries)]
-    payload = {"generator": f"booklet {__version__}", "documents": documents}
+    payload = {"generator": f"booklet {__version__}", "libraries": library_versions(), "documents": documents}
     write_atomic(out / "manifest.json", (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 

@@ -41,9 +41,26 @@ def code_fingerprint(layouts: Path = LAYOUTS) -> str:
     digest = hashlib.sha256()
     digest.update(_hash_files(package.rglob("*.py"), package).encode())
     digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
-    versions = " ".join(f"{name} {metadata.version(name)}" for name in ("weasyprint", "pydyf", "fonttools", "qrcode", "babel"))
+    versions = " ".join(f"{name} {version}" for name, version in library_versions().items())
     digest.update(f"{__version__} {versions}".encode())
     return digest.hexdigest()
+
+
+RENDERING_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "qrcode", "pillow", "babel", "jinja2", "markdown-it-py", "phonenumbers")
+"""The libraries whose version can change a PDF's bytes (pinned in requirements.lock)."""
+
+
+@cache
+def library_versions() -> dict[str, str]:
+    """The installed versions of RENDERING_LIBRARIES: part of every fingerprint, and recorded in
+    the manifest, so a PDF's record says which locked versions made it."""
+    versions = {}
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
 
 
 def inputs_fingerprint(root: Path, cmyk_profile: Path | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,10 @@ def test_build_writes_pdf_and_manifest(project, capsys):
     assert manifest["documents"][1]["qr_urls"] == ["https://www.example.be/report"]
     assert "Done: 4 PDFs in" in capsys.readouterr().err
     assert oct(pdf.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+    # the record names the versions that made the PDFs: those pinned in requirements.lock
+    pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), re.MULTILINE))
+    assert manifest["libraries"]["weasyprint"] == pinned["weasyprint"]
+    assert {name: pinned.get(name.lower()) for name in manifest["libraries"]} == manifest["libraries"]
 
 
 def _umask() -> int:
