@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from . import __version__, design, fit
+from . import __version__, design, fields, fit
 from .errors import BuildError, ContentError
 from .files import LAYOUTS, write_atomic
 from .formats import FORMATS, PRINT_SHOP
@@ -91,8 +91,7 @@ def editions(cat: Catalogue, request: BuildRequest = EVERYTHING) -> list[Edition
     if bad:
         raise BuildError(f"language {', '.join(repr(b) for b in bad)} is not enabled; expected one of: {', '.join(enabled)} "
                          "(the languages: list of content/booklet.yaml)")
-    asked = list(request.formats)
-    format_list = asked or list(PRINT_SHOP if request.print_shop else FORMATS)
+    format_list = list(request.formats) or list(PRINT_SHOP if request.print_shop else FORMATS)
     bad = [f for f in format_list if f not in FORMATS]
     if bad:
         raise BuildError(f"format {', '.join(repr(b) for b in bad)} is not known; expected one of: {', '.join(FORMATS)}")
@@ -102,12 +101,6 @@ def editions(cat: Catalogue, request: BuildRequest = EVERYTHING) -> list[Edition
                          "expected --format booklet, --format poster or both")
     order = list(FORMATS)
     format_list.sort(key=order.index)
-    if cat.booklet.full_list_url is None:
-        for fmt in [f for f in format_list if FORMATS[f].needs_full_list]:
-            if fmt in asked:
-                raise BuildError("a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml "
-                                 "to the page where the list is published")
-            format_list.remove(fmt)  # not configured: the other formats are built
     return [Edition(a, lang, fmt, region, request.discreet, request.centre, request.print_shop)
             for a in chosen for lang in lang_list for fmt in format_list]
 
@@ -368,8 +361,13 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     revision), on ``jobs`` processes, and write each PDF as it comes. A successful build of the
     whole request is recorded under its key for the no-change fast path (quick.py)."""
     # Hashed before anything is read: a record never claims newer content than what was built.
-    inputs = inputs_fingerprint(root, request.profile)
+    inputs = inputs_fingerprint(root, request.profile, request.site_url)
     cat = check(root)
+    if request.site_url:
+        try:
+            cat.booklet = cat.booklet.model_copy(update={"site_url": fields.parse_url(request.site_url)})
+        except ValueError as exc:
+            raise BuildError(f"--site-url: {exc}") from None
     todo = shard(editions(cat, request), request.shard)
     if request.strict:
         if cat.warnings:
@@ -387,17 +385,20 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
             outputs = {e.relpath: run.manifest[e.relpath]["sha256"] for e in todo if e.relpath in run.manifest}
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
             layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in run.manifest.get(e.relpath, {}).get("design", [])]
-            remember(out, request.key, inputs, outputs, notices(cat) + layout)
+            remember(out, request.key, inputs, outputs, notices(cat, todo) + layout)
         return cat, done
 
 
-def notices(cat: Catalogue) -> list[str]:
-    """What every build repeats: each fact on hold (printed in no booklet), and how many other
-    warnings `booklet check` lists."""
+def notices(cat: Catalogue, made: Iterable[Edition] = ()) -> list[str]:
+    """What every build repeats: each fact on hold (printed in no booklet), how many other
+    warnings `booklet check` lists, and wallet cards made without their QR code."""
     held = [str(p) for p in sorted(cat.warnings) if p.kind == "hold"]
     rest = len(cat.warnings) - len(held)
     if rest:
         held.append(f"{rest} more warning{'s' if rest != 1 else ''} (review notes and the like): run 'booklet check' to list them")
+    if not cat.booklet.site_url and any(FORMATS[e.format].links_to_site for e in made):
+        held.append("notice: wallet cards are built without their QR code: set site_url: in content/booklet.yaml (or pass "
+                    "--site-url) to the address where output/site/ is published, and each card's code leads to its page")
     return held
 
 

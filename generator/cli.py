@@ -105,14 +105,16 @@ def list_(ctx: click.Context) -> None:
 @click.option("--force", is_flag=True, help="Render everything, even what has not changed since the last build.")
 @click.option("--shard", "shard_spec", metavar="I/N", help="Build only the I-th of N stable shares of the set (for a CI matrix).")
 @click.option("--changed-since", metavar="REF", help="Build only what differs from the content at git revision REF.")
+@click.option("--site-url", metavar="URL", help="Where output/site/ is published (https; default: site_url: in content/booklet.yaml). "
+              "Wallet cards' QR codes lead there.")
 @click.pass_context
 def build(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, strict: bool,
           formats: tuple[str, ...], region: str | None, discreet: bool, centre: str | None, print_shop: bool,
-          cmyk_profile: Path | None, jobs: int | None, force: bool, shard_spec: str | None, changed_since: str | None) -> None:
+          cmyk_profile: Path | None, jobs: int | None, force: bool, shard_spec: str | None, changed_since: str | None, site_url: str | None) -> None:
     """Check the content, then build the PDFs and output/manifest.json."""
     with _terminate_as_interrupt():
         _build(_root(ctx), out, BuildRequest(audiences, langs, formats, region, discreet, centre, print_shop, cmyk_profile,
-                                             strict, shard_spec, jobs or available_cores(), force, changed_since))
+                                             strict, shard_spec, site_url, jobs or available_cores(), force, changed_since))
 
 
 @contextlib.contextmanager
@@ -136,7 +138,7 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     out = out or root / "output"
     started = time.perf_counter()
     if not request.force and not request.changed_since:
-        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, request.profile))
+        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, request.profile, request.site_url))
         if repeated is not None:
             for line in repeated:
                 click.echo(line, err=True)
@@ -144,7 +146,7 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
             return
 
     from .build import build as run_build
-    from .build import notices, translation_problems
+    from .build import editions, notices, translation_problems
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -174,7 +176,7 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    for line in notices(cat):
+    for line in notices(cat, editions(cat, request)):
         click.echo(line, err=True)
     for lang, fields in translation_problems(cat, sorted({b.lang for b in done})).items():
         kinds = {why: sum(1 for w in fields.values() if w == why) for why in ("stale", "missing")}

@@ -72,8 +72,9 @@ class Format:
     the one marked last_resort gives the error when none fits."""
     print_shop: bool = False
     """Made for a print shop by --print-shop (with bleed, crop marks and CMYK)."""
-    needs_full_list: bool = False
-    """Its QR code leads to the published full list: built only when full_list_url is set."""
+    links_to_site: bool = False
+    """Its QR code leads to the web page of its audience and language (site_url); without
+    site_url it is built without the code."""
     qr_symbol_mm: float | None = None
     """The smallest QR symbol (None: the default of generator/qr.py)."""
 
@@ -193,7 +194,7 @@ CARD = Format(
     # First at full size, then more compactly (never under 7 pt); a card that chose its own
     # services (no 'card:' list) keeps two of the three at last.
     variants=({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
-    needs_full_list=True,
+    links_to_site=True,
     neutral=True,
     names_itself=False,
 )

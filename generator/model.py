@@ -340,8 +340,11 @@ class BookletText(Strict):
     emergency: tuple[PhoneLine, ...] = ()
     """The emergency numbers (112, 101) with what each is for ('label:'), hours and source:
     printed on every booklet's cover, every leaflet, poster and card."""
-    full_list_url: Url | None = None
-    """Where the full list is published; the wallet card's QR code leads there (no card without it)."""
+    site_url: Url | None = None
+    """Where output/site/ is published (https): each wallet card's QR code leads to the page of
+    its audience and language there. Without it, cards are built without a QR code."""
+    exit_url: Url = "https://www.google.com/"
+    """Where the web pages' "Leave this page" button goes: a neutral site."""
     colophon: tuple[Text, ...] = ()
     review: tuple[Text, ...] = ()
 

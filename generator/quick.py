@@ -63,9 +63,11 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def inputs_fingerprint(root: Path, cmyk_profile: Path | None) -> str:
-    """Every input at once: the code, the content, the reproducible-build date and the profile."""
+def inputs_fingerprint(root: Path, cmyk_profile: Path | None, site_url: str | None = None) -> str:
+    """Every input at once: the code, the content, the reproducible-build date, the profile and
+    a site address given on the command line."""
     digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update((site_url or "").encode() + b"\0")
     digest.update(_hash_files((root / "content").rglob("*"), root).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     if cmyk_profile is not None and cmyk_profile.is_file():

@@ -30,6 +30,8 @@ class BuildRequest:
     """Implies print_shop."""
     strict: bool = False
     shard: str | None = None
+    site_url: str | None = None
+    """Where output/site/ is published (overrides site_url: in content/booklet.yaml)."""
     jobs: int = 1
     force: bool = False
     changed_since: str | None = None

@@ -329,6 +329,11 @@ DISCREET_TITLE = N_("Your rights in Belgium")
 DISCREET_SUBTITLE = N_("Where to get help")
 
 
+def site_page_url(site_url: str, lang: str, audience: str) -> str:
+    """The address of an audience's web page in one language (generator/site.py writes it)."""
+    return f"{site_url.rstrip('/')}/{lang}/{audience}.html"
+
+
 def centre_view(centre: Centre, w: Words) -> dict:
     contacts = []
     for contact in centre.contacts:
@@ -423,7 +428,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         # turns to the next panel (indices of highlights[1:]).
         "panel_turns": _thirds(len(highlights) - 1),
         "chosen": chosen_by_editor,  # the leaflet's, poster's or card's services were listed in the audience's file
-        "full_list": make_qr(cat.booklet.full_list_url) if fmt.needs_full_list and cat.booklet.full_list_url else None,
+        "full_list": make_qr(site_page_url(cat.booklet.site_url, edition.lang, edition.audience))
+                     if fmt.links_to_site and cat.booklet.site_url else None,
         "checked": checked,
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",

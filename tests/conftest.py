@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EVERYTHING = os.environ.get("CHECK_ALL") == "1"
 """`make check-all`: the shared build makes every PDF of every edition; `make test` a sample."""
-FULL_LIST = "https://www.example.org/services"
-"""A stand-in for full_list_url, so that the shared build makes wallet cards too."""
+SITE = "https://www.example.org/services"
+"""A stand-in for site_url, so that the shared build's wallet cards have their QR code."""
 FOLDED_SAMPLE = {"en": None, "ar": ("asylum-centre",), "fa": ("asylum-centre", "workplace")}
 """`make test` builds leaflets, posters and cards of these audiences (None: all) in these languages
 (left to right, and both right-to-left scripts); booklets and imposed booklets of every audience
@@ -101,7 +101,7 @@ def _build_shipped(root: Path) -> None:
 
     shutil.copytree(ROOT / "content", root / "content")
     booklet = root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     common = ["--root", str(root), "build", "-j", str(available_cores())]
     if EVERYTHING:
         runs = [[], ["--discreet"], ["--region", "brussels"]]
@@ -117,7 +117,7 @@ def _build_shipped(root: Path) -> None:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory) -> Path:
-    """The output folder of one build of the shipped content (with FULL_LIST set), made once per
+    """The output folder of one build of the shipped content (with SITE as site_url), made once per
     test run: every booklet and imposed booklet; leaflets, posters and cards of FOLDED_SAMPLE; the
     discreet edition of the workplace set in English and Farsi (`make check-all`: everything, and
     the discreet and Brussels editions in full). Under pytest-xdist the first worker to ask builds

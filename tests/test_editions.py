@@ -452,19 +452,19 @@ def test_a_long_web_address_widens_its_qr_column_instead_of_breaking_a_word(proj
 # ------------------------------------------------------------------ wallet cards
 
 A4_PORTRAIT = (595.28, 841.89)
-FULL_LIST = "https://www.example.org/services"
+SITE = "https://www.example.org/services"
 
 
-def test_wallet_cards_ten_to_a_sheet_each_with_the_full_list_code(real_copy):
+def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     assert run(["--root", str(real_copy.root), "build", "--audience", "asylum-centre", "--lang", "en", "--format", "card"]) == 0
     path = real_copy.root / "output/en/asylum-centre-card.pdf"
     reader = pypdf.PdfReader(path)
     assert len(reader.pages) == 1
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
     codes = decode_qr_codes(path)
-    assert [c.text for c in codes] == [FULL_LIST] * 10
+    assert [c.text for c in codes] == ["https://www.example.org/services/en/asylum-centre.html"] * 10
     assert all(c.quiet_zone_clear and c.width_mm >= 20 for c in codes)
     text = pdf_text(path)[0]
     assert text.count("0800 99 961") == 10  # the Federal Ombudsman, first of the audience with a phone
@@ -475,26 +475,36 @@ def test_wallet_cards_ten_to_a_sheet_each_with_the_full_list_code(real_copy):
 
 
 def test_every_shipped_card_fits_in_every_language(real_copy, capsys):
-    """Cards wait for full_list_url; once it is set, none of them may fail to fit (Arabic and Farsi
+    """With their QR code (site_url set), none of the cards may fail to fit (Arabic and Farsi
     lines are taller: the sexual-violence card did not fit until the card had its own line height)."""
     booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     assert run(["--root", str(real_copy.root), "build", "--format", "card", "-j", "2"]) == 0, capsys.readouterr().err
     cat = load_catalogue(real_copy.root)
     assert len(list((real_copy.root / "output").rglob("*-card.pdf"))) == len(cat.audiences) * len(cat.booklet.languages)
 
 
-def test_card_needs_the_full_list_address(project, capsys):
-    assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
-    assert "a wallet card's QR code leads to the full list: set full_list_url: in content/booklet.yaml" in capsys.readouterr().err
-    assert run(["--root", str(project.root), "build"]) == 0  # without --format, the other formats are built
-    assert not (project.root / "output/en/workers-card.pdf").exists()
+def test_a_card_without_site_url_has_no_code_and_the_build_says_so(project, capsys):
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0
+    err = capsys.readouterr().err
+    assert ("notice: wallet cards are built without their QR code: set site_url: in content/booklet.yaml (or pass --site-url) "
+            "to the address where output/site/ is published, and each card's code leads to its page") in err
+    card = project.root / "output/en/workers-card.pdf"
+    assert decode_qr_codes(card) == [] and pdf_text(card)[0].count("0800 12 800") == 10
+    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert "wallet cards" not in capsys.readouterr().err  # said only when cards are made
+    # --site-url gives them their code; it must be an https address
+    assert run(["--root", str(project.root), "build", "--format", "card", "--site-url", "https://help.example.org/list/"]) == 0
+    assert {c.text for c in decode_qr_codes(card)} == {"https://help.example.org/list/en/workers.html"}
+    assert run(["--root", str(project.root), "build", "--format", "card", "--site-url", "http://help.example.org"]) == 1
+    assert ("Error: --site-url: 'http://help.example.org' is not an https address; expected it to start with https://"
+            in capsys.readouterr().err)
 
 
 def test_too_many_lines_for_a_card(project, capsys):
     ids = [f"line-{i}" for i in range(9)]
     many_services(project, ids, "card")
-    project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
     assert ("Error: en/workers-card.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7, line-8 "
             "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
@@ -502,7 +512,7 @@ def test_too_many_lines_for_a_card(project, capsys):
 
 def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(real_copy):
     booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"full_list_url: {FULL_LIST}\n")
+    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     assert run(["--root", str(real_copy.root), "build", "--audience", "workplace", "--audience", "asylum-centre",
                 "--lang", "en", "--format", "card"]) == 0
     workplace = " ".join(pdf_text(real_copy.root / "output/en/workplace-card.pdf")[0].split())
@@ -521,7 +531,7 @@ def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project
     for sid in ids:
         path = project.root / f"content/services/{sid}.yaml"
         path.write_text(path.read_text() + f"notes:\n  - {note.strip()}\n")
-    project.write("content/booklet.yaml", f"full_list_url: {FULL_LIST}\n")
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
     text = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert text.count("Line 0") == 10 and text.count("Line 1") == 10 and "Line 2" not in text

@@ -1,7 +1,7 @@
 """Every PDF the content makes, checked the expensive way.
 
 `make check-all` (CHECK_ALL=1) builds the whole set, wallet cards included (with a stand-in
-full_list_url), plus the discreet and a regional edition, and checks every file: tagged
+site_url), plus the discreet and a regional edition, and checks every file: tagged
 throughout, PDF/UA-1 as the independent validator page-validation checks it, every QR code scans
 to what the manifest says it shows, every phone link lies over its number. `make test` runs the
 same checks on a sample: one audience in a left-to-right and a right-to-left language.
@@ -15,7 +15,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from .conftest import EVERYTHING, FULL_LIST
+from generator.view import site_page_url
+
+from .conftest import EVERYTHING, SITE
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdfua_failures, tagging
 
 
@@ -57,7 +59,7 @@ def test_every_qr_code_scans_to_what_the_pdf_shows(built):
     problems = []
     for doc in documents(built):
         codes = decode_qr_codes(built / doc["path"])
-        expected = {FULL_LIST} if doc["format"] == "card" else set(doc["qr_urls"])
+        expected = {site_page_url(SITE, doc["lang"], doc["audience"])} if doc["format"] == "card" else set(doc["qr_urls"])
         if {c.text for c in codes} != expected:
             problems.append(f"{doc['path']}: scanned {sorted({c.text for c in codes})}, expected {sorted(expected)}")
         problems += [f"{doc['path']}: page {c.page}: {c.text} is {c.width_mm:.1f} mm, level {c.ec_level}, quiet zone "
