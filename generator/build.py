@@ -29,6 +29,7 @@ from .i18n import ContentTranslator, content_translator
 from .quick import code_fingerprint, inputs_fingerprint, library_versions, remember
 from .render import render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
+from .site import write_site
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, booklet_view
 
@@ -381,8 +382,10 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     with OutputLock(out):
         run = _Run(cat, root, out, request, inputs, profile, only, progress)
         done = run.build(todo, on_start)
+        pages = write_site(cat, root, out, todo, run.manifest or read_manifest(out))
         if only is None:
             outputs = {e.relpath: run.manifest[e.relpath]["sha256"] for e in todo if e.relpath in run.manifest}
+            outputs.update(pages)
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
             layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in run.manifest.get(e.relpath, {}).get("design", [])]
             remember(out, request.key, inputs, outputs, notices(cat, todo) + layout)

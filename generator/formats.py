@@ -11,7 +11,7 @@ Standard library only: the command line reads the format names before anything h
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 def N_(message: str) -> str:
@@ -30,6 +30,10 @@ class Phrases:
     discreet_intro: str
     checked_note: str
     draft_note: str
+    name: str = ""
+    """What the web page calls the file to download ("Leaflet (A4, folded in three)")."""
+    printing: str = ""
+    """How to print it, said beside the download."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ BOOKLET = Format(
                         "addresses can change: when in doubt, check the organisation's website."),
         draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
                       "mistake, please tell the people who gave you this booklet."),
+        name=N_("Booklet (A5 pages)"),
+        printing=N_("To read on a screen, or for a print shop that makes A5 booklets."),
     ),
     lead="cover",
     inner_fill=0.40,
@@ -129,6 +135,8 @@ LEAFLET = Format(
                         "addresses can change: when in doubt, check the organisation's website."),
         draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
                       "mistake, please tell the people who gave you this leaflet."),
+        name=N_("Leaflet (A4, folded in three)"),
+        printing=N_("Print both sides of one A4 sheet, flipping on the short edge, at actual size (100%). Fold it in three."),
     ),
     imposition="leaflet",
     fit="panels",
@@ -164,6 +172,8 @@ POSTER = Format(
                         "addresses can change: when in doubt, check the organisation's website."),
         draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
                       "mistake, please tell the people who put up this poster."),
+        name=N_("Poster (A3)"),
+        printing=N_("Print on one A3 sheet at actual size (100%)."),
     ),
     fit="one-page",
     selection="poster",
@@ -186,6 +196,8 @@ CARD = Format(
         checked_note=N_("Checked on {date} or later."),
         draft_note=N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
                       "mistake, please tell the people who gave you this card."),
+        name=N_("Wallet cards"),
+        printing=N_("Print on A4 at actual size (100%) and cut along the marks: ten cards."),
     ),
     imposition="cards",
     fit="one-page",
@@ -203,7 +215,9 @@ BOOKLET_IMPOSED = Format(
     name="booklet-imposed",
     template=BOOKLET.template,
     page_mm=BOOKLET.page_mm,
-    phrases=BOOKLET.phrases,
+    phrases=replace(BOOKLET.phrases, name=N_("Booklet to print on A4"),
+                    printing=N_("Print both sides of A4 paper, flipping on the short edge, at actual size (100%). "
+                                "Fold the stack in the middle and staple it.")),
     renders_as="booklet",
     lead="cover",
     inner_fill=0.40,

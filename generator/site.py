@@ -1,0 +1,160 @@
+"""The web pages (output/site/): the same view model, phrases and translations as the PDFs, for
+the phone in the reader's hand.
+
+One page per audience and language (and edition: a discreet page has the discreet booklet's
+neutral title and metadata), an index per language listing its pages, and a root index that
+names every language in its own language and script. Each page carries the situations, steps,
+tips and every service with tel:, mailto: and https: links, and the PDFs of its set with how to
+print each; the PDFs are hard links to those of the build (no second copy on disk), so the
+folder can be published as it is. Pages load nothing from another site (system fonts, inline
+style, one inline script whose hash is the only one the page's Content-Security-Policy allows)
+and work without JavaScript; the script adds the quick exit (Escape, or the "Leave this page"
+button: the page is hidden and replaced in the history by a neutral site).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from babel import Locale
+from babel.units import format_unit
+
+from .files import LAYOUTS, write_atomic
+from .formats import FORMATS, N_
+from .i18n import content_translator, ui_translations
+from .render import environment
+from .validate import Catalogue
+from .view import LOCALES, Edition, Words, booklet_view
+
+SITE = "site"
+EXIT_SCRIPT = (LAYOUTS / "site" / "exit.js").read_text("utf-8").strip()
+STYLE = (LAYOUTS / "site" / "site.css").read_text("utf-8").strip()
+
+LEAVE = N_("Leave this page")
+ADVICE = N_("To leave quickly, press the Esc key or the button. This page may stay in your browser's history: "
+            "a private window leaves no trace.")
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def page_path(edition: Edition) -> str:
+    """Where an edition's page is, under site/: the booklet's path with .html and no format."""
+    pdf = Edition(edition.audience, edition.lang, "booklet", edition.region, edition.discreet, edition.centre).relpath
+    return pdf.removesuffix(".pdf").replace(f"/{edition.audience}-booklet", f"/{edition.audience}", 1) + ".html"
+
+
+def language_name(lang: str) -> str:
+    """A language as its readers write it ("français", "العربية", "فارسی")."""
+    name = Locale.parse(LOCALES.get(lang, lang)).display_name or lang
+    return name[:1].upper() + name[1:] if lang not in ("ar", "fa") else name
+
+
+def _downloads(out: Path, manifest: dict[str, dict], edition: Edition, w: Words) -> list[dict]:
+    """The PDFs of this page's set (same audience, language and edition), in the formats' order,
+    each linked next to the page (a hard link to the built file)."""
+    _ = w._
+    found = []
+    for fmt in FORMATS.values():
+        pdf = Edition(edition.audience, edition.lang, fmt.name, edition.region, edition.discreet, edition.centre).relpath
+        entry = manifest.get(pdf)
+        if entry is None or not (out / pdf).is_file():
+            continue
+        _link(out / pdf, out / SITE / pdf)
+        size = format_unit(max(1, round(entry["bytes"] / 1000)), "digital-kilobyte", length="short", locale=w.locale)
+        found.append({"href": Path(pdf).name, "name": _(fmt.phrases.name), "printing": _(fmt.phrases.printing),
+                      "size": size, "pages": entry["pages"]})
+    return found
+
+
+def _link(source: Path, target: Path) -> None:
+    """The site's copy of a PDF: a hard link (no second copy on disk), or a copy where links are
+    not possible; replaced atomically, since the build replaces the PDF itself (a new file)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and os.path.samefile(source, target):
+        return
+    tmp = target.with_name(f".{target.name}.link.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def _write(path: Path, html: str, written: dict[str, str], out: Path) -> None:
+    data = html.encode("utf-8")
+    if not path.is_file() or path.read_bytes() != data:
+        write_atomic(path, data)
+    written[path.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
+
+
+def _common(lang: str, exit_url: str) -> dict:
+    _ = ui_translations(lang).gettext
+    return {"leave": _(LEAVE), "advice": _(ADVICE), "exit_url": exit_url, "script": EXIT_SCRIPT, "style": STYLE,
+            "csp": _csp(EXIT_SCRIPT)}
+
+
+def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], manifest: dict[str, dict]) -> dict[str, str]:
+    """Write the page of every audience, language and edition ``made`` has a PDF of (print-shop
+    files aside), listing every PDF of its set that is in the output, then the indexes. Returns
+    each written file's path (under ``out``) and sha256."""
+    written: dict[str, str] = {}
+    pages = sorted({Edition(e.audience, e.lang, "booklet", e.region, e.discreet, e.centre) for e in made if not e.print_shop},
+                   key=lambda e: (e.lang, e.relpath))
+    translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in pages})}
+    exit_url = cat.booklet.exit_url
+    for edition in pages:
+        w = Words(edition.lang)
+        view = booklet_view(cat, edition, w, translators[edition.lang])
+        path = page_path(edition)
+        depth = path.count("/")
+        template = environment(LAYOUTS, edition.lang).get_template("site/page.html.j2")
+        html = template.render(b=view, downloads=_downloads(out, manifest, edition, w), home="../" * depth + "index.html",
+                               languages_index="../" * depth + "index.html", lang_index="index.html",
+                               **_common(edition.lang, exit_url))
+        _write(out / SITE / path, html, written, out)
+    _write_indexes(cat, root, out, written)
+    return written
+
+
+def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str]) -> None:
+    """site/index.html (every language, named in itself) and site/<lang>/index.html (the pages
+    of that language that exist: a partial build links only what it or an earlier build made)."""
+    site = out / SITE
+    languages = []
+    for lang in cat.booklet.languages:
+        tr = content_translator(root, lang)
+        w = Words(lang)
+        _ = w._
+        audiences = []
+        for aid in sorted(cat.audiences, key=lambda a: (a == "complete", a)):
+            path = page_path(Edition(aid, lang))
+            if (site / path).is_file():
+                audience = cat.audiences[aid]
+                prefix = f"audiences/{aid}:"
+                audiences.append({"href": Path(path).name, "title": tr(prefix + "title", audience.title),
+                                  "subtitle": tr(prefix + "subtitle", audience.subtitle) if audience.subtitle else ""})
+        if not audiences:
+            continue
+        view = {"lang": lang, "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
+                "title": _("Your rights in Belgium"), "subtitle": _("Where to get help")}
+        template = environment(LAYOUTS, lang).get_template("site/language.html.j2")
+        html = template.render(b=view, audiences=audiences, languages_index="../index.html",
+                               **_common(lang, cat.booklet.exit_url))
+        _write(site / lang / "index.html", html, written, out)
+        languages.append({"lang": lang, "dir": view["dir"], "name": language_name(lang), "title": view["title"],
+                          "href": f"{lang}/index.html"})
+    if languages:
+        template = environment(LAYOUTS, "en").get_template("site/index.html.j2")
+        html = template.render(languages=languages, b={"lang": "en", "dir": "ltr", "title": "Your rights in Belgium", "subtitle": ""},
+                               **_common("en", cat.booklet.exit_url))
+        _write(site / "index.html", html, written, out)
