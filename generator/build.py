@@ -392,6 +392,18 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
         return cat, done
 
 
+def rewrite_site(root: Path, out: Path) -> dict[str, str]:
+    """Write output/site/ again for every PDF the manifest lists, rendering nothing: after the
+    shards of a CI build are put together, so each page lists all of its set's PDFs and the
+    indexes every page."""
+    cat = check(root)
+    with OutputLock(out):
+        manifest = read_manifest(out)
+        made = [Edition(e["audience"], e["lang"], e["format"], e.get("region"), e.get("discreet", False), e.get("centre"),
+                        e.get("print_shop", False)) for e in manifest.values()]
+        return write_site(cat, root, out, made, manifest)
+
+
 def notices(cat: Catalogue, made: Iterable[Edition] = ()) -> list[str]:
     """What every build repeats: each fact on hold (printed in no booklet), how many other
     warnings `booklet check` lists, and wallet cards made without their QR code."""

@@ -192,6 +192,22 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder holding the PDFs and manifest.json (default: output/ in the project folder).")
+@click.pass_context
+def site(ctx: click.Context, out: Path | None) -> None:
+    """Write the web pages (OUT/site/) again for every PDF in OUT/manifest.json, rendering nothing."""
+    from .build import rewrite_site
+
+    root = _root(ctx)
+    out = out or root / "output"
+    if not (out / "manifest.json").is_file():
+        raise click.UsageError(f"no manifest.json in {out}; run 'booklet build' first")
+    written = rewrite_site(root, out)
+    click.echo(f"Done: {len(written)} web page{'s' if len(written) != 1 else ''} in {out / 'site'}", err=True)
+
+
+@main.command()
 @click.option("--export", "export_lang", metavar="LANG", help="Write the content's PO catalogue for LANG, for translators.")
 @click.option("--import", "import_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Merge a translator's PO file into content/translations/.")

@@ -35,6 +35,12 @@ SITE = "site"
 EXIT_SCRIPT = (LAYOUTS / "site" / "exit.js").read_text("utf-8").strip()
 STYLE = (LAYOUTS / "site" / "site.css").read_text("utf-8").strip()
 
+# How a web page names itself (the PDFs' phrases name their format: generator/formats.py).
+ABOUT = N_("This page lists services that can help when your rights are not respected in Belgium.")
+CHECKED_NOTE = N_("The information on this page was checked on {date} or later. Phone numbers, hours and addresses "
+                  "can change: when in doubt, check the organisation's website.")
+DRAFT_NOTE = N_("This translation was drafted by machine and has not yet been checked by a person. If you see a "
+                "mistake, please tell the people who gave you the address of this page.")
 LEAVE = N_("Leave this page")
 ADVICE = N_("To leave quickly, press the Esc key or the button. This page may stay in your browser's history: "
             "a private window leaves no trace.")
@@ -115,6 +121,8 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
     for edition in pages:
         w = Words(edition.lang)
         view = booklet_view(cat, edition, w, translators[edition.lang])
+        view |= {"about": w._(ABOUT), "checked_note": w._(CHECKED_NOTE).format(date=view["checked"]),
+                 "draft_note": w._(DRAFT_NOTE)}
         path = page_path(edition)
         depth = path.count("/")
         template = environment(LAYOUTS, edition.lang).get_template("site/page.html.j2")

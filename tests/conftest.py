@@ -110,7 +110,7 @@ def _build_shipped(root: Path) -> None:
         runs = [["--format", "booklet", "--format", "booklet-imposed"],
                 *[[*folded, "--lang", lang, *(arg for a in audiences or () for arg in ("--audience", a))]
                   for lang, audiences in FOLDED_SAMPLE.items()],
-                ["--discreet", "--audience", "workplace", "--lang", "en", "--lang", "fa"]]
+                ["--discreet", "--audience", "workplace", "--lang", "en", "--lang", "fa", "--format", "booklet", "--format", "leaflet"]]
     for extra in runs:
         assert run([*common, *extra]) == 0, extra
 
@@ -119,7 +119,7 @@ def _build_shipped(root: Path) -> None:
 def shipped(tmp_path_factory) -> Path:
     """The output folder of one build of the shipped content (with SITE as site_url), made once per
     test run: every booklet and imposed booklet; leaflets, posters and cards of FOLDED_SAMPLE; the
-    discreet edition of the workplace set in English and Farsi (`make check-all`: everything, and
+    discreet booklet and leaflet of the workplace set in English and Farsi (`make check-all`: everything, and
     the discreet and Brussels editions in full). Under pytest-xdist the first worker to ask builds
     it and the others wait. Tests only read it; a test that writes uses its own tmp_path."""
     base = tmp_path_factory.getbasetemp()
@@ -140,3 +140,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     worker given the second half starts the build at once while the other runs the tests that
     need no build, then takes its share of the readers."""
     items.sort(key=lambda item: "shipped" in getattr(item, "fixturenames", ()))
+
+
+def built_pdfs(out: Path) -> list[Path]:
+    """The PDFs of a build (output/site/ holds links to the same files for the web pages)."""
+    return sorted(p for p in out.rglob("*.pdf") if p.relative_to(out).parts[0] != "site")

@@ -60,9 +60,9 @@ def test_build_writes_pdf_and_manifest(project, capsys):
     assert pdf.read_bytes().startswith(b"%PDF-")
     manifest = json.loads((project.root / "output/manifest.json").read_text())
     assert [d["path"] for d in manifest["documents"]] == [
-        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf", "en/workers-poster.pdf"]
+        "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-card.pdf", "en/workers-leaflet.pdf", "en/workers-poster.pdf"]
     assert manifest["documents"][1]["qr_urls"] == ["https://www.example.be/report"]
-    assert "Done: 4 PDFs in" in capsys.readouterr().err
+    assert "Done: 5 PDFs in" in capsys.readouterr().err
     assert oct(pdf.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
     # the record names the versions that made the PDFs: those pinned in requirements.lock
     pinned = dict(re.findall(r"^([a-z0-9-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), re.MULTILINE))
@@ -105,7 +105,7 @@ def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
     assert run(["--root", str(project.root), "build", "-j", "1", "--force"]) == 1  # click turns Ctrl-C into "Aborted!"
     assert pdf.read_bytes() == before
     assert sorted(p.name for p in pdf.parent.iterdir()) == [
-        "workers-booklet-imposed.pdf", "workers-booklet.pdf", "workers-leaflet.pdf", "workers-poster.pdf"]
+        "workers-booklet-imposed.pdf", "workers-booklet.pdf", "workers-card.pdf", "workers-leaflet.pdf", "workers-poster.pdf"]
 
 
 def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):

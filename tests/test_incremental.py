@@ -12,7 +12,7 @@ import pypdf
 
 from generator.cli import run
 
-from .conftest import SERVICE
+from .conftest import SERVICE, built_pdfs
 
 BOOKLET = Path(sys.executable).parent / "booklet"
 
@@ -30,7 +30,7 @@ def built_paths(err: str) -> list[str]:
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.pdf"))}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in built_pdfs(folder)}
 
 
 def test_a_build_with_nothing_changed_renders_nothing(project, capsys):
@@ -95,7 +95,8 @@ def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsy
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens, and helps."))
     assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     # the poster prints the summary too (the service has no one-line 'short:'): every PDF of the
-    # audience that shows the service is rebuilt, none of the other audience's
+    # audience that shows the summary is rebuilt, none of the other audience's, nor the wallet
+    # card (it shows the name and number, not the summary: its HTML is the same)
     assert built_paths(capsys.readouterr().err) == [
         "en/workers-booklet-imposed.pdf", "en/workers-booklet.pdf", "en/workers-leaflet.pdf", "en/workers-poster.pdf"]
     after = outputs(project.root / "output")
@@ -125,7 +126,7 @@ def test_parallel_build_gives_the_same_files_as_a_serial_one(project, tmp_path):
     assert run(["--root", str(project.root), "build", "-j", "1", "--out", str(tmp_path / "serial")]) == 0
     assert run(["--root", str(project.root), "build", "-j", "2", "--out", str(tmp_path / "parallel")]) == 0
     serial, parallel = outputs(tmp_path / "serial"), outputs(tmp_path / "parallel")
-    assert len(serial) == 8 and serial == parallel
+    assert len(serial) == 10 and serial == parallel
 
 
 def test_shards_split_the_set_without_overlap(project, tmp_path, capsys):
@@ -135,7 +136,7 @@ def test_shards_split_the_set_without_overlap(project, tmp_path, capsys):
         capsys.readouterr()
         assert run(["--root", str(project.root), "build", "-j", "1", "--shard", f"{i}/3", "--out", str(tmp_path / str(i))]) == 0
         seen += built_paths(capsys.readouterr().err)
-    assert sorted(seen) == sorted(set(seen)) and len(seen) == 8
+    assert sorted(seen) == sorted(set(seen)) and len(seen) == 10
     assert run(["--root", str(project.root), "build", "--shard", "4/3"]) == 1
     assert "--shard '4/3' is not of the form i/n with 1 <= i <= n, such as 1/4" in capsys.readouterr().err
 
@@ -150,7 +151,7 @@ def test_changed_since_builds_what_a_git_range_touched(project, capsys):
                   SERVICE.replace("name: Helpline", "name: Other line").replace("0800 12 800", "0800 99 962"))
     assert run(["--root", str(project.root), "build", "-j", "1", "--changed-since", "HEAD"]) == 0
     assert built_paths(capsys.readouterr().err) == [
-        "en/others-booklet-imposed.pdf", "en/others-booklet.pdf", "en/others-leaflet.pdf", "en/others-poster.pdf"]
+        "en/others-booklet-imposed.pdf", "en/others-booklet.pdf", "en/others-card.pdf", "en/others-leaflet.pdf", "en/others-poster.pdf"]
     assert run(["--root", str(project.root), "build", "--changed-since", "no-such-ref"]) == 1
     assert "--changed-since no-such-ref: git could not read that revision" in capsys.readouterr().err
 
@@ -171,8 +172,8 @@ def test_the_same_input_gives_the_same_bytes_on_any_machine_setting(project, tmp
         subprocess.run([sys.executable, "-c", both, str(project.root), str(out)], env={**os.environ, **env}, check=True,
                        capture_output=True)
         results.append(outputs(out))
-    # 2 audiences: booklet, imposed, leaflet, poster, and the print shop's booklet and poster
-    assert len(results[0]) == 12 and results[0] == results[1]
+    # 2 audiences: booklet, imposed, leaflet, poster, card, and the print shop's booklet and poster
+    assert len(results[0]) == 14 and results[0] == results[1]
 
 
 def test_source_date_epoch_sets_the_document_dates(project, monkeypatch):

@@ -16,7 +16,7 @@ import pytest
 
 from generator.cli import run
 
-from .conftest import SERVICE, many_services
+from .conftest import SERVICE, built_pdfs, many_services
 
 BOOKLET = Path(sys.executable).parent / "booklet"
 
@@ -38,7 +38,7 @@ def test_a_second_build_at_the_same_time_is_refused(project, capsys):
         assert run(["--root", str(project.root), "build", "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert f"Error: another build is writing to {out} (pid 4242, started 2026-11-28 10:00:00 UTC); wait for it to finish" in err
-    assert not list(out.rglob("*.pdf"))
+    assert not list(built_pdfs(out))
     assert run(["--root", str(project.root), "build", "-j", "1"]) == 0  # released: the next build runs
 
 
@@ -86,13 +86,13 @@ def test_a_build_killed_midway_leaves_every_pdf_whole_and_the_manifest_readable(
     out = project.root / "output"
     booklets = ["--format", "booklet", "--format", "booklet-imposed"]
     assert run(["--root", str(project.root), "build", "-j", "1", "--out", str(out), *booklets]) == 0
-    before = {p: p.read_bytes() for p in out.rglob("*.pdf")}
+    before = {p: p.read_bytes() for p in built_pdfs(out)}
     # Change every PDF, start a full rebuild and kill it hard in the middle of a write.
     project.write("content/services/line-00.yaml", SERVICE.replace("name: Helpline", "name: Line zero"))
     proc = stopped_mid_write(project, out, signal.SIGKILL, *booklets)
     assert proc.returncode == -signal.SIGKILL
     assert len(list(out.rglob(".*.tmp"))) == 1  # kill -9 leaves the half-made file: no handler runs
-    after = {p: p.read_bytes() for p in out.rglob("*.pdf")}
+    after = {p: p.read_bytes() for p in built_pdfs(out)}
     assert set(after) == set(before) and len(after) == 8  # nothing deleted
     assert sum(after[p] != before[p] for p in after) == 1  # one rewritten, the second was being written
     for path, data in after.items():
@@ -114,6 +114,6 @@ def test_ctrl_c_leaves_no_temporary_file(project, signal_number):
     proc = stopped_mid_write(project, out, signal_number)
     assert proc.returncode != 0 and b"Done:" not in (proc.stderr.read() if proc.stderr else b"")  # it stopped
     assert not list(out.rglob(".*.tmp"))
-    assert len(list(out.rglob("*.pdf"))) == 1  # the one written before; the second never appeared
-    for path in out.rglob("*.pdf"):
+    assert len(list(built_pdfs(out))) == 1  # the one written before; the second never appeared
+    for path in built_pdfs(out):
         assert path.read_bytes().rstrip().endswith(b"%%EOF")

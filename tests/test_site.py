@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -154,3 +155,18 @@ def test_a_partial_build_links_only_pages_that_exist_and_the_exit_is_configurabl
     assert "tel:+3280099961" in page.links and "tel:+3280012800" not in page.links  # the held line is left out
     assert "Helpline" not in page.words
     assert [h for h in Page(site / "index.html").links if h.endswith("index.html")] == ["en/index.html"]
+
+
+def test_booklet_site_writes_the_same_pages_from_the_manifest_alone(project, capsys):
+    """CI builds on shards, then writes the site once for the whole set (booklet site)."""
+    project.write("content/booklet.yaml", "languages: [en, fr]\n")
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet", "--format", "leaflet"]) == 0
+    site = project.root / "output/site"
+    before = {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert "fr/workers-leaflet.pdf" in before and "fr/index.html" in before
+    shutil.rmtree(site)
+    assert run(["--root", str(project.root), "site"]) == 0
+    assert "Done: 5 web pages in" in capsys.readouterr().err
+    assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert run(["--root", str(project.root), "site", "--out", str(project.root / "nothing")]) == 2
+    assert "no manifest.json in" in capsys.readouterr().err

@@ -30,3 +30,19 @@ def test_workflow_runs_on_content_changes_and_uses_the_readme_commands():
     help_text = subprocess.run([str(BIN / "booklet"), "build", "--help"], capture_output=True, text=True).stdout
     for option in ("--shard", "--changed-since", "--out"):
         assert option in help_text
+
+
+def test_main_publishes_the_site_with_its_pdfs_to_github_pages():
+    flow = yaml.safe_load(WORKFLOW.read_text())
+    jobs = flow["jobs"]
+    uses = {job: [step.get("uses", "").split("@")[0] for step in spec["steps"]] for job, spec in jobs.items()}
+    assert "actions/configure-pages" in uses["pages"]
+    assert "actions/upload-pages-artifact" in uses["publish"] and "actions/deploy-pages" in uses["deploy"]
+    upload = next(s for s in jobs["publish"]["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "output/site/"  # the pages, with hard links (here copies) of every PDF
+    assert "refs/heads/main" in jobs["deploy"]["if"] and jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    build_step = next(s["run"] for s in jobs["build"]["steps"] if "--shard" in s.get("run", ""))
+    assert '--site-url "$SITE_URL/"' in build_step and "needs.pages.outputs.base_url" in str(jobs["build"]["steps"])
+    assert any("booklet site --out output" in s.get("run", "") for s in jobs["publish"]["steps"])
+    help_text = subprocess.run([str(BIN / "booklet"), "site", "--help"], capture_output=True, text=True).stdout
+    assert "--out" in help_text
