@@ -192,6 +192,27 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
 
 
 @main.command()
+@click.option("--audience", "audiences", multiple=True, metavar="ID", help="Build only this audience (repeatable).")
+@click.option("--lang", "langs", multiple=True, metavar="CODE", help="Build only this language (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: output/ in the project folder).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (this computer only by default).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free one).")
+@click.pass_context
+def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, host: str, port: int) -> None:
+    """Build, serve the web pages and PDFs, and rebuild when content/ or layouts/ change; the open
+    page reloads itself and shows a content error with its file:line:column."""
+    from .serve import serve as run_server
+
+    root = _root(ctx)
+    request = BuildRequest(audiences, langs, jobs=available_cores())
+    try:
+        run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder holding the PDFs and manifest.json (default: output/ in the project folder).")
 @click.pass_context

@@ -1,0 +1,186 @@
+"""`booklet serve`: the web pages and PDFs on this computer while the content is edited.
+
+The server builds once, then serves the output folder on 127.0.0.1 (unless --host says
+otherwise) and watches content/ and layouts/ (watchfiles). After each change it builds again
+(only what changed: the build's fingerprints) and the open page reloads itself. A content error
+does not stop it: every page shows the error with its file:line:column until it is fixed.
+
+Only files under the output folder are served: a path with '..' (typed, or encoded as %2e%2e),
+an absolute path or a symbolic link that leads out of the folder gets 404. Into each HTML page
+the server adds one script, the reloader (and allows it by hash in the page's
+Content-Security-Policy), and, while the content has an error, a banner that shows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import BookletError, ContentError
+from .files import LAYOUTS
+from .request import BuildRequest
+
+STATE_PATH = "/__booklet/state"
+RELOADER = (
+    "(function () {"
+    " var seen = null;"
+    " function poll() {"
+    "  fetch('" + STATE_PATH + "', {cache: 'no-store'}).then(function (r) { return r.text(); }).then(function (v) {"
+    "   if (seen !== null && v !== seen) { location.reload(); } seen = v; setTimeout(poll, 300);"
+    "  }).catch(function () { setTimeout(poll, 1000); });"
+    " }"
+    " poll();"
+    "})();"
+)
+RELOADER_HASH = base64.b64encode(hashlib.sha256(RELOADER.encode()).digest()).decode()
+
+
+@dataclass
+class State:
+    """What the server tells the pages: a number that changes with every build, and the error of
+    the last build (empty when it succeeded)."""
+
+    version: int = 0
+    error: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def finished(self, error: str) -> None:
+        with self.lock:
+            self.version += 1
+            self.error = error
+
+    def token(self) -> str:
+        with self.lock:
+            return f"{self.version}:{hashlib.sha256(self.error.encode()).hexdigest()[:8]}"
+
+
+def inside(root: Path, url_path: str) -> Path | None:
+    """The file a URL path names under ``root``, or None when it would lead outside it: '..'
+    (also encoded), a backslash, a NUL, or a symbolic link whose target is elsewhere."""
+    raw = urlsplit(url_path).path
+    path = unquote(raw)
+    if "\0" in path or "\\" in path or not raw.startswith("/") or raw.startswith("//"):
+        return None
+    parts = [p for p in path.split("/") if p]
+    if any(p in (".", "..") for p in parts):
+        return None
+    target = root.joinpath(*parts)
+    try:
+        resolved = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    base = root.resolve()
+    if resolved != base and base not in resolved.parents:
+        return None
+    return resolved
+
+
+def decorate(page: str, state: State) -> str:
+    """An HTML page as served: the reloader (allowed by hash where the page has a policy) and,
+    while the content has an error, a banner with it."""
+    page = re.sub(r"(script-src [^;\"]*)", lambda m: f"{m.group(1)} 'sha256-{RELOADER_HASH}'", page, count=1)
+    banner = ""
+    if state.error:
+        banner = ('<div role="alert" style="background:#a3140e;color:#fff;padding:1rem;font:1rem/1.4 monospace;'
+                  f'white-space:pre-wrap">{html.escape(state.error)}</div>')
+    body = re.search(r"<body[^>]*>", page)
+    at = body.end() if body else 0
+    page = page[:at] + banner + page[at:]
+    return page.replace("</body>", f"<script>{RELOADER}</script></body>", 1) if "</body>" in page else page + \
+        f"<script>{RELOADER}</script>"
+
+
+def handler(root: Path, state: State) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            pass  # quiet: the terminal shows the builds
+
+        def _send(self, status: int, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+            self.do_GET()
+
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            if self.path == STATE_PATH:
+                return self._send(HTTPStatus.OK, state.token().encode(), "text/plain; charset=utf-8")
+            if urlsplit(self.path).path in ("", "/"):
+                self.send_response(HTTPStatus.FOUND)
+                self.send_header("Location", "/site/index.html")
+                self.end_headers()
+                return None
+            target = inside(root, self.path)
+            if target is not None and target.is_dir():
+                target = target / "index.html" if (target / "index.html").is_file() else None
+            if target is None or not target.is_file():
+                body = decorate("<!DOCTYPE html><html lang=\"en\"><head><title>Not found</title></head>"
+                                "<body><p>Not found.</p></body></html>", state)
+                return self._send(HTTPStatus.NOT_FOUND, body.encode(), "text/html; charset=utf-8")
+            if target.suffix == ".html":
+                page = decorate(target.read_text("utf-8"), state)
+                return self._send(HTTPStatus.OK, page.encode("utf-8"), "text/html; charset=utf-8")
+            kind = self.guess_type(str(target))
+            return self._send(HTTPStatus.OK, target.read_bytes(), kind)
+
+    return Handler
+
+
+def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None]) -> None:
+    """One build; a content or build error is kept for the pages instead of stopping the server."""
+    from .build import build
+
+    try:
+        _cat, done = build(root, out, request)
+    except ContentError as exc:  # the errors only: review notes and holds are for `booklet check`
+        message = "\n".join([str(p) for p in exc.problems if p.severity == "error"] + [exc.message])
+        say(message)
+        state.finished(message)
+        return
+    except BookletError as exc:
+        message = exc.format_message()
+        say(message)
+        state.finished(message)
+        return
+    say(f"built {len(done)} PDF{'s' if len(done) != 1 else ''}" if done else "nothing changed")
+    state.finished("")
+
+
+def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, say: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Build, serve, and build again after every change until ``stop`` is set (or Ctrl-C)."""
+    from watchfiles import watch
+
+    state = State()
+    rebuild(root, out, request, state, say)
+    server = ThreadingHTTPServer((host, port), handler(out, state))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    address = f"http://{host}:{server.server_address[1]}/"
+    say(f"Serving {out} on {address} (Ctrl-C to stop)")
+    try:
+        for _changes in watch(str(root / "content"), str(LAYOUTS), stop_event=stop, debounce=100, step=50, rust_timeout=200):
+            rebuild(root, out, request, state, say)
+    finally:
+        server.shutdown()
+        server.server_close()
+
