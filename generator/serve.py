@@ -145,10 +145,17 @@ def handler(root: Path, state: State) -> type[SimpleHTTPRequestHandler]:
 
 
 def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None]) -> None:
-    """One build; a content or build error is kept for the pages instead of stopping the server."""
-    from .build import build
+    """One build in two steps: the web pages first (a second or so: the open page reloads with
+    the change), then the PDFs (the page reloads again, with their new sizes). A content or
+    build error is kept for the pages instead of stopping the server."""
+    from .build import OutputLock, build, check, editions, read_manifest
+    from .site import write_site
 
     try:
+        cat = check(root)
+        with OutputLock(out):
+            write_site(cat, root, out, editions(cat, request), read_manifest(out))
+        state.finished("")
         _cat, done = build(root, out, request)
     except ContentError as exc:  # the errors only: review notes and holds are for `booklet check`
         message = "\n".join([str(p) for p in exc.problems if p.severity == "error"] + [exc.message])
