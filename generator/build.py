@@ -187,7 +187,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     chosen: list[Any] = []
     try:
         written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
-                               cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen)
+                               cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
     except BuildError:
         last_resort = LAST_RESORT.get(job.kind)
         compact = failures[last_resort] if last_resort is not None and last_resort < len(failures) else None

@@ -74,6 +74,9 @@ class Format:
     variants: tuple[dict, ...] = ({},)
     """The arrangements tried in order (generator/build.py), the first that fits is printed;
     the one marked last_resort gives the error when none fits."""
+    denser: frozenset[int] = frozenset()
+    """Arrangements that fill no more panels than the first one: when the first fits and still
+    leaves a panel blank, they are not tried (they would leave it blank too)."""
     print_shop: bool = False
     """Made for a print shop by --print-shop (with bleed, crop marks and CMYK)."""
     links_to_site: bool = False
@@ -158,6 +161,8 @@ LEAFLET = Format(
               {"spread": False, "short_cards": True, "dense": True, "no_places": True, "last_resort": True},
               {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
               {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
+    # smaller type, parts flowing on, one-line cards: each takes no more room than the first
+    denser=frozenset(range(1, 8)),
 )
 
 POSTER = Format(

@@ -369,7 +369,8 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
 
 def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Layout | None]], *,
                  layouts: Path = LAYOUTS, rtl: bool = False, cmyk_profile: Path | None = None,
-                 check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None) -> list[tuple[bytes, int]]:
+                 check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
+                 denser: frozenset[int] = frozenset()) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
 
@@ -378,7 +379,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     it has (0 or None: take it). The first without warnings is written; when every one that fits
     has some, the one with the fewest, laid out once; when none fits, the last one's error is raised.
     The number of the arrangement written (0: the first) and its laid-out document are appended
-    to ``chosen`` when given.
+    to ``chosen`` when given. When the first fits with warnings, the arrangements in ``denser``
+    (which take no more room than the first) are not tried.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -392,6 +394,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     best: tuple[int, int, Any] | None = None  # (warnings, order, laid-out document): the first with the fewest warnings
     failure: BuildError | None = None
     for order, candidate in enumerate([html] if isinstance(html, str) else html):
+        if order in denser and best is not None and best[1] == 0:
+            continue  # the first fitted and left a panel blank: a denser one would leave it blank too
         laid_out = HTML(string=candidate, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
         if fetcher.refused:
