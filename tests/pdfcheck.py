@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,14 @@ MM_PER_INCH = 25.4
 
 def pdf_text(path: Path, pages: slice = slice(None)) -> list[str]:
     """The text of each page (or of the pages in ``pages``)."""
-    return [page.extract_text() for page in pypdf.PdfReader(path).pages[pages]]
+    stat = path.stat()
+    return list(_pages_text(path, stat.st_mtime_ns, stat.st_size)[pages])
+
+
+@functools.lru_cache(maxsize=256)
+def _pages_text(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
+    """Every page's text, read once per file version (several tests read the shared build's PDFs)."""
+    return tuple(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
 def link_targets(path: Path) -> set[str]:
