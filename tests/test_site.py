@@ -170,3 +170,12 @@ def test_booklet_site_writes_the_same_pages_from_the_manifest_alone(project, cap
     assert {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert run(["--root", str(project.root), "site", "--out", str(project.root / "nothing")]) == 2
     assert "no manifest.json in" in capsys.readouterr().err
+
+
+def test_site_url_and_exit_url_must_be_https(project, capsys):
+    project.write("content/booklet.yaml", "site_url: http://help.example.org/\nexit_url: ftp://weather.example.org/\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert ("content/booklet.yaml:1:11: site_url: 'http://help.example.org/' is not an https address; "
+            "expected it to start with https://") in out
+    assert "content/booklet.yaml:2:11: exit_url: 'ftp://weather.example.org/' is not an https address" in out
