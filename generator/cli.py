@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -189,6 +190,34 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
         return
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
+
+
+@main.command()
+@click.argument("service")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the service was checked (default: today), as YYYY-MM-DD.")
+@click.pass_context
+def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
+    """Record that SERVICE was checked with the organisation: set its last_verified: (and remove
+    its unconfirmed: notes), changing nothing else in its file; list its open review notes."""
+    from .confirm import confirm as record
+    from .validate import load_catalogue
+
+    root = _root(ctx)
+    done = record(root, service, (on or datetime.now()).date())
+    rel = done.path.relative_to(root).as_posix()
+    day = (on or datetime.now()).date().isoformat()
+    click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day}")
+    for note in done.removed:
+        click.echo(f"{rel}: removed unconfirmed: {note}")
+    cat = load_catalogue(root)
+    still = [p for p in sorted(cat.problems) if p.path == rel and p.kind in ("review", "hold")]
+    for problem in still:
+        click.echo(f"still open: {problem}")
+    if not still:
+        click.echo("No review note is open for this service.")
+    if any(p.severity == "error" for p in cat.problems if p.path == rel):
+        raise click.ClickException(f"{rel} has errors: run 'booklet check'")
 
 
 @main.command()
