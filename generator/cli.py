@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,7 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content without rendering; report every problem at once."""
-    from .validate import load_catalogue
+    from .validate import DUE_AFTER, STALE_AFTER, load_catalogue
 
     cat = load_catalogue(_root(ctx))
     for p in sorted(cat.problems):
@@ -61,10 +61,17 @@ def check(ctx: click.Context, strict: bool) -> None:
     if unconfirmed:
         click.echo(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
                    f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
+    if cat.services:
+        click.echo("Last checked, oldest first:")
+        today = date.today()
+        for ident, svc in sorted(cat.services.items(), key=lambda item: (item[1].last_verified, item[0])):
+            age = today - svc.last_verified
+            mark = " (more than 12 months: stale)" if age > STALE_AFTER else (" (more than 6 months: due)" if age > DUE_AFTER else "")
+            click.echo(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
     errors, warnings = len(cat.errors), len(cat.warnings)
     click.echo(f"{len(cat.services)} services, {len(cat.situations)} situations, {len(cat.audiences)} audiences: "
                f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
-    if errors or (strict and warnings):
+    if errors or (strict and any(p.kind != "due" for p in cat.warnings)):  # a check due again is not yet stale
         ctx.exit(1)
 
 

@@ -24,6 +24,9 @@ from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import QR_MAX_MM, qr_modules, qr_width_mm
 
 STALE_AFTER = timedelta(days=365)
+"""A check older than this is stale: a warning, and an error under --strict."""
+DUE_AFTER = timedelta(days=183)
+"""A check older than this (six months) is due again: a warning, even under --strict."""
 
 
 @dataclass
@@ -252,6 +255,9 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("services", ident)
         if today - service.last_verified > STALE_AFTER:
             add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning", kind="stale"))
+        elif today - service.last_verified > DUE_AFTER:
+            add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 6 months ago; "
+                            "check it again with the organisation, then run 'booklet confirm'", severity="warning", kind="due"))
         for i, note in enumerate(service.unconfirmed):
             add(doc.problem(("unconfirmed", i), f"not confirmed with the organisation, so its card shows no 'Checked' date: {note}", severity="warning", kind="unconfirmed"))
         if service.hold:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -10,7 +10,7 @@ from generator.validate import load_catalogue
 
 from .conftest import SERVICE
 
-TODAY = date(2026, 11, 28)
+TODAY = date(2026, 2, 1)  # two weeks after the sample service was checked (conftest.SERVICE)
 
 
 def errors(project) -> list[str]:
@@ -174,3 +174,20 @@ def test_warnings_list_review_notes_holds_stale_dates_and_charged_numbers(projec
         f"{S}:17:7: hold: warning: on hold, left out of every booklet: Not sure this number is theirs.",
     ]
     assert errors(project) == []
+
+
+def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, capsys):
+    from generator.cli import run
+
+    project.write(S, SERVICE.replace("2026-01-15", "2025-07-20"))  # 196 days before TODAY
+    assert warnings(project) == [f"{S}:14:16: last_verified: warning: last verified 2025-07-20, more than 6 months ago; "
+                                 "check it again with the organisation, then run 'booklet confirm'"]
+    old = (date.today() - timedelta(days=200)).isoformat()
+    project.write(S, SERVICE.replace("2026-01-15", old))
+    assert run(["--root", str(project.root), "check", "--strict"]) == 0  # due is not yet stale
+    out = capsys.readouterr().out
+    assert f"  {old}  helpline (more than 6 months: due)" in out
+    older = (date.today() - timedelta(days=400)).isoformat()
+    project.write(S, SERVICE.replace("2026-01-15", older))
+    assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    assert f"  {older}  helpline (more than 12 months: stale)" in capsys.readouterr().out
