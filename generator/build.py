@@ -355,12 +355,15 @@ def shard(todo: list[Edition], spec: str | None) -> list[Edition]:
 
 def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
           progress: Callable[[Edition, Built], None] | None = None,
-          on_start: Callable[[list[Edition]], None] | None = None) -> tuple[Catalogue, list[Built]]:
+          on_start: Callable[[list[Edition]], None] | None = None,
+          on_checked: Callable[[Catalogue, list[Edition]], None] | None = None) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations). Then render what changed since the last build
     (``force``: everything; ``changed_since``: what differs from the content at that git
     revision), on ``jobs`` processes, and write each PDF as it comes. A successful build of the
-    whole request is recorded under its key for the no-change fast path (quick.py)."""
+    whole request is recorded under its key for the no-change fast path (quick.py).
+    ``on_checked`` is called with the content and the editions once the output folder is
+    locked, before anything is rendered (booklet serve writes the web pages there)."""
     # Hashed before anything is read: a record never claims newer content than what was built.
     inputs = inputs_fingerprint(root, request.profile, request.site_url)
     cat = check(root)
@@ -381,6 +384,8 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     only = changed_since_filter(root, request.changed_since) if request.changed_since else None
     profile = _profile(todo[0], request.cmyk_profile) if todo and todo[0].print_shop else None
     with OutputLock(out):
+        if on_checked:
+            on_checked(cat, todo)
         run = _Run(cat, root, out, request, inputs, profile, only, progress)
         done = run.build(todo, on_start)
         pages = write_site(cat, root, out, todo, run.manifest or read_manifest(out))

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,7 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def check(ctx: click.Context, strict: bool) -> None:
     """Validate all content without rendering; report every problem at once."""
-    from .validate import DUE_AFTER, STALE_AFTER, load_catalogue
+    from .validate import load_catalogue
 
     cat = load_catalogue(_root(ctx))
     for p in sorted(cat.problems):
@@ -63,10 +63,11 @@ def check(ctx: click.Context, strict: bool) -> None:
                    f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
     if cat.services:
         click.echo("Last checked, oldest first:")
-        today = date.today()
+        # how old each check is, as the validator judged it (its stale and due warnings)
+        aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
+        marks = {"stale": " (more than 12 months: stale)", "due": " (more than 6 months: due)"}
         for ident, svc in sorted(cat.services.items(), key=lambda item: (item[1].last_verified, item[0])):
-            age = today - svc.last_verified
-            mark = " (more than 12 months: stale)" if age > STALE_AFTER else (" (more than 6 months: due)" if age > DUE_AFTER else "")
+            mark = marks.get(aged.get(f"content/services/{ident}.yaml", ""), "")
             click.echo(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
     errors, warnings = len(cat.errors), len(cat.warnings)
     click.echo(f"{len(cat.services)} services, {len(cat.situations)} situations, {len(cat.audiences)} audiences: "
@@ -211,10 +212,10 @@ def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
     from .validate import load_catalogue
 
     root = _root(ctx)
-    done = record(root, service, (on or datetime.now()).date())
+    day = (on or datetime.now()).date()
+    done = record(root, service, day)
     rel = done.path.relative_to(root).as_posix()
-    day = (on or datetime.now()).date().isoformat()
-    click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day}")
+    click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day.isoformat()}")
     for note in done.removed:
         click.echo(f"{rel}: removed unconfirmed: {note}")
     cat = load_catalogue(root)

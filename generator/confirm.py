@@ -70,23 +70,17 @@ def confirm(root: Path, service: str, on: date) -> Confirmed:
 def _only_those_fields_changed(path: Path, old: str, new: str) -> None:
     """Refuse to write when the round trip would change a line other than last_verified or the
     removed unconfirmed: block (a YAML style ruamel.yaml does not keep)."""
+    removable, inside = set(), False  # the lines of the top-level unconfirmed: block
+    for line in old.splitlines():
+        if line and not line[0].isspace():
+            inside = line.startswith("unconfirmed:")
+        if inside:
+            removable.add(line)
     for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0):
         if line.startswith(("---", "+++", "@@")):
             continue
         body = line[1:]
-        if body.startswith("last_verified:") or body.startswith("unconfirmed:") or (
-                line.startswith("-") and body.startswith((" ", "\t")) and _in_unconfirmed(old, body)):
+        if body.startswith("last_verified:") or (line.startswith("-") and body in removable):
             continue
         raise BuildError(f"{path}: writing the date would also change the line {body.strip()!r}; "
                          "set last_verified: by hand in this file")
-
-
-def _in_unconfirmed(text: str, line: str) -> bool:
-    """Whether an indented line belongs to the file's top-level unconfirmed: block."""
-    inside = False
-    for current in text.splitlines():
-        if current and not current[0].isspace():
-            inside = current.startswith("unconfirmed:")
-        elif inside and current == line:
-            return True
-    return False

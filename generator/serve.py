@@ -23,12 +23,16 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import BookletError, ContentError
 from .files import LAYOUTS
 from .request import BuildRequest
+
+if TYPE_CHECKING:
+    from .validate import Catalogue
+    from .view import Edition
 
 STATE_PATH = "/__booklet/state"
 RELOADER = (
@@ -148,15 +152,15 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
     """One build in two steps: the web pages first (a second or so: the open page reloads with
     the change), then the PDFs (the page reloads again, with their new sizes). A content or
     build error is kept for the pages instead of stopping the server."""
-    from .build import OutputLock, build, check, editions, read_manifest
+    from .build import build, read_manifest
     from .site import write_site
 
-    try:
-        cat = check(root)
-        with OutputLock(out):
-            write_site(cat, root, out, editions(cat, request), read_manifest(out))
+    def pages_first(cat: Catalogue, todo: list[Edition]) -> None:
+        write_site(cat, root, out, todo, read_manifest(out))
         state.finished("")
-        _cat, done = build(root, out, request)
+
+    try:
+        _cat, done = build(root, out, request, on_checked=pages_first)
     except ContentError as exc:  # the errors only: review notes and holds are for `booklet check`
         message = "\n".join([str(p) for p in exc.problems if p.severity == "error"] + [exc.message])
         say(message)

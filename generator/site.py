@@ -26,7 +26,7 @@ from babel.units import format_unit
 
 from .files import LAYOUTS, write_atomic
 from .formats import FORMATS, N_
-from .i18n import content_translator, ui_translations
+from .i18n import ContentTranslator, content_translator, ui_translations
 from .render import environment
 from .validate import Catalogue
 from .view import LOCALES, Edition, Words, booklet_view
@@ -46,22 +46,15 @@ ADVICE = N_("To leave quickly, press the Esc key or the button. This page may st
             "a private window leaves no trace.")
 
 
-def _csp(script: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
-    return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'none'")
-
-
-def page_path(edition: Edition) -> str:
-    """Where an edition's page is, under site/: the booklet's path with .html and no format."""
-    pdf = Edition(edition.audience, edition.lang, "booklet", edition.region, edition.discreet, edition.centre).relpath
-    return pdf.removesuffix(".pdf").replace(f"/{edition.audience}-booklet", f"/{edition.audience}", 1) + ".html"
+CSP = (f"default-src 'none'; script-src 'sha256-{base64.b64encode(hashlib.sha256(EXIT_SCRIPT.encode()).digest()).decode()}'; "
+       "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+"""The pages' Content-Security-Policy: nothing from elsewhere, and only the exit script, by its hash."""
 
 
 def language_name(lang: str) -> str:
-    """A language as its readers write it ("français", "العربية", "فارسی")."""
+    """A language as its readers write it ("Français", "العربية", "فارسی")."""
     name = Locale.parse(LOCALES.get(lang, lang)).display_name or lang
-    return name[:1].upper() + name[1:] if lang not in ("ar", "fa") else name
+    return name[:1].upper() + name[1:]
 
 
 def _downloads(out: Path, manifest: dict[str, dict], edition: Edition, w: Words) -> list[dict]:
@@ -105,8 +98,7 @@ def _write(path: Path, html: str, written: dict[str, str], out: Path) -> None:
 
 def _common(lang: str, exit_url: str) -> dict:
     _ = ui_translations(lang).gettext
-    return {"leave": _(LEAVE), "advice": _(ADVICE), "exit_url": exit_url, "script": EXIT_SCRIPT, "style": STYLE,
-            "csp": _csp(EXIT_SCRIPT)}
+    return {"leave": _(LEAVE), "advice": _(ADVICE), "exit_url": exit_url, "script": EXIT_SCRIPT, "style": STYLE, "csp": CSP}
 
 
 def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], manifest: dict[str, dict]) -> dict[str, str]:
@@ -116,36 +108,41 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
     written: dict[str, str] = {}
     pages = sorted({Edition(e.audience, e.lang, "booklet", e.region, e.discreet, e.centre) for e in made if not e.print_shop},
                    key=lambda e: (e.lang, e.relpath))
-    translators = {lang: content_translator(root, lang) for lang in sorted({e.lang for e in pages})}
+    translators: dict[str, ContentTranslator] = {}  # shared with the indexes: each catalogue read once
+    for lang in sorted({e.lang for e in pages}):
+        translators[lang] = content_translator(root, lang)
     exit_url = cat.booklet.exit_url
     for edition in pages:
         w = Words(edition.lang)
         view = booklet_view(cat, edition, w, translators[edition.lang])
         view |= {"about": w._(ABOUT), "checked_note": w._(CHECKED_NOTE).format(date=view["checked"]),
                  "draft_note": w._(DRAFT_NOTE)}
-        path = page_path(edition)
+        path = edition.page
         depth = path.count("/")
         template = environment(LAYOUTS, edition.lang).get_template("site/page.html.j2")
         html = template.render(b=view, downloads=_downloads(out, manifest, edition, w), home="../" * depth + "index.html",
                                languages_index="../" * depth + "index.html", lang_index="index.html",
                                **_common(edition.lang, exit_url))
         _write(out / SITE / path, html, written, out)
-    _write_indexes(cat, root, out, written)
+    _write_indexes(cat, root, out, written, translators)
     return written
 
 
-def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str]) -> None:
+def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str],
+                   translators: dict[str, ContentTranslator]) -> None:
     """site/index.html (every language, named in itself) and site/<lang>/index.html (the pages
     of that language that exist: a partial build links only what it or an earlier build made)."""
     site = out / SITE
     languages = []
     for lang in cat.booklet.languages:
-        tr = content_translator(root, lang)
+        if lang not in translators:
+            translators[lang] = content_translator(root, lang)
+        tr = translators[lang]
         w = Words(lang)
         _ = w._
         audiences = []
         for aid in sorted(cat.audiences, key=lambda a: (a == "complete", a)):
-            path = page_path(Edition(aid, lang))
+            path = Edition(aid, lang).page
             if (site / path).is_file():
                 audience = cat.audiences[aid]
                 prefix = f"audiences/{aid}:"

@@ -56,6 +56,13 @@ class Edition:
         return f"{folder}{self.lang}/{name}.pdf"
 
     @property
+    def page(self) -> str:
+        """Where this edition's web page is, under output/site/ (generator/site.py writes it, a
+        wallet card's QR code leads to it): the booklet's path, with .html and no format."""
+        booklet = replace(self, format="booklet", print_shop=False).relpath
+        return booklet.removesuffix(".pdf").replace(f"/{self.audience}-booklet", f"/{self.audience}", 1) + ".html"
+
+    @property
     def source(self) -> Edition:
         """The edition whose rendering this one is made from (imposition reuses the booklet)."""
         return replace(self, format=FORMATS[self.format].source)
@@ -330,8 +337,8 @@ DISCREET_SUBTITLE = N_("Where to get help")
 
 
 def site_page_url(site_url: str, lang: str, audience: str) -> str:
-    """The address of an audience's web page in one language (generator/site.py writes it)."""
-    return f"{site_url.rstrip('/')}/{lang}/{audience}.html"
+    """The address of an audience's web page in one language."""
+    return f"{site_url.rstrip('/')}/{Edition(audience, lang).page}"
 
 
 def centre_view(centre: Centre, w: Words) -> dict:
