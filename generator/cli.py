@@ -229,6 +229,57 @@ def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
 
 
 @main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder holding the cache, verify/results.json (default: output/ in the project folder).")
+@click.option("--max-age", type=click.FloatRange(min=0), default=24.0, show_default=True, metavar="HOURS",
+              help="Reuse a cached result younger than this; 0 checks every address again.")
+@click.option("--offline", is_flag=True, help="Use no network: report the cached results and what can be checked without it.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Also write the results as JSON to this file ('-': standard output, instead of the table).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS",
+              help="Per connect, read and write of each request (default: 10).")
+@click.option("--quiet", is_flag=True, help="Print only the problems and the summary, not the table.")
+@click.pass_context
+def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, json_path: Path | None, timeout: float,
+           quiet: bool) -> None:
+    """Check every web address in content/ (links, forms, QR targets, sources) over HTTPS: broken,
+    moved and redirected addresses, each with its file:line:column. Exits 1 when a printed
+    address is broken. Results are cached in OUT/verify/results.json."""
+    import json
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from . import verify as checker
+    from .validate import load_catalogue
+
+    root = _root(ctx)
+    out = out or root / "output"
+    cat = load_catalogue(root)
+    policy = replace(checker.DEFAULT, timeout=timeout) if timeout else checker.DEFAULT
+    report = checker.verify(cat, out, max_age=timedelta(hours=max_age), offline=offline, policy=policy)
+    table, problems = checker.report_lines(report)
+    if json_path is not None:
+        data = json.dumps(report.to_json(), indent=1, ensure_ascii=False) + "\n"
+        if str(json_path) == "-":
+            click.echo(data, nl=False)
+        else:
+            json_path.write_text(data, "utf-8")
+    to_err = json_path is not None and str(json_path) == "-"
+    if report.no_network:
+        click.echo(checker.summary(report), err=to_err)
+        raise click.ClickException("no network: none of the sites answered (names do not resolve or connections fail); "
+                                   "nothing was cached. Check the connection, or run 'booklet verify --offline'")
+    if not quiet and not to_err:
+        for line in table:
+            click.echo(line)
+    for line in problems:
+        click.echo(line, err=to_err)
+    click.echo(checker.summary(report), err=to_err)
+    if report.broken_printed():
+        ctx.exit(1)
+
+
+@main.command()
 @click.option("--audience", "audiences", multiple=True, metavar="ID", help="Build only this audience (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Build only this language (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
