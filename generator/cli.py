@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__, quick
+from .clock import today
 from .errors import BookletError
 from .formats import NAMES as FORMATS
 from .request import BuildRequest, available_cores
@@ -43,6 +44,10 @@ def main(ctx: click.Context, root: Path) -> None:
     """Build print-ready booklets of support services from the YAML under content/."""
     if not (root / "content").is_dir():
         raise click.UsageError(f"no content/ folder in {root.resolve()}; run from the project folder or pass --root")
+    try:
+        today()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     ctx.obj = {"root": root}
 
 
@@ -212,7 +217,7 @@ def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
     from .validate import load_catalogue
 
     root = _root(ctx)
-    day = (on or datetime.now()).date()
+    day = on.date() if on else today()
     done = record(root, service, day)
     rel = done.path.relative_to(root).as_posix()
     click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day.isoformat()}")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from .clock import today
 from .errors import BuildError
 from .files import write_atomic
 
@@ -47,7 +48,7 @@ def confirm(root: Path, service: str, on: date) -> Confirmed:
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise BuildError(f"no service '{service}' (no content/services/{service}.yaml); {hint}"
                          "'booklet list' shows every service's id")
-    if on > date.today():
+    if on > today():
         raise BuildError(f"--date {on.isoformat()} is in the future; expected the day the service was checked")
     text = path.read_text("utf-8")
     yaml = _yaml()

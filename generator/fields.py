@@ -18,6 +18,7 @@ from phonenumbers import PhoneNumberType, shortnumberinfo
 
 REGION = "BE"
 
+
 # ---------------------------------------------------------------- phone numbers
 
 

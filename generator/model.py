@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
 
-from . import fields
+from . import clock, fields
 from .fields import Phone
 
 PhoneNumber = Annotated[Phone, PlainValidator(fields.parse_phone)]
@@ -206,7 +206,7 @@ class Service(Strict):
     @field_validator("last_verified")
     @classmethod
     def _not_future(cls, value: date) -> date:
-        if value > date.today():
+        if value > clock.today():
             raise ValueError(f"{value.isoformat()} is in the future; expected the date the facts were checked")
         return value
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import clock
 from . import model as model_module
 from .errors import Problem
 from .formats import FORMATS
@@ -158,7 +159,7 @@ def _validate(doc: Document, model: type[BaseModel], ident: str | None, problems
 
 def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
     """Read and check all of content/ under ``root``; problems are collected, never raised."""
-    today = today or date.today()
+    today = today or clock.today()
     cat = Catalogue(root)
     content = root / "content"
     for kind, model in KINDS.items():

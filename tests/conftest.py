@@ -79,8 +79,14 @@ def many_services(project: Project, ids: list[str], setting: str | None = None) 
         project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\n{setting}: [{', '.join(ids)}]\n")
 
 
+PROJECT_TODAY = "2026-02-01"
+"""The day the small project's tests run on (BOOKLET_TODAY): its services, checked on 2026-01-15,
+are neither due nor stale, whatever the real date."""
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    monkeypatch.setenv("BOOKLET_TODAY", PROJECT_TODAY)
     p = Project(tmp_path)
     p.write("content/services/helpline.yaml", SERVICE)
     p.write("content/situations/work.yaml", SITUATION)

@@ -174,7 +174,7 @@ def test_a_service_listed_twice_in_a_situation(project, capsys):
 
 def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(project, capsys):
     project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line").replace(
-        "last_verified: 2026-01-15", "last_verified: 2026-02-20\nunconfirmed:\n  - The hours differ between two sources."))
+        "last_verified: 2026-01-15", "last_verified: 2026-01-20\nunconfirmed:\n  - The hours differ between two sources."))
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
     assert run(["--root", str(project.root), "check"]) == 0
     out = capsys.readouterr().out
@@ -186,7 +186,7 @@ def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(projec
 
     text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Checked: 15 January 2026" in text
-    assert "20 February 2026" not in text
+    assert "20 January 2026" not in text
 
 
 def test_a_list_marked_everywhere_is_printed_on_the_leaflet_and_the_others_are_not(project):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from generator.cli import run
 
-from .conftest import SERVICE
+from .conftest import PROJECT_TODAY, SERVICE
 
 STYLED = """\
 # Checked by phone; keep this comment.
@@ -35,12 +35,12 @@ review:
 
 def test_confirm_sets_the_date_and_clears_unconfirmed_keeping_the_rest(project, capsys):
     path = project.write("content/services/helpline.yaml", STYLED)
-    assert run(["--root", str(project.root), "confirm", "helpline", "--date", "2026-11-29"]) == 0
+    assert run(["--root", str(project.root), "confirm", "helpline", "--date", "2026-01-29"]) == 0
     out = capsys.readouterr().out
-    assert "content/services/helpline.yaml: last_verified: 2026-01-15 -> 2026-11-29" in out
+    assert "content/services/helpline.yaml: last_verified: 2026-01-15 -> 2026-01-29" in out
     assert "removed unconfirmed: The hours were read on the website, not confirmed by phone." in out
     assert "still open: content/services/helpline.yaml:19:5: review[0]: warning: needs review: Ask whether the line" in out
-    expected = STYLED.replace("last_verified: 2026-01-15  # the last call", "last_verified: 2026-11-29  # the last call").replace(
+    expected = STYLED.replace("last_verified: 2026-01-15  # the last call", "last_verified: 2026-01-29  # the last call").replace(
         "unconfirmed:\n  - The hours were read on the website, not confirmed by phone.\n", "")
     assert path.read_text() == expected
     assert run(["--root", str(project.root), "check"]) == 0
@@ -49,7 +49,7 @@ def test_confirm_sets_the_date_and_clears_unconfirmed_keeping_the_rest(project, 
 def test_confirm_defaults_to_today_and_says_when_nothing_is_open(project, capsys):
     path = project.root / "content/services/helpline.yaml"
     assert run(["--root", str(project.root), "confirm", "helpline"]) == 0
-    assert path.read_text() == SERVICE.replace("last_verified: 2026-01-15", f"last_verified: {date.today().isoformat()}")
+    assert path.read_text() == SERVICE.replace("last_verified: 2026-01-15", f"last_verified: {PROJECT_TODAY}")
     assert "No review note is open for this service." in capsys.readouterr().out
 
 
@@ -57,7 +57,7 @@ def test_confirm_refuses_an_unknown_service_a_future_date_and_a_style_it_would_c
     assert run(["--root", str(project.root), "confirm", "helpine"]) == 1
     assert ("Error: no service 'helpine' (no content/services/helpine.yaml); did you mean 'helpline'? "
             "'booklet list' shows every service's id") in capsys.readouterr().err
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (date.fromisoformat(PROJECT_TODAY) + timedelta(days=1)).isoformat()
     assert run(["--root", str(project.root), "confirm", "helpline", "--date", tomorrow]) == 1
     assert f"Error: --date {tomorrow} is in the future; expected the day the service was checked" in capsys.readouterr().err
     odd = SERVICE.replace("summary: Listens and helps.", "summary:    Listens and helps.")  # spacing ruamel.yaml would tidy

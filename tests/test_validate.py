@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from generator.validate import load_catalogue
 
-from .conftest import SERVICE
+from .conftest import PROJECT_TODAY, SERVICE
 
-TODAY = date(2026, 2, 1)  # two weeks after the sample service was checked (conftest.SERVICE)
+TODAY = date.fromisoformat(PROJECT_TODAY)  # two weeks after the sample service was checked (conftest.SERVICE)
 
 
 def errors(project) -> list[str]:
@@ -176,18 +176,23 @@ def test_warnings_list_review_notes_holds_stale_dates_and_charged_numbers(projec
     assert errors(project) == []
 
 
-def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, capsys):
+def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, capsys, monkeypatch):
     from generator.cli import run
 
     project.write(S, SERVICE.replace("2026-01-15", "2025-07-20"))  # 196 days before TODAY
     assert warnings(project) == [f"{S}:14:16: last_verified: warning: last verified 2025-07-20, more than 6 months ago; "
                                  "check it again with the organisation, then run 'booklet confirm'"]
-    old = (date.today() - timedelta(days=200)).isoformat()
-    project.write(S, SERVICE.replace("2026-01-15", old))
+    project.write(S, SERVICE)
+    monkeypatch.setenv("BOOKLET_TODAY", "2026-08-01")  # 198 days after the check
     assert run(["--root", str(project.root), "check", "--strict"]) == 0  # due is not yet stale
     out = capsys.readouterr().out
-    assert f"  {old}  helpline (more than 6 months: due)" in out
-    older = (date.today() - timedelta(days=400)).isoformat()
-    project.write(S, SERVICE.replace("2026-01-15", older))
+    assert "  2026-01-15  helpline (more than 6 months: due)" in out
+    monkeypatch.setenv("BOOKLET_TODAY", "2027-01-16")  # a year and a day
     assert run(["--root", str(project.root), "check", "--strict"]) == 1
-    assert f"  {older}  helpline (more than 12 months: stale)" in capsys.readouterr().out
+    assert "  2026-01-15  helpline (more than 12 months: stale)" in capsys.readouterr().out
+    monkeypatch.setenv("BOOKLET_TODAY", "2026-02-01")
+    assert run(["--root", str(project.root), "check", "--strict"]) == 0
+    assert "  2026-01-15  helpline\n" in capsys.readouterr().out
+    monkeypatch.setenv("BOOKLET_TODAY", "1 March")
+    assert run(["--root", str(project.root), "check"]) == 2
+    assert "BOOKLET_TODAY='1 March' is not a date; expected YYYY-MM-DD such as 2027-03-01" in capsys.readouterr().err
