@@ -28,6 +28,7 @@ from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
     from .build import Built
+    from .validate import Catalogue
     from .view import Edition
 
 
@@ -282,6 +283,40 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
     click.echo(checker.summary(report), err=to_err)
     if report.broken_printed():
         ctx.exit(1)
+
+
+@main.command("review-sheet")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder: writes OUT/review/call-sheet.pdf and .html, reads OUT/verify/results.json "
+                   "(default: output/ in the project folder).")
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Also write the list as Markdown (for a GitHub issue) to this file ('-': standard output).")
+@click.pass_context
+def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | None) -> None:
+    """The call sheet for the person who phones the organisations: per service, the numbers and
+    hours, and each thing to confirm (review notes, facts on hold, stale checks, broken or moved
+    addresses from the last 'booklet verify'), the most urgent first, with boxes to tick."""
+    from . import review
+    from .verify import load_results
+
+    root = _root(ctx)
+    out = out or root / "output"
+    cat = _checked(root)
+    if markdown_path is not None:
+        text = review.markdown(review.entries(cat, load_results(out)))
+        if str(markdown_path) == "-":
+            click.echo(text, nl=False)
+        else:
+            markdown_path.write_text(text, "utf-8")
+    pdf, html, count = review.write(cat, out)
+    click.echo(f"Done: {count} service{'s' if count != 1 else ''} to call: {pdf} and {html}", err=True)
+
+
+def _checked(root: Path) -> Catalogue:
+    """The content, checked; its errors stop the command (with their file:line:column)."""
+    from .build import check as run_check
+
+    return run_check(root)
 
 
 @main.command()
