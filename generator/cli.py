@@ -269,6 +269,7 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
         if str(json_path) == "-":
             click.echo(data, nl=False)
         else:
+            json_path.parent.mkdir(parents=True, exist_ok=True)
             json_path.write_text(data, "utf-8")
     to_err = json_path is not None and str(json_path) == "-"
     if report.no_network:
@@ -307,6 +308,7 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
         if str(markdown_path) == "-":
             click.echo(text, nl=False)
         else:
+            markdown_path.parent.mkdir(parents=True, exist_ok=True)
             markdown_path.write_text(text, "utf-8")
     pdf, html, count = review.write(cat, out)
     click.echo(f"Done: {count} service{'s' if count != 1 else ''} to call: {pdf} and {html}", err=True)
