@@ -141,7 +141,7 @@ contacts:
   - name: Complaints
     summary: Write to the head of the centre.
     emails: [direction@example.be]
-last_verified: 2026-11-01
+last_verified: 2026-01-20
 """
 
 
