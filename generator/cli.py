@@ -286,6 +286,25 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
         ctx.exit(1)
 
 
+@main.command()
+@click.option("--hsds", "hsds_dir", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
+              help="Write one Open Referral HSDS 3.0 service document per service into DIR (DIR/<id>.json).")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="The language of names and descriptions.")
+@click.pass_context
+def export(ctx: click.Context, hsds_dir: Path, lang: str) -> None:
+    """Export the services for other directories and referral tools, as HSDS 3.0 JSON (valid
+    against its schema; identifiers stable across runs and languages). Services on hold are left out."""
+    from .hsds import export as write_hsds
+
+    cat = _checked(_root(ctx))
+    if lang not in cat.booklet.languages:
+        raise click.UsageError(f"language '{lang}' is not enabled; expected one of: {', '.join(cat.booklet.languages)}")
+    written = write_hsds(cat, hsds_dir, lang)
+    held = sorted(sid for sid, svc in cat.services.items() if svc.hold)
+    left = f"; left out, on hold: {', '.join(held)}" if held else ""
+    click.echo(f"Done: {len(written)} service{'s' if len(written) != 1 else ''} in {hsds_dir}{left}", err=True)
+
+
 @main.command("review-sheet")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder: writes OUT/review/call-sheet.pdf and .html, reads OUT/verify/results.json "

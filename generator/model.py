@@ -100,6 +100,10 @@ class PhoneLine(WithHours):
     """Messaging apps on this number. With apps and no 'call', the number takes messages only."""
     call: bool = True
     """False when the number is for messages only (apps), not for calls."""
+    menu: Annotated[int, Field(ge=0, le=99)] | None = None
+    """The choice to make in the line's phone menu for this service (a line shared by several
+    organisations: 'choose 2'); say it in the note too, which is what is printed. Exported to
+    HSDS as the phone's extension."""
     cost: Text | None = None
     """The price of a charged (0900/070) number, as the organisation states it."""
     free: bool = False

@@ -162,7 +162,7 @@ COLUMN_LIST_MIN = 6
 COLUMN_ENTRY_MAX = 40
 
 
-class _Fields:
+class Fields:
     """Translates the fields of one content item: t('summary', service.summary)."""
 
     def __init__(self, tr: Translate, prefix: str):
@@ -185,7 +185,7 @@ class _Fields:
         return out
 
 
-def _phone_view(i: int, line: PhoneLine, w: Words, t: _Fields, field: str = "phones") -> dict:
+def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> dict:
     _ = w._
     tags = []
     if line.number.kind == "toll_free" or line.free:
@@ -219,7 +219,7 @@ LINK_LABELS = {
 
 def service_view(ident: str, service: Service, w: Words, tr: Translate = _english) -> dict:
     _ = w._
-    t = _Fields(tr, f"services/{ident}:")
+    t = Fields(tr, f"services/{ident}:")
     links = [
         {"label": t(f"links[{i}].label", link.label) or _(LINK_LABELS[link.kind]), "url": link.url,
          "short": display_url(link.url), "note": t(f"links[{i}].note", link.note)}
@@ -240,7 +240,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "summary": t("summary", service.summary),
         "short": t("short", service.short) or t("summary", service.summary),
         "lists": t.blocks(service.lists),
-        "phones": [_phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
+        "phones": [phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
         "emails": [{"address": e, "href": f"mailto:{e}"} for e in service.emails],
         "chats": [
             {
@@ -273,7 +273,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
 
 def situation_view(ident: str, situation: Situation, services: list[tuple[str, Service]], w: Words,
                    tr: Translate = _english) -> dict:
-    t = _Fields(tr, f"situations/{ident}:")
+    t = Fields(tr, f"situations/{ident}:")
     summary, lists = t("summary", situation.summary), t.blocks(situation.lists)
     steps, tips = t.items("steps", situation.steps), t.items("tips", situation.tips)
     start = [summary, *steps, *tips, *(e for b in lists for e in b["entries"])]
@@ -291,7 +291,7 @@ def situation_view(ident: str, situation: Situation, services: list[tuple[str, S
 
 def emergency_view(lines: tuple[PhoneLine, ...], w: Words, tr: Translate = _english) -> list[dict]:
     """The emergency numbers (content/booklet.yaml), worded like any phone line."""
-    return [_phone_view(i, line, w, _Fields(tr, "booklet:"), "emergency") for i, line in enumerate(lines)]
+    return [phone_view(i, line, w, Fields(tr, "booklet:"), "emergency") for i, line in enumerate(lines)]
 
 
 def mark_repeats(sections: list[dict]) -> None:
@@ -362,8 +362,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
     w = words or Words(edition.lang)
     _ = w._
     audience: Audience = cat.audiences[edition.audience]
-    t = _Fields(tr, f"audiences/{edition.audience}:")
-    g = _Fields(tr, "booklet:")
+    t = Fields(tr, f"audiences/{edition.audience}:")
+    g = Fields(tr, "booklet:")
     sections = []
     shown: dict[str, Service] = {}
     for ref in audience.situations:
