@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html as html_module
+import re
 from functools import cache
 from pathlib import Path
 
@@ -43,10 +45,79 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
     return env
 
 
+_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
+_TAG_OR_TEXT = re.compile(r"(<(style|script|title)\b.*?</\2>|<!--.*?-->|<[^>]*>)", re.S | re.I)
+_TOKEN = re.compile(r"[\u060c\u061b\u061f]|[^\s\u060c\u061b\u061f]+|\s+")  # Arabic comma, semicolon, question mark apart
+_LEADING = "([{«\"'“‘"
+_TRAILING = ".,;:!?)]}»\"'”’،؛؟…"
+LRI, PDI = "\u2066", "\u2069"
+
+
+def _ltr_token(token: str) -> bool:
+    """A word of left-to-right text in a right-to-left line: Latin letters or digits, no RTL letter."""
+    return not re.search(f"[{_RTL}]", token) and bool(re.search(r"[0-9A-Za-z\u00c0-\u024f\u0400-\u04ff]", token))
+
+
+def _isolate_text(text: str, start: str, end: str) -> str:
+    """Each run of left-to-right words (a Latin name, 'LGBTI+', an email, a number, a time) wrapped
+    in start...end, so that a right-to-left line shows it whole and in order: the bidirectional
+    algorithm would otherwise move a trailing '+' or ')' to the other side, or reverse the order
+    of two times joined by a dash. Punctuation that belongs to the sentence stays outside."""
+    tokens = _TOKEN.findall(text)
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if not _ltr_token(tokens[i]):
+            out.append(tokens[i])
+            i += 1
+            continue
+        j = i  # the run: LTR words, and the spaces between them
+        while j + 2 < len(tokens) and tokens[j + 1].isspace() and _ltr_token(tokens[j + 2]):
+            j += 2
+        run = "".join(tokens[i:j + 1])
+        body = run.lstrip(_LEADING)
+        lead = run[: len(run) - len(body)]
+        core = body.rstrip(_TRAILING)
+        trail = body[len(core):]
+        if core.count("(") > core.count(")") and trail.startswith(")"):  # "(UZA)": keep the pair together
+            core, trail = core + ")", trail[1:]
+        out.append(f"{lead}{start}{core}{end}{trail}")
+        i = j + 1
+    return "".join(out)
+
+
+def isolate_ltr(markup: str, *, elements: bool = False) -> str:
+    """Isolate the left-to-right runs in the text of an HTML document (not in its tags, styles,
+    scripts or title): with the invisible LRI...PDI marks (for WeasyPrint), or with <bdi>
+    elements (for browsers, so that a copied number carries no invisible characters)."""
+    start, end = ("<bdi>", "</bdi>") if elements else (LRI, PDI)  # the text is isolated unescaped, then escaped
+    parts = _TAG_OR_TEXT.split(markup)
+    out: list[str] = []
+    skip = 0
+    for part in parts:
+        if skip:
+            skip -= 1
+            continue
+        if part is None:
+            continue
+        if _TAG_OR_TEXT.fullmatch(part or ""):
+            out.append(part)
+            skip = 1  # the group for the element name
+            continue
+        text = html_module.unescape(part)
+        if not text.strip():
+            out.append(part)
+            continue
+        isolated = html_module.escape(_isolate_text(text, LRI, PDI), quote=False)
+        out.append(isolated.replace(LRI, start).replace(PDI, end))
+    return "".join(out)
+
+
 def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS, kind: str = "booklet") -> str:
     """The HTML of one format (formats.py names its template and gives its page sizes)."""
     fmt = FORMATS[kind]
     template = environment(layouts, view["lang"]).get_template(fmt.template)
     full_list = view.get("full_list")
-    return template.render(b=view, generator=generator, keywords=keywords, page_css=fmt.page_css(),
+    html = template.render(b=view, generator=generator, keywords=keywords, page_css=fmt.page_css(),
                            full_list_mm=qr_width_mm(full_list) if full_list else 0)
+    return isolate_ltr(html) if view.get("dir") == "rtl" else html

@@ -27,7 +27,7 @@ from babel.units import format_unit
 from .files import LAYOUTS, write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
-from .render import environment
+from .render import environment, isolate_ltr
 from .validate import Catalogue
 from .view import LOCALES, Edition, Words, booklet_view
 
@@ -123,6 +123,8 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
         html = template.render(b=view, downloads=_downloads(out, manifest, edition, w), home="../" * depth + "index.html",
                                languages_index="../" * depth + "index.html", lang_index="index.html",
                                **_common(edition.lang, exit_url))
+        if view["dir"] == "rtl":
+            html = isolate_ltr(html, elements=True)
         _write(out / SITE / path, html, written, out)
     _write_indexes(cat, root, out, written, translators)
     return written
@@ -155,6 +157,8 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
         template = environment(LAYOUTS, lang).get_template("site/language.html.j2")
         html = template.render(b=view, audiences=audiences, languages_index="../index.html",
                                **_common(lang, cat.booklet.exit_url))
+        if view["dir"] == "rtl":
+            html = isolate_ltr(html, elements=True)
         _write(site / lang / "index.html", html, written, out)
         languages.append({"lang": lang, "dir": view["dir"], "name": language_name(lang), "title": view["title"],
                           "href": f"{lang}/index.html"})

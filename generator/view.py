@@ -114,6 +114,10 @@ class Words:
         if h.part is not None:
             return {"morning": _("mornings"), "afternoon": _("afternoons"), "evening": _("evenings")}[h.part]
         start, end = format_minutes(h.start), format_minutes(h.end)  # type: ignore[arg-type]
+        if self.locale.character_order == "right-to-left":
+            # "17:00–13:00" is how a dash range reads right to left: words leave no doubt
+            # TRANSLATORS: an opening period in a right-to-left language, e.g. "from 13:00 to 17:00"
+            return _("from {start} to {end}").format(start=self.clock(h.start), end=self.clock(h.end))  # type: ignore[arg-type]
         if start is None or end is None:  # '24:00' has no time of day: write the range out
             return f"{self.clock(h.start)}–{self.clock(h.end)}"  # type: ignore[arg-type]
         return format_interval(start, end, "Hm", locale=self.locale)
