@@ -145,12 +145,18 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
         view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     kind = FORMATS[source.format].source
-    return view, _render(view, source, kind, layouts, FORMATS[kind].variants[0]), kind
+    return view, _render(view, source, kind, layouts, arrangements(view, kind)[0]), kind
+
+
+def arrangements(view: dict, kind: str) -> tuple[dict, ...]:
+    """The arrangements to try, in order: the format's (formats.py: variants), or the document's
+    own (a centre's booklet: its contacts on the cover, else after it)."""
+    return view.get("arrangements") or FORMATS[kind].variants
 
 
 def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS) -> tuple[str, ...]:
-    """The other arrangements of a format (formats.py: variants), in the order to try them."""
-    return tuple(_render(view, source, kind, layouts, variant) for variant in FORMATS[kind].variants[1:])
+    """The other arrangements, in the order to try them."""
+    return tuple(_render(view, source, kind, layouts, variant) for variant in arrangements(view, kind)[1:])
 
 
 def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict) -> str:
@@ -182,7 +188,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
                 failures[-1] = exc
                 raise
         found[id(document)] = design.check(document, job.kind, job.expect)
-        return sum("blank" in problem for problem in found[id(document)])
+        return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)])
 
     chosen: list[Any] = []
     try:
@@ -250,13 +256,12 @@ def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict
     """Per language, the content fields that would fall back to English, and why."""
     from .i18n import content_fields
 
-    fields = content_fields(cat)
     out: dict[str, dict[str, str]] = {}
     for lang in langs:
         if lang == "en":
             continue
         tr = content_translator(cat.root, lang)
-        for f in fields:
+        for f in content_fields(cat, lang):
             tr(f.context, f.text)
         if tr.fallbacks:
             out[lang] = dict(sorted(tr.fallbacks.items()))
@@ -502,7 +507,7 @@ class _Run:
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,
-                          found, FORMATS[edition.source.format].variants[arrangement])
+                          found, arrangements(view, FORMATS[edition.source.format].source)[arrangement])
             self.manifest[built.path] = asdict(built)
             write_manifest(self.out, self.manifest)
             self.done.append(built)

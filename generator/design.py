@@ -152,6 +152,8 @@ class Expect:
     """Phrases naming the other formats ("this booklet" on a leaflet)."""
     emergency: tuple[str, ...] = ()
     """The emergency numbers, as printed."""
+    one_page_cover: bool = False
+    """The cover must hold on its page (a centre's booklet tries its contacts there)."""
 
     @classmethod
     def of(cls, view: dict) -> Expect:
@@ -159,11 +161,29 @@ class Expect:
         fmt = view.get("format", "booklet")
         own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself else ()
         return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
-                   tuple(e["display"] for e in view.get("emergency", ())))
+                   tuple(e["display"] for e in view.get("emergency", ())), bool(view.get("arrangements")))
 
 
 def check(document: Any, fmt: str, expect: Expect) -> list[str]:
     """Every design check of one laid-out document (its boxes are walked once)."""
     pages = [page_lines(page) for page in document.pages]
-    return check_pages(document, fmt, pages) + check_words(document_text(document, pages), expect.own, expect.others,
-                                                           expect.emergency)
+    problems = check_pages(document, fmt, pages)
+    if expect.one_page_cover:
+        end = _page_of(document, "cover-checked")
+        if end is not None and end > 0:
+            problems.append(f"the cover runs onto page {end + 1}: its last line does not fit on page 1")
+    return problems + check_words(document_text(document, pages), expect.own, expect.others, expect.emergency)
+
+
+def _page_of(document: Any, css_class: str) -> int | None:
+    """The index of the first page holding an element of this class, or None."""
+    def holds(box: Any) -> bool:
+        element = getattr(box, "element", None)
+        if element is not None and css_class in (element.get("class") or "").split():
+            return True
+        return any(holds(child) for child in getattr(box, "children", None) or [] if not _is_margin(child))
+
+    for number, page in enumerate(document.pages):
+        if holds(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+            return number
+    return None

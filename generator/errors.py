@@ -18,7 +18,7 @@ class Problem:
     field: str
     message: str
     severity: Literal["error", "warning"] = "error"
-    kind: Literal["", "hold", "review", "unconfirmed", "stale", "due"] = ""
+    kind: Literal["", "hold", "review", "unconfirmed", "stale", "due", "translation"] = ""
     """What sort of warning: a fact on hold is repeated by every build; the others are listed by
     `booklet check`. Told apart by this, never by the wording of the message."""
 

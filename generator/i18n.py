@@ -70,14 +70,18 @@ def _fields(kind: str, ident: str, obj: object, names: tuple[str, ...], doc: Doc
             for i, item in enumerate(value):
                 yield from emit(item, loc + (i,))
 
-    for name in names:
-        head, _, rest = name.partition(".")
-        value = getattr(obj, head)
+    def walk(value: object, path: list[str], loc: tuple[str | int, ...]) -> Iterator[Field]:
+        """Follow a dotted field name ('contacts.phones.label') through lists of objects."""
+        head, rest = path[0], path[1:]
+        inner = getattr(value, head)
         if not rest:
-            yield from emit(value, (head,))
-            continue
-        for i, sub in enumerate(value):
-            yield from emit(getattr(sub, rest), (head, i, rest))
+            yield from emit(inner, loc + (head,))
+            return
+        for i, sub in enumerate(inner):
+            yield from walk(sub, rest, loc + (head, i))
+
+    for name in names:
+        yield from walk(obj, name.split("."), ())
 
 
 def _loc(loc: tuple[str | int, ...]) -> str:
@@ -92,10 +96,13 @@ SERVICE_FIELDS = ("full_name", "summary", "short", "lists.heading", "lists.items
 SITUATION_FIELDS = ("title", "summary", "lists.heading", "lists.items", "steps", "tips")
 AUDIENCE_FIELDS = ("title", "subtitle", "intro")
 BOOKLET_FIELDS = ("introduction", "fallback", "colophon", "emergency.label", "emergency.note")
+CENTRE_FIELDS = ("contacts.name", "contacts.summary", "contacts.notes", "contacts.phones.label", "contacts.phones.note",
+                 "contacts.phones.cost", "contacts.links.label", "contacts.links.note", "contacts.addresses.note")
 
 
-def content_fields(cat: Catalogue) -> list[Field]:
-    """Every translatable text of the content, in a stable order."""
+def content_fields(cat: Catalogue, lang: str | None = None) -> list[Field]:
+    """Every translatable text of the content, in a stable order; with ``lang``, only those a
+    document in that language can print (a centre's contacts only in the centre's languages)."""
     out: list[Field] = []
     for ident in sorted(cat.services):
         out.extend(_fields("services", ident, cat.services[ident], SERVICE_FIELDS, cat.documents.get(("services", ident))))
@@ -104,6 +111,10 @@ def content_fields(cat: Catalogue) -> list[Field]:
     for ident in sorted(cat.audiences):
         out.extend(_fields("audiences", ident, cat.audiences[ident], AUDIENCE_FIELDS, cat.documents.get(("audiences", ident))))
     out.extend(_fields("booklet", "booklet", cat.booklet, BOOKLET_FIELDS, cat.documents.get(("booklet", "booklet"))))
+    for ident in sorted(cat.centres):
+        if lang is not None and lang not in cat.centres[ident].languages:
+            continue
+        out.extend(_fields("centres", ident, cat.centres[ident], CENTRE_FIELDS, cat.documents.get(("centres", ident))))
     return out
 
 
@@ -204,7 +215,7 @@ def content_translator(root: Path, lang: str) -> ContentTranslator:
 def coverage(cat: Catalogue, root: Path, lang: str) -> Coverage:
     tr = content_translator(root, lang)
     result = Coverage(lang)
-    for f in content_fields(cat):
+    for f in content_fields(cat, lang):
         result.count(f, tr.by_context.get(f.context))
     return result
 
@@ -220,7 +231,7 @@ def export_catalogue(cat: Catalogue, root: Path, lang: str) -> Catalog:
     """
     stored = content_translator(root, lang).by_context
     out = Catalog(locale=lang, project="booklet content", fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
-    for f in content_fields(cat):
+    for f in content_fields(cat, lang):
         old = stored.get(f.context)
         locations = [(f.path, f.line)]
         if old is None or not old.string:
@@ -501,4 +512,28 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
             if wanted != got:
                 problems.append(Problem(rel, message.lineno or 1, 1, "msgstr",
                                         f"placeholders {', '.join(got) or 'none'} differ from the English {', '.join(wanted)}; expected the same placeholders"))
+    return problems
+
+
+def centre_translation_problems(cat: Catalogue) -> list[Problem]:
+    """A reception centre's text with no (or a stale) translation in one of the centre's
+    languages: its booklet in that language would show it in English. A warning naming the field
+    (an error under --strict)."""
+    from .errors import Problem
+
+    problems: list[Problem] = []
+    for ident, centre in sorted(cat.centres.items()):
+        langs = [lang for lang in centre.languages if lang != "en" and lang in cat.booklet.languages]
+        for lang in langs:
+            stored = content_translator(cat.root, lang).by_context
+            doc = cat.documents.get(("centres", ident))
+            for f in _fields("centres", ident, centre, CENTRE_FIELDS, doc):
+                message = stored.get(f.context)
+                why = "no" if message is None or not message.string else ("a stale" if message.id != f.text else "")
+                if not why:
+                    continue
+                line, column = doc.where(f.loc) if doc else (1, 1)
+                problems.append(Problem(f.path, line, column, _loc(f.loc),
+                                        f"{why} {lang} translation: the centre's {lang} booklets show it in English; "
+                                        f"translate it with 'booklet translations --export {lang}'", "warning", "translation"))
     return problems

@@ -197,9 +197,10 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
         cat.problems.append(Problem("content/audiences", 1, 1, "", "no audience files; expected at least one content/audiences/<id>.yaml"))
     _cross_check(cat, today)
     if not cat.errors:
-        from .i18n import translation_file_problems  # late import: i18n reads the checked content
+        from .i18n import centre_translation_problems, translation_file_problems  # late import: i18n reads the checked content
 
         cat.problems.extend(translation_file_problems(cat))
+        cat.problems.extend(centre_translation_problems(cat))
     cat.problems.sort()
     return cat
 

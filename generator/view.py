@@ -345,17 +345,32 @@ def site_page_url(site_url: str, lang: str, audience: str) -> str:
     return f"{site_url.rstrip('/')}/{Edition(audience, lang).page}"
 
 
-def centre_view(centre: Centre, w: Words) -> dict:
+def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> dict:
+    """A reception centre's own contacts, translated like the rest of the content (context
+    'centres/<id>:contacts[0].summary'); a text without a translation is shown as written."""
     contacts = []
-    for contact in centre.contacts:
+    for i, contact in enumerate(centre.contacts):
         # A centre contact prints like a service; its fields were checked when the centre was loaded.
         as_service = Service.model_construct(
             name=contact.name, summary=contact.summary, regions=(centre.region,), phones=contact.phones,
             emails=contact.emails, links=contact.links, addresses=contact.addresses, notes=contact.notes,
             last_verified=centre.last_verified,
         )
-        contacts.append(service_view("", as_service, w))
+        prefix = f"centres/{ident}:contacts[{i}]."
+
+        def own(context: str, text: str, prefix: str = prefix) -> str:
+            return tr(prefix + context.split(":", 1)[1], text)
+
+        view = service_view("", as_service, w, own)
+        view["name"] = own(":name", contact.name)
+        view["name_latin"] = not _RTL_SCRIPT.search(view["name"])
+        contacts.append(view)
     return {"name": centre.name, "contacts": contacts}
+
+
+CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
+"""A centre's booklet tries its contacts on the cover first, and after it when the cover would
+run onto a second page (design.py: the cover must hold on one page)."""
 
 
 def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, tr: Translate = _english) -> dict:
@@ -431,7 +446,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
         "fallback": g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
-        "centre": centre_view(centre, w) if centre else None,
+        "centre": centre_view(edition.centre, centre, w, tr) if centre and edition.centre else None,
+        "arrangements": CENTRE_ARRANGEMENTS if centre and fmt.source == "booklet" else None,
         "sections": sections,
         "todo": [s for s in sections if s["steps"] or s["tips"]],  # what you can do: the leaflet's flap
         "highlights": highlights,

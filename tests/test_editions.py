@@ -145,15 +145,54 @@ last_verified: 2026-01-20
 """
 
 
-def test_centre_edition_prints_its_contacts_in_its_languages(project, capsys):
+def test_centre_edition_prints_its_contacts_translated_on_the_cover(project, capsys):
+    from .test_i18n import fill
+
     project.write("content/booklet.yaml", "languages: [en, fr]\n")
     project.write("content/centres/test-centre.yaml", CENTRE + "audiences: [workers]\n")
+    # the centre's texts are content: exported for translators with the rest, in its languages only
+    catalog = fill(project, overrides={"centres/test-centre:contacts[0].name": "Service social du centre",
+                                       "centres/test-centre:contacts[0].summary": "Demandez l'assistante sociale à l'accueil."})
+    assert {m.context for m in catalog if m.context and m.context.startswith("centres/")} == {
+        "centres/test-centre:contacts[0].name", "centres/test-centre:contacts[0].summary",
+        "centres/test-centre:contacts[1].name", "centres/test-centre:contacts[1].summary"}
     assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet"]) == 0
+    assert "printed in English" not in capsys.readouterr().err
+    manifest = {d["path"]: d for d in json.loads((project.root / "output/manifest.json").read_text())["documents"]}
     for lang in ("en", "fr"):
         pages = pdf_text(project.root / f"output/centres/test-centre/{lang}/workers-booklet.pdf")
-        inside_cover = " ".join(pages[1].split())
-        assert "Centre Test" in inside_cover
-        assert "081 23 45 67" in inside_cover and "direction@example.be" in inside_cover
+        cover = " ".join(pages[0].split())  # a short list of contacts goes on the cover
+        assert "CENTRE TEST" in cover.upper() and "081 23 45 67" in cover and "direction@example.be" in cover
+        assert manifest[f"centres/test-centre/{lang}/workers-booklet.pdf"]["arrangement"] == {"centre_on_cover": True}
+    french = " ".join(pdf_text(project.root / "output/centres/test-centre/fr/workers-booklet.pdf")[0].split())
+    assert "Service social du centre" in french and "Demandez l'assistante sociale à l'accueil." in french
+    assert "Social service" not in french
+
+
+def test_a_centre_text_without_translation_is_named_and_refused_under_strict(project, capsys):
+    project.write("content/booklet.yaml", "languages: [en, fr]\n")
+    project.write("content/centres/test-centre.yaml", CENTRE + "audiences: [workers]\n")
+    assert run(["--root", str(project.root), "check"]) == 0
+    out = capsys.readouterr().out
+    assert ("content/centres/test-centre.yaml:6:14: contacts[0].summary: warning: no fr translation: the centre's fr "
+            "booklets show it in English; translate it with 'booklet translations --export fr'") in out
+    assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet", "--strict"]) == 1
+    assert not (project.root / "output/centres").exists()
+
+
+def test_many_centre_contacts_go_to_the_top_of_the_next_page_with_what_follows(project):
+    contact = CENTRE.split("contacts:\n")[1].split("last_verified")[0]
+    many = CENTRE.replace(contact, contact * 3).replace("[en, fr]", "[en]")
+    project.write("content/centres/test-centre.yaml", many + "audiences: [workers]\n")
+    assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet"]) == 0
+    pages = pdf_text(project.root / "output/centres/test-centre/en/workers-booklet.pdf")
+    assert "CENTRE TEST" not in pages[0].upper()
+    second = " ".join(pages[1].split())
+    assert second.count("Social service of the centre") == 3
+    assert "Did this happen?" in second  # the first section follows on the same page
+    manifest = json.loads((project.root / "output/manifest.json").read_text())["documents"]
+    assert manifest[0]["arrangement"] == {"centre_on_cover": False}
 
 
 def test_centre_in_another_region_drops_regional_services(project):
