@@ -53,33 +53,110 @@ def main(ctx: click.Context, root: Path) -> None:
 
 
 
-@main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings (review notes, services on hold, stale checks) as errors.")
+@main.command(epilog="""\b
+Examples:
+  booklet check                                  everything; review notes counted per file
+  booklet check --errors-only                    only what stops a build
+  booklet check --file content/services/unia.yaml
+  booklet check --audience asylum-centre --reviews
+  BOOKLET_TODAY=2027-03-01 booklet check         what will be due by then""")
+@click.option("--strict", is_flag=True, help="Treat warnings (review notes, holds, stale checks) as errors.")
+@click.option("--reviews", is_flag=True, help="List every review note, unconfirmed fact and check due again (counted per file by default).")
+@click.option("--errors-only", is_flag=True, help="Show only errors.")
+@click.option("--file", "files", multiple=True, metavar="PATH", help="Report only on this content file (repeatable).")
+@click.option("--audience", "audience", metavar="ID", help="Report only on this audience's files: it, its situations and their services.")
 @click.pass_context
-def check(ctx: click.Context, strict: bool) -> None:
-    """Validate all content without rendering; report every problem at once."""
+def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, files: tuple[str, ...], audience: str | None) -> None:
+    """Validate all content without rendering; report every problem at once, errors last."""
+    from .errors import report, use_colour
     from .validate import load_catalogue
 
-    cat = load_catalogue(_root(ctx))
-    for p in sorted(cat.problems):
-        click.echo(str(p))
-    unconfirmed = sorted((svc.name for svc in cat.services.values() if svc.unconfirmed and not svc.hold), key=str.casefold)
-    if unconfirmed:
-        click.echo(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
-                   f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
-    if cat.services:
-        click.echo("Last checked, oldest first:")
-        # how old each check is, as the validator judged it (its stale and due warnings)
-        aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
-        marks = {"stale": " (more than 12 months: stale)", "due": " (more than 6 months: due)"}
-        for ident, svc in sorted(cat.services.items(), key=lambda item: (item[1].last_verified, item[0])):
-            mark = marks.get(aged.get(f"content/services/{ident}.yaml", ""), "")
-            click.echo(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
-    errors, warnings = len(cat.errors), len(cat.warnings)
-    click.echo(f"{len(cat.services)} services, {len(cat.situations)} situations, {len(cat.audiences)} audiences: "
-               f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
-    if errors or (strict and any(p.kind != "due" for p in cat.warnings)):  # a check due again is not yet stale
+    root = _root(ctx)
+    cat = load_catalogue(root)
+    scope = _scope(root, cat, files, audience)
+    problems = [p for p in cat.problems if scope is None or p.path in scope]
+    shown = [p for p in problems if p.severity == "error"] if errors_only else problems
+    colour = use_colour()
+    lines = report(shown, colour=colour, reviews=reviews)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    # warnings and notes first, then the errors: the last lines on the screen are what stops a build
+    for line in lines[: len(lines) - len([p for p in shown if p.severity == "error"])]:
+        click.echo(line, color=colour)
+    if not errors_only:
+        services = {ident: svc for ident, svc in cat.services.items() if scope is None or f"content/services/{ident}.yaml" in scope}
+        unconfirmed = sorted((svc.name for svc in services.values() if svc.unconfirmed and not svc.hold), key=str.casefold)
+        if unconfirmed:
+            click.echo(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
+                       f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
+        if services:
+            click.echo("Last checked, oldest first:")
+            # how old each check is, as the validator judged it (its stale and due warnings)
+            aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
+            marks = {"stale": " (more than 12 months: stale)", "due": " (more than 6 months: due)"}
+            for ident, svc in sorted(services.items(), key=lambda item: (item[1].last_verified, item[0])):
+                mark = marks.get(aged.get(f"content/services/{ident}.yaml", ""), "")
+                click.echo(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
+        if not cat.errors and scope is None:
+            for line in _translation_summary(cat):
+                click.echo(line)
+    for p in sorted(errors):
+        click.echo(p.render(colour), color=colour)
+    where = "" if scope is None else f" in {len(scope)} file{'s' if len(scope) != 1 else ''}"
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    if errors and colour:
+        count = click.style(count, fg="red", bold=True)
+    click.echo(f"{_count(len(cat.services), 'service')}, {_count(len(cat.situations), 'situation')}, "
+               f"{_count(len(cat.audiences), 'audience')}{where}: {count}", color=colour)
+    if errors or (strict and any(p.kind != "due" for p in warnings)):  # a check due again is not yet stale
         ctx.exit(1)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _scope(root: Path, cat: Catalogue, files: tuple[str, ...], audience: str | None) -> set[str] | None:
+    """The content files a report is narrowed to (paths relative to the project), or None for all."""
+    if not files and not audience:
+        return None
+    scope: set[str] = set()
+    for name in files:
+        path = Path(name)
+        path = path if path.is_absolute() else Path.cwd() / path
+        try:
+            rel = path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            raise click.UsageError(f"--file {name}: not a file of the project in {root.resolve()}") from None
+        if not (root / rel).is_file():
+            raise click.UsageError(f"--file {name}: no such file")
+        scope.add(rel)
+    if audience:
+        if audience not in cat.audiences:
+            known = ", ".join(sorted(cat.audiences)) or "none"
+            raise click.UsageError(f"no audience '{audience}'; expected one of: {known}")
+        scope.add(f"content/audiences/{audience}.yaml")
+        for ref in cat.audiences[audience].situations:
+            scope.add(f"content/situations/{ref.situation}.yaml")
+            situation = cat.situations.get(ref.situation)
+            for sid in (ref.services or (situation.services if situation else ())):
+                scope.add(f"content/services/{sid}.yaml")
+        scope.add("content/booklet.yaml")
+    return scope
+
+
+def _translation_summary(cat: Catalogue) -> list[str]:
+    """Per language, how many texts would print in English, and the command that lists them."""
+    from . import i18n
+
+    lines = []
+    for lang in cat.booklet.languages[1:]:
+        result = i18n.coverage(cat, cat.root, lang)
+        if result.stale or result.missing:
+            lines.append(f"warning: {lang}: {len(result.stale)} stale and {len(result.missing)} missing translation"
+                         f"{'s' if len(result.missing) != 1 else ''} (printed in English): "
+                         f"run 'booklet translations --details' to list them")
+    return lines
 
 
 @main.command("list")

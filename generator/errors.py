@@ -23,10 +23,51 @@ class Problem:
     `booklet check`. Told apart by this, never by the wording of the message."""
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
+        return self.render()
+
+    def render(self, colour: bool = False) -> str:
+        """'path:line:column: error: field: message', as compilers write it (editors and CI jump
+        to the place); on a terminal the label is coloured: errors red, warnings yellow."""
+        label = f"{self.severity}:"
+        if colour:
+            label = click.style(label, fg="red" if self.severity == "error" else "yellow", bold=True)
         field = f" {self.field}:" if self.field else ""
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}:{field} {prefix}{self.message}"
+        return f"{self.path}:{self.line}:{self.column}: {label}{field} {self.message}"
+
+
+def use_colour(err: bool = False) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
+    import os
+    import sys
+
+    stream = sys.stderr if err else sys.stdout
+    return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def report(problems: list[Problem], *, colour: bool = False, reviews: bool = True) -> list[str]:
+    """The lines that report problems: warnings first, errors last (the last lines a person sees).
+    Without ``reviews``, review notes, unconfirmed facts and checks due again are collapsed to one
+    line per file with their count ('booklet check --reviews' lists them)."""
+    warnings = sorted(p for p in problems if p.severity == "warning")
+    errors = sorted(p for p in problems if p.severity == "error")
+    lines: list[str] = []
+    collapsed: dict[str, dict[str, int]] = {}
+    for p in warnings:
+        if not reviews and p.kind in COLLAPSED:
+            collapsed.setdefault(p.path, {}).setdefault(p.kind, 0)
+            collapsed[p.path][p.kind] += 1
+        else:
+            lines.append(p.render(colour))
+    for path, kinds in sorted(collapsed.items()):
+        counts = ", ".join(f"{n} {COLLAPSED[kind][0 if n == 1 else 1]}" for kind, n in kinds.items())
+        lines.append(f"{path}: {counts} (booklet check --reviews lists them)")
+    lines.extend(p.render(colour) for p in errors)
+    return lines
+
+
+COLLAPSED = {"review": ("review note", "review notes"), "unconfirmed": ("unconfirmed fact", "unconfirmed facts"),
+             "due": ("check due again", "checks due again")}
+"""Warnings shown as a count per file unless asked for: what a person works through over time."""
 
 
 class BookletError(click.ClickException):
@@ -44,8 +85,11 @@ class ContentError(BookletError):
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
 
     def format_message(self) -> str:
-        lines = [str(p) for p in self.problems]
-        lines.append(self.message)
+        errors = [p for p in self.problems if p.severity == "error"]
+        lines = [p.render(use_colour(err=True)) for p in errors]
+        warnings = len(self.problems) - len(errors)
+        more = f" (and {warnings} warning{'s' if warnings != 1 else ''}: 'booklet check' lists them)" if warnings else ""
+        lines.append(self.message + more)
         return "\n".join(lines)
 
 

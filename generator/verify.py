@@ -665,7 +665,7 @@ def report_lines(report: Report) -> tuple[list[str], list[str]]:
             continue
         for use in target.uses:
             severity = "error" if result.severity == "error" and use.printed else "warning"
-            problems.append((severity == "error", f"{use.path}:{use.line}:{use.column}: {use.field}: {severity}: "
+            problems.append((severity == "error", f"{use.path}:{use.line}:{use.column}: {severity}: {use.field}: "
                                                   f"{target.url} {result.detail}"))
     return table, [line for _, line in sorted(problems, key=lambda p: p[0])]
 

@@ -33,9 +33,9 @@ def test_check_reports_errors_with_exit_1_and_no_traceback(project, capsys):
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
     assert run(["--root", str(project.root), "check"]) == 1
     captured = capsys.readouterr()
-    assert "content/services/helpline.yaml:6:13: phones[0].number: '0800 12 8OO' is not a Belgian phone number" in captured.out
+    assert "content/services/helpline.yaml:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian phone number" in captured.out
     assert "Traceback" not in captured.out + captured.err
-    assert captured.out.splitlines()[-1] == "0 services, 1 situations, 1 audiences: 1 error, 0 warnings"
+    assert captured.out.splitlines()[-1] == "0 services, 1 situation, 1 audience: 1 error, 0 warnings"
 
 
 def test_usage_errors_exit_2(project, capsys):
@@ -168,7 +168,7 @@ def test_an_audience_can_show_only_some_services_of_a_situation(project):
 def test_a_service_listed_twice_in_a_situation(project, capsys):
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, helpline]\n")
     assert run(["--root", str(project.root), "check"]) == 1
-    assert ("content/situations/work.yaml:2:22: services[1]: 'helpline' is listed twice; expected each service once"
+    assert ("content/situations/work.yaml:2:22: error: services[1]: 'helpline' is listed twice; expected each service once"
             in capsys.readouterr().out)
 
 
@@ -177,8 +177,10 @@ def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(projec
         "last_verified: 2026-01-15", "last_verified: 2026-01-20\nunconfirmed:\n  - The hours differ between two sources."))
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
     assert run(["--root", str(project.root), "check"]) == 0
+    assert "content/services/other.yaml: 1 unconfirmed fact (booklet check --reviews lists them)" in capsys.readouterr().out
+    assert run(["--root", str(project.root), "check", "--reviews"]) == 0
     out = capsys.readouterr().out
-    assert ("content/services/other.yaml:16:5: unconfirmed[0]: warning: not confirmed with the organisation, so its card "
+    assert ("content/services/other.yaml:16:5: warning: unconfirmed[0]: not confirmed with the organisation, so its card "
             "shows no 'Checked' date: The hours differ between two sources.") in out
     assert "1 service not confirmed with the organisation (no 'Checked' date on the card): Other line" in out
     assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
@@ -209,6 +211,46 @@ def test_a_build_repeats_holds_and_not_review_notes_that_mention_them(project, c
     assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
     captured = capsys.readouterr()
     said = captured.out + captured.err
-    assert "phones[1].hold: warning: '0900 12 019' on hold, not printed: Not found in any source." in said
+    assert "warning: phones[1].hold: '0900 12 019' on hold, not printed: Not found in any source." in said
     assert "The old number was on hold last year" not in said
     assert "more warnings (review notes and the like): run 'booklet check' to list them" in said
+
+
+def test_check_puts_errors_last_collapses_review_notes_and_narrows(project, capsys, monkeypatch):
+    project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line")
+                  .replace("0800 12 800", "0800 12 8OO") + "review:\n  - Ask about Sundays.\n  - Ask about English.\n")
+    project.write("content/services/helpline.yaml", SERVICE + "review:\n  - Confirm the name.\n")
+    project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
+    assert run(["--root", str(project.root), "check"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    error = "content/services/other.yaml:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian phone number (it contains letters); expected digits such as '0800 12 800'"
+    assert lines[-2:] == [error, "1 service, 1 situation, 1 audience: 1 error, 1 warning"]
+    assert "content/services/helpline.yaml: 1 review note (booklet check --reviews lists them)" in lines
+    assert not any("Confirm the name" in line for line in lines)
+    assert "\x1b[" not in "\n".join(lines)  # not a terminal: no colour
+    # --reviews lists every note; --errors-only shows only the error; --file narrows to one file
+    assert run(["--root", str(project.root), "check", "--reviews"]) == 1
+    assert "content/services/helpline.yaml:16:5: warning: review[0]: needs review: Confirm the name." in capsys.readouterr().out
+    assert run(["--root", str(project.root), "check", "--errors-only"]) == 1
+    out = capsys.readouterr().out
+    assert "review" not in out and "Last checked" not in out and error in out
+    assert run(["--root", str(project.root), "check", "--file", str(project.root / "content/services/helpline.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "other.yaml" not in out and out.splitlines()[-1].endswith("in 1 file: 0 errors, 1 warning")
+    assert run(["--root", str(project.root), "check", "--audience", "workers"]) == 1
+    assert error in capsys.readouterr().out
+    assert run(["--root", str(project.root), "check", "--audience", "nobody"]) == 2
+    assert "no audience 'nobody'; expected one of: workers" in capsys.readouterr().err
+
+
+def test_check_colours_errors_on_a_terminal_unless_no_color(project, capsys, monkeypatch):
+    from generator import errors
+
+    project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
+    monkeypatch.setattr(errors, "use_colour", lambda err=False: True)
+    assert run(["--root", str(project.root), "check"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b[31m\x1b[1merror:\x1b[0m phones[0].number" in out
+    monkeypatch.undo()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert errors.use_colour() is False

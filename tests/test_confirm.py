@@ -39,7 +39,7 @@ def test_confirm_sets_the_date_and_clears_unconfirmed_keeping_the_rest(project, 
     out = capsys.readouterr().out
     assert "content/services/helpline.yaml: last_verified: 2026-01-15 -> 2026-01-29" in out
     assert "removed unconfirmed: The hours were read on the website, not confirmed by phone." in out
-    assert "still open: content/services/helpline.yaml:19:5: review[0]: warning: needs review: Ask whether the line" in out
+    assert "still open: content/services/helpline.yaml:19:5: warning: review[0]: needs review: Ask whether the line" in out
     expected = STYLED.replace("last_verified: 2026-01-15  # the last call", "last_verified: 2026-01-29  # the last call").replace(
         "unconfirmed:\n  - The hours were read on the website, not confirmed by phone.\n", "")
     assert path.read_text() == expected

@@ -101,7 +101,7 @@ def test_the_leaflet_must_lead_with_a_service_that_has_a_phone(project, capsys):
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, webform]\n")
     project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nleaflet: [webform, helpline]\n")
     assert run(["--root", str(project.root), "check"]) == 1
-    assert ("content/audiences/workers.yaml:3:11: leaflet[0]: 'webform' leads the leaflet's front panel and the booklet's cover "
+    assert ("content/audiences/workers.yaml:3:11: error: leaflet[0]: 'webform' leads the leaflet's front panel and the booklet's cover "
             "but has no phone line with hours; expected first a service a reader can call, with its hours") in capsys.readouterr().out
 
 
@@ -115,7 +115,7 @@ def test_a_free_mark_needs_its_source(project, capsys):
               - {days: mo-su, from: "00:00", to: "24:00"}
         """)
     assert run(["--root", str(project.root), "check"]) == 1
-    assert ("content/booklet.yaml:4:11: emergency[0].free: '112' is marked free without a source; expected 'source:' with the page "
+    assert ("content/booklet.yaml:4:11: error: emergency[0].free: '112' is marked free without a source; expected 'source:' with the page "
             "that says the call is free") in capsys.readouterr().out
 
 

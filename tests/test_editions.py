@@ -174,7 +174,7 @@ def test_a_centre_text_without_translation_is_named_and_refused_under_strict(pro
     project.write("content/centres/test-centre.yaml", CENTRE + "audiences: [workers]\n")
     assert run(["--root", str(project.root), "check"]) == 0
     out = capsys.readouterr().out
-    assert ("content/centres/test-centre.yaml:6:14: contacts[0].summary: warning: no fr translation: the centre's fr "
+    assert ("content/centres/test-centre.yaml:6:14: warning: contacts[0].summary: no fr translation: the centre's fr "
             "booklets show it in English; translate it with 'booklet translations --export fr'") in out
     assert run(["--root", str(project.root), "check", "--strict"]) == 1
     assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet", "--strict"]) == 1
@@ -210,8 +210,8 @@ def test_centre_errors(project, capsys):
     project.write("content/centres/bad.yaml", CENTRE.replace("[en, fr]", "[en, de]") + "audiences: [nobody]\n")
     assert run(["--root", str(project.root), "check"]) == 1
     out = capsys.readouterr().out
-    assert "content/centres/bad.yaml:3:17: languages[1]: 'de' is not an enabled language; expected one of: en" in out
-    assert "content/centres/bad.yaml:15:13: audiences[0]: no audience 'nobody' (expected content/audiences/nobody.yaml)" in out
+    assert "content/centres/bad.yaml:3:17: error: languages[1]: 'de' is not an enabled language; expected one of: en" in out
+    assert "content/centres/bad.yaml:15:13: error: audiences[0]: no audience 'nobody' (expected content/audiences/nobody.yaml)" in out
     assert run(["--root", str(project.root), "build", "--centre", "elsewhere"]) == 1
 
 
@@ -471,7 +471,7 @@ def test_too_many_contacts_for_a_leaflet_is_a_clear_error(project, capsys):
 def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, capsys):
     project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\nposter: [unia]\n")
     assert run(["--root", str(project.root), "check"]) == 1
-    assert ("content/audiences/workers.yaml:3:10: poster[0]: 'unia' is not a service of this audience's situations; "
+    assert ("content/audiences/workers.yaml:3:10: error: poster[0]: 'unia' is not a service of this audience's situations; "
             "expected one of: helpline") in capsys.readouterr().out
 
 

@@ -21,14 +21,14 @@ def test_values_keep_their_text_and_position():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1: a: duplicate key 'a' (first at line 1); expected each key once"),
-        ("a: &x [1, 2]\nb: *x\n", "f.yaml:1:4: b: YAML anchors (&) and aliases (*) are not allowed; expected each value written out"),
-        ("a:\n\tb: 1\n", "f.yaml:2:1: tab character; expected spaces for indentation"),
-        ("a: [1, 2\nb: 3\n", "f.yaml:2:2: YAML syntax error: did not find expected ',' or ']'"),
-        ("", "f.yaml:1:1: file is empty; expected a mapping of fields"),
-        ("# only a comment\n", "f.yaml:1:1: file is empty; expected a mapping of fields"),
-        ("- a\n- b\n", "f.yaml:1:1: file holds a list; expected a mapping of fields"),
-        ("just text\n", "f.yaml:1:1: file holds a str; expected a mapping of fields"),
+        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1: error: a: duplicate key 'a' (first at line 1); expected each key once"),
+        ("a: &x [1, 2]\nb: *x\n", "f.yaml:1:4: error: b: YAML anchors (&) and aliases (*) are not allowed; expected each value written out"),
+        ("a:\n\tb: 1\n", "f.yaml:2:1: error: tab character; expected spaces for indentation"),
+        ("a: [1, 2\nb: 3\n", "f.yaml:2:2: error: YAML syntax error: did not find expected ',' or ']'"),
+        ("", "f.yaml:1:1: error: file is empty; expected a mapping of fields"),
+        ("# only a comment\n", "f.yaml:1:1: error: file is empty; expected a mapping of fields"),
+        ("- a\n- b\n", "f.yaml:1:1: error: file holds a list; expected a mapping of fields"),
+        ("just text\n", "f.yaml:1:1: error: file holds a str; expected a mapping of fields"),
     ],
 )
 def test_bad_yaml_is_located(text, message):
@@ -42,7 +42,7 @@ def test_byte_order_mark_is_refused(tmp_path):
     f.write_bytes(b"\xef\xbb\xbfname: x\n")
     with pytest.raises(LoadError) as info:
         read(f, tmp_path)
-    assert str(info.value) == "s.yaml:1:1: file starts with a byte-order mark; expected UTF-8 without BOM"
+    assert str(info.value) == "s.yaml:1:1: error: file starts with a byte-order mark; expected UTF-8 without BOM"
 
 
 def test_non_utf8_is_located(tmp_path):
@@ -50,7 +50,7 @@ def test_non_utf8_is_located(tmp_path):
     f.write_bytes(b"name: x\nsummary: caf" + "\xe9\n".encode("latin-1"))
     with pytest.raises(LoadError) as info:
         read(f, tmp_path)
-    assert str(info.value) == "s.yaml:2:13: byte 0xe9 is not valid UTF-8; expected a UTF-8 text file"
+    assert str(info.value) == "s.yaml:2:13: error: byte 0xe9 is not valid UTF-8; expected a UTF-8 text file"
 
 
 def test_a_billion_laughs_is_refused_at_the_first_alias():
@@ -63,4 +63,4 @@ def test_a_billion_laughs_is_refused_at_the_first_alias():
 def test_python_tags_are_not_constructed():
     with pytest.raises(LoadError) as info:
         parse("a: !!python/object/apply:os.system ['true']\n", "f.yaml")
-    assert str(info.value) == "f.yaml:1:4: a: YAML tag '!!python/object/apply:os.system' is not allowed; expected a plain value"
+    assert str(info.value) == "f.yaml:1:4: error: a: YAML tag '!!python/object/apply:os.system' is not allowed; expected a plain value"

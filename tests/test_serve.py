@@ -115,7 +115,7 @@ def test_a_change_is_rebuilt_and_an_error_is_shown_in_the_page_until_fixed(serve
     assert "tel:+3280099961" in page and 'role="alert"' not in page
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
     page = page_when(port, lambda p: 'role="alert"' in p)
-    assert "content/services/helpline.yaml:6:13: phones[0].number: &#x27;0800 12 8OO&#x27; is not a Belgian phone number" in page
+    assert "content/services/helpline.yaml:6:13: error: phones[0].number: &#x27;0800 12 8OO&#x27; is not a Belgian phone number" in page
     assert "tel:+3280099961" in page  # the last good build is still served
     project.write("content/services/helpline.yaml", SERVICE)
     page = page_when(port, lambda p: 'role="alert"' not in p)

@@ -176,6 +176,6 @@ def test_site_url_and_exit_url_must_be_https(project, capsys):
     project.write("content/booklet.yaml", "site_url: http://help.example.org/\nexit_url: ftp://weather.example.org/\n")
     assert run(["--root", str(project.root), "check"]) == 1
     out = capsys.readouterr().out
-    assert ("content/booklet.yaml:1:11: site_url: 'http://help.example.org/' is not an https address; "
+    assert ("content/booklet.yaml:1:11: error: site_url: 'http://help.example.org/' is not an https address; "
             "expected it to start with https://") in out
-    assert "content/booklet.yaml:2:11: exit_url: 'ftp://weather.example.org/' is not an https address" in out
+    assert "content/booklet.yaml:2:11: error: exit_url: 'ftp://weather.example.org/' is not an https address" in out

@@ -35,60 +35,60 @@ S = "content/services/helpline.yaml"
 SERVICE_CASES = [
     # (what, replace this, with this, expected message)
     ("letter O in a number", "0800 12 800", "0800 12 8OO",
-     f"{S}:6:13: phones[0].number: '0800 12 8OO' is not a Belgian phone number (it contains letters); expected digits such as '0800 12 800'"),
+     f"{S}:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian phone number (it contains letters); expected digits such as '0800 12 800'"),
     ("number of another country", "0800 12 800", "'+33 1 42 68 53 00'",
-     f"{S}:6:13: phones[0].number: '+33 1 42 68 53 00' is a number of FR, not a Belgian phone number; expected a number that works from Belgium"),
+     f"{S}:6:13: error: phones[0].number: '+33 1 42 68 53 00' is a number of FR, not a Belgian phone number; expected a number that works from Belgium"),
     ("too short", "0800 12 800", "0800 12",
-     f"{S}:6:13: phones[0].number: '0800 12' is not a Belgian phone number (wrong length or prefix); expected a number such as '02 225 44 11'"),
+     f"{S}:6:13: error: phones[0].number: '0800 12' is not a Belgian phone number (wrong length or prefix); expected a number such as '02 225 44 11'"),
     ("invalid short number", "0800 12 800", "12345",
-     f"{S}:6:13: phones[0].number: '12345' is not a Belgian phone number; expected a number such as '02 225 44 11' or a short number such as '1712'"),
+     f"{S}:6:13: error: phones[0].number: '12345' is not a Belgian phone number; expected a number such as '02 225 44 11' or a short number such as '1712'"),
     ("closes before it opens", 'from: "09:30", to: "13:00"', 'from: "13:00", to: "09:30"',
-     f"{S}:8:9: phones[0].hours[0]: closes at 09:30, before it opens at 13:00; expected 'to' later than 'from'"),
+     f"{S}:8:9: error: phones[0].hours[0]: closes at 09:30, before it opens at 13:00; expected 'to' later than 'from'"),
     ("weekday that does not exist", "days: mo-fr", "days: mo-fry",
-     f"{S}:8:16: phones[0].hours[0].days: 'fry' is not a weekday; expected one of mo, tu, we, th, fr, sa, su"),
+     f"{S}:8:16: error: phones[0].hours[0].days: 'fry' is not a weekday; expected one of mo, tu, we, th, fr, sa, su"),
     ("backwards day range", "days: mo-fr", "days: fr-mo",
-     f"{S}:8:16: phones[0].hours[0].days: day range 'fr-mo' runs backwards; expected the earlier day first, such as 'mo-fr'"),
+     f"{S}:8:16: error: phones[0].hours[0].days: day range 'fr-mo' runs backwards; expected the earlier day first, such as 'mo-fr'"),
     ("time that is not a time", 'from: "09:30"', 'from: "9h70"',
-     f"{S}:8:29: phones[0].hours[0].from: '9h70' is not a time; expected HH:MM such as '09:30'"),
+     f"{S}:8:29: error: phones[0].hours[0].from: '9h70' is not a time; expected HH:MM such as '09:30'"),
     ("overlapping hours", '      - {days: mo-fr, from: "09:30", to: "13:00"}\n',
      '      - {days: mo-fr, from: "09:30", to: "13:00"}\n      - {days: we, from: "12:00", to: "14:00"}\n',
-     f"{S}:8:7: phones[0].hours: periods 09:30-13:00 and 12:00-14:00 overlap on 'we'; expected separate periods"),
+     f"{S}:8:7: error: phones[0].hours: periods 09:30-13:00 and 12:00-14:00 overlap on 'we'; expected separate periods"),
     ("malformed email", "info@example.be", "info(at)example.be",
-     f"{S}:10:5: emails[0]: 'info(at)example.be' is not a valid email address (An email address must have an @-sign.); expected such as 'info@example.be'"),
+     f"{S}:10:5: error: emails[0]: 'info(at)example.be' is not a valid email address (An email address must have an @-sign.); expected such as 'info@example.be'"),
     ("http address", "https://www.example.be/report", "http://www.example.be/report",
-     f"{S}:12:10: links[0].url: 'http://www.example.be/report' is not an https address; expected it to start with https://"),
+     f"{S}:12:10: error: links[0].url: 'http://www.example.be/report' is not an https address; expected it to start with https://"),
     ("address with a space", "https://www.example.be/report", "https://www.example.be/my report",
-     f"{S}:12:10: links[0].url: 'https://www.example.be/my report' contains spaces; expected a web address such as 'https://www.unia.be/'"),
+     f"{S}:12:10: error: links[0].url: 'https://www.example.be/my report' contains spaces; expected a web address such as 'https://www.unia.be/'"),
     ("QR target too long", "https://www.example.be/report", "https://www.example.be/" + "a" * 200,
-     f"{S}:12:10: links[0].url: address of 223 characters makes a QR code 34.5 mm wide, more than 32 mm; expected a shorter address (the organisation's page one level up, or a short link it publishes)"),
+     f"{S}:12:10: error: links[0].url: address of 223 characters makes a QR code 34.5 mm wide, more than 32 mm; expected a shorter address (the organisation's page one level up, or a short link it publishes)"),
     ("unknown link kind", "kind: form", "kind: pamphlet",
-     f"{S}:13:11: links[0].kind: 'pamphlet' is not allowed; expected one of 'form', 'website', 'contact', 'map', 'appointment', 'chat' or 'info'"),
+     f"{S}:13:11: error: links[0].kind: 'pamphlet' is not allowed; expected one of 'form', 'website', 'contact', 'map', 'appointment', 'chat' or 'info'"),
     ("language not ISO 639-1", "languages: [nl, fr]", "languages: [nl, french]",
-     f"{S}:4:17: languages[1]: 'french' is not an ISO 639-1 language code; expected two lower-case letters such as 'nl'"),
+     f"{S}:4:17: error: languages[1]: 'french' is not an ISO 639-1 language code; expected two lower-case letters such as 'nl'"),
     ("unknown two-letter language", "languages: [nl, fr]", "languages: [nl, qq]",
-     f"{S}:4:17: languages[1]: 'qq' is not an ISO 639-1 language code; expected a code such as 'nl', 'fr', 'en'"),
+     f"{S}:4:17: error: languages[1]: 'qq' is not an ISO 639-1 language code; expected a code such as 'nl', 'fr', 'en'"),
     ("unknown region", "regions: [federal]", "regions: [antwerp]",
-     f"{S}:3:11: regions[0]: 'antwerp' is not allowed; expected one of 'federal', 'brussels', 'flanders' or 'wallonia'"),
+     f"{S}:3:11: error: regions[0]: 'antwerp' is not allowed; expected one of 'federal', 'brussels', 'flanders' or 'wallonia'"),
     ("typo in a field name", "emails:", "emials:",
-     f"{S}:9:1: emials: unknown field 'emials'; did you mean 'emails'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:9:1: error: emials: unknown field 'emials'; did you mean 'emails'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
     ("capitalised field name", "name: Helpline", "Name: Helpline",
-     f"{S}:1:1: Name: unknown field 'Name'; did you mean 'name'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:1:1: error: Name: unknown field 'Name'; did you mean 'name'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
     ("typo in a nested field", "  - number: 0800 12 800", "  - numbr: 0800 12 800",
-     f"{S}:6:5: phones[0].number: is required but missing; expected a value here"),
+     f"{S}:6:5: error: phones[0].number: is required but missing; expected a value here"),
     ("wrong type", "summary: Listens and helps.", "summary: [Listens, helps]",
-     f"{S}:2:10: summary: expected text, got a list"),
+     f"{S}:2:10: error: summary: expected text, got a list"),
     ("colon inside text", "summary: Listens and helps.", "summary: Note: it listens.",
-     f"{S}:2:14: YAML syntax error: mapping values are not allowed in this context (a ': ' inside text: put the text in quotes)"),
+     f"{S}:2:14: error: YAML syntax error: mapping values are not allowed in this context (a ': ' inside text: put the text in quotes)"),
     ("missing required field", "name: Helpline\n", "",
-     f"{S}:1:1: name: is required but missing; expected a value here"),
+     f"{S}:1:1: error: name: is required but missing; expected a value here"),
     ("date in the future", "last_verified: 2026-01-15", "last_verified: 2999-01-01",
-     f"{S}:14:16: last_verified: 2999-01-01 is in the future; expected the date the facts were checked"),
+     f"{S}:14:16: error: last_verified: 2999-01-01 is in the future; expected the date the facts were checked"),
     ("impossible date", "last_verified: 2026-01-15", "last_verified: 2026-02-30",
-     f"{S}:14:16: last_verified: '2026-02-30' is not a date; expected YYYY-MM-DD such as 2026-11-28"),
+     f"{S}:14:16: error: last_verified: '2026-02-30' is not a date; expected YYYY-MM-DD such as 2026-11-28"),
     ("id differs from file name", "name: Helpline\n", "id: help-line\nname: Helpline\n",
-     f"{S}:1:5: id: 'help-line' does not match the file name; expected 'helpline'"),
+     f"{S}:1:5: error: id: 'help-line' does not match the file name; expected 'helpline'"),
     ("no way to reach it", "phones:", "phonesx:",
-     f"{S}:5:1: phonesx: unknown field 'phonesx'; did you mean 'phones'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:5:1: error: phonesx: unknown field 'phonesx'; did you mean 'phones'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
 ]
 
 
@@ -102,22 +102,22 @@ def test_bad_service(project, what, old, new, message):
 def test_service_without_any_contact(project):
     project.write(S, "name: X\nsummary: Y.\nregions: [federal]\nlast_verified: 2026-01-15\n")
     assert errors(project) == [
-        f"{S}:1:1: gives no way to reach it; expected at least one of phones, emails, chats, links, addresses"
+        f"{S}:1:1: error: gives no way to reach it; expected at least one of phones, emails, chats, links, addresses"
     ]
 
 
 def test_situation_naming_a_missing_service_names_both_files(project):
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, helpine-x, unia]\n")
     assert errors(project) == [
-        "content/situations/work.yaml:2:22: services[1]: no service 'helpine-x' (expected content/services/helpine-x.yaml); did you mean 'helpline'?",
-        "content/situations/work.yaml:2:33: services[2]: no service 'unia' (expected content/services/unia.yaml)",
+        "content/situations/work.yaml:2:22: error: services[1]: no service 'helpine-x' (expected content/services/helpine-x.yaml); did you mean 'helpline'?",
+        "content/situations/work.yaml:2:33: error: services[2]: no service 'unia' (expected content/services/unia.yaml)",
     ]
 
 
 def test_audience_naming_a_missing_situation(project):
     project.write("content/audiences/workers.yaml", "title: T\nsituations: [work, wrok2]\n")
     assert errors(project) == [
-        "content/audiences/workers.yaml:2:20: situations[1]: no situation 'wrok2' (expected content/situations/wrok2.yaml); did you mean 'work'?"
+        "content/audiences/workers.yaml:2:20: error: situations[1]: no situation 'wrok2' (expected content/situations/wrok2.yaml); did you mean 'work'?"
     ]
 
 
@@ -125,14 +125,14 @@ def test_audience_subset_must_come_from_the_situation(project):
     project.write("content/services/other.yaml", SERVICE)
     project.write("content/audiences/workers.yaml", "title: T\nsituations:\n  - situation: work\n    services: [helpline, other]\n")
     assert errors(project) == [
-        "content/audiences/workers.yaml:4:26: situations[0].services[1]: 'other' is not a service of content/situations/work.yaml; expected one of: helpline"
+        "content/audiences/workers.yaml:4:26: error: situations[0].services[1]: 'other' is not a service of content/situations/work.yaml; expected one of: helpline"
     ]
 
 
 def test_duplicate_ids(project):
     project.write("content/services/helpline.yml", SERVICE)
     assert errors(project) == [
-        "content/services/helpline.yml:1:1: id: duplicate id 'helpline' (also content/services/helpline.yaml); expected each id once"
+        "content/services/helpline.yml:1:1: error: id: duplicate id 'helpline' (also content/services/helpline.yaml); expected each id once"
     ]
 
 
@@ -153,14 +153,14 @@ def test_every_problem_of_every_file_in_one_run(project):
 def test_a_printed_charged_number_needs_its_cost(project):
     project.write(S, SERVICE.replace("0800 12 800", "0900 12 019"))
     assert errors(project) == [
-        f"{S}:6:13: phones[0].number: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'"]
+        f"{S}:6:13: error: phones[0].number: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'"]
     project.write(S, SERVICE.replace("  - number: 0800 12 800\n", "  - number: 0900 12 019\n    cost: 0.50 euro a minute\n"))
     assert errors(project) == []
 
 
 def test_no_audience_is_an_error(project):
     (project.root / "content/audiences/workers.yaml").unlink()
-    assert errors(project) == ["content/audiences:1:1: no audience files; expected at least one content/audiences/<id>.yaml"]
+    assert errors(project) == ["content/audiences:1:1: error: no audience files; expected at least one content/audiences/<id>.yaml"]
 
 
 def test_warnings_list_review_notes_holds_stale_dates_and_charged_numbers(project):
@@ -168,10 +168,10 @@ def test_warnings_list_review_notes_holds_stale_dates_and_charged_numbers(projec
             + "review:\n  - Check the hours.\nhold: Not sure this number is theirs.\n")
     project.write(S, text)
     assert warnings(project) == [
-        f"{S}:6:13: phones[0].number: warning: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'",
-        f"{S}:14:16: last_verified: warning: last verified 2025-01-15, more than 12 months ago; expected a fresh check",
-        f"{S}:16:5: review[0]: warning: needs review: Check the hours.",
-        f"{S}:17:7: hold: warning: on hold, left out of every booklet: Not sure this number is theirs.",
+        f"{S}:6:13: warning: phones[0].number: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'",
+        f"{S}:14:16: warning: last_verified: last verified 2025-01-15, more than 12 months ago; expected a fresh check",
+        f"{S}:16:5: warning: review[0]: needs review: Check the hours.",
+        f"{S}:17:7: warning: hold: on hold, left out of every booklet: Not sure this number is theirs.",
     ]
     assert errors(project) == []
 
@@ -180,7 +180,7 @@ def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, caps
     from generator.cli import run
 
     project.write(S, SERVICE.replace("2026-01-15", "2025-07-20"))  # 196 days before TODAY
-    assert warnings(project) == [f"{S}:14:16: last_verified: warning: last verified 2025-07-20, more than 6 months ago; "
+    assert warnings(project) == [f"{S}:14:16: warning: last_verified: last verified 2025-07-20, more than 6 months ago; "
                                  "check it again with the organisation, then run 'booklet confirm'"]
     project.write(S, SERVICE)
     monkeypatch.setenv("BOOKLET_TODAY", "2026-08-01")  # 198 days after the check

@@ -212,7 +212,7 @@ def test_each_answer_is_judged_and_a_broken_printed_address_fails(project, capsy
     assert code == 1
     assert report["broken_printed"] == 3
     line, column = 12, 10  # the fifth link's url: in the file written by _links
-    assert (f"content/services/helpline.yaml:{line + 2 * 4}:{column}: links[4].url: error: {urls[4]} answered 404 Not Found"
+    assert (f"content/services/helpline.yaml:{line + 2 * 4}:{column}: error: links[4].url: {urls[4]} answered 404 Not Found"
             in err.splitlines())
     assert elapsed < 15
 
@@ -312,7 +312,7 @@ def test_source_addresses_are_warnings_and_results_are_cached(project, capsys, s
     _links(project, [site.url("/ok")], sources=[site.url("/gone")])
     code, report, err = _verify(project, capsys)
     assert code == 0  # a broken source: address is not printed
-    assert f": sources[0]: warning: {site.url('/gone')} answered 404 Not Found" in err
+    assert f": warning: sources[0]: {site.url('/gone')} answered 404 Not Found" in err
     assert len(site.hits) == 2
     code, again, _ = _verify(project, capsys)
     assert len(site.hits) == 2  # both from the cache
