@@ -138,6 +138,29 @@ class _Builder:
         return value
 
 
+_SYNTAX_IN_WORDS = (
+    ("expected '-' indicator", "this list item is not lined up with the items above it; expected each '- ' of a "
+                               "list to start in the same column"),
+    ("mapping values are not allowed", "a ': ' where none can be: a text that contains ': ' (put the whole text in "
+                                       "quotes) or a line indented further than the field above it"),
+    ("end of stream", "a quote (\" or ') is opened and not closed; expected the text to end with the same quote"),
+    ("quoted scalar", "a quote (\" or ') is opened and not closed; expected the text to end with the same quote"),
+    ("expected ':'", "this line has no ':' after its field name, or a text goes on to the next line; expected "
+                     "'field: value', with a long text indented under it or put in quotes"),
+    ("cannot start any token", "a value starts with a character YAML reserves (such as @ or `); expected the value "
+                               "in quotes"),
+    ("expected ',' or ']'", "a list in [ ] is not closed on its line, or an item in it contains ', ' or ': '; expected "
+                            "[a, b] with such items in quotes"),
+    ("expected ',' or '}'", "a mapping in { } is not closed, or a value in it needs quotes; expected such as "
+                            "{days: mo-fr, from: \"09:00\", to: \"17:00\"}"),
+    ("expected key", "this line is not lined up with the fields around it; expected the fields of one block to start "
+                     "in the same column, and a '- ' item under a field that holds a list"),
+    ("expected <block end>", "this line is indented differently from the lines around it; expected the lines of one "
+                             "block to start in the same column"),
+)
+"""What the YAML reader's terse messages mean, in the words of someone editing the file."""
+
+
 def parse(text: str, path: str) -> Document:
     """Parse YAML text; raises LoadError with the position of the first problem."""
     if "\t" in text:
@@ -149,12 +172,14 @@ def parse(text: str, path: str) -> Document:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             what = (exc.problem or exc.context or "invalid YAML").strip()
-            if "mapping values are not allowed" in what:
-                what += " (a ': ' inside text: put the text in quotes)"
-            raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {what}")) from None
+            # a missing ':' is found on the next line: point at the line that lacks it
+            opening = "expected ':'" in what or "quoted scalar" in (exc.context or "")  # where the key or quote began
+            mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            words = next((text for key, text in _SYNTAX_IN_WORDS if key in what or key in (exc.context or "")), "")
+            message = f"{words} (YAML: {what})" if words else what
+            raise LoadError(Problem(path, line, col, "", f"YAML syntax error: {message}")) from None
         except yaml.YAMLError as exc:
             raise LoadError(Problem(path, 1, 1, "", f"YAML syntax error: {exc}")) from None
         if node is None:

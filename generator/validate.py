@@ -42,6 +42,13 @@ class Catalogue:
     booklet: BookletText = field(default_factory=BookletText)
     documents: dict[tuple[str, str], Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[tuple[str, str]] = field(default_factory=set)
+    """Files that exist but could not be read (a YAML syntax error): their own error is reported,
+    and a reference to them is not reported again as missing."""
+
+    def exists(self, kind: str, ident: str) -> bool:
+        """A file of that kind and id is there, whether or not it is valid."""
+        return (kind, ident) in self.documents or (kind, ident) in self.unreadable
 
     @property
     def errors(self) -> list[Problem]:
@@ -115,7 +122,12 @@ def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Pro
         hint = f"did you mean '{guess[0]}'? " if guess else ""
         return doc.problem(loc, f"unknown field '{key}'; {hint}expected one of: {', '.join(allowed)}", key=True)
     if kind == "missing":
-        return doc.problem(loc, "is required but missing; expected a value here")
+        allowed = _allowed_values(model, loc)
+        example = _EXAMPLES.get(str(loc[-1]) if loc else "", "")
+        if allowed:
+            return doc.problem(loc, f"is required but missing; expected one or more of: {', '.join(allowed)}"
+                               + (f", written as {example}" if example else ""))
+        return doc.problem(loc, "is required but missing; expected a value here" + (f", written as {example}" if example else ""))
     if kind in ("value_error", "assertion_error"):
         message = str(err.get("ctx", {}).get("error") or err["msg"])
         return doc.problem(loc, message)
@@ -125,9 +137,13 @@ def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Pro
         hint = " (a ': ' inside text starts a mapping: put the text in quotes)" if isinstance(value, dict) else ""
         return doc.problem(loc, f"expected text, got {_describe(value)}{hint}")
     if kind in ("tuple_type", "list_type"):
-        return doc.problem(loc, f"expected a list, got {_describe(value)}")
+        example = _EXAMPLES.get(next((p for p in reversed(loc) if isinstance(p, str)), ""), "")
+        return doc.problem(loc, f"expected a list, got {_describe(value)}" + (f"; write it as {example}" if example else ""))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return doc.problem(loc, f"expected a mapping of fields, got {_describe(value)}")
+        held = _model_at(model, loc)
+        example = _EXAMPLES.get(next((p for p in reversed(loc) if isinstance(p, str)), ""), "")
+        what = _MODEL_WORDS.get(held.__name__, "a mapping of fields") if held else "a mapping of fields"
+        return doc.problem(loc, f"expected {what}, got {_describe(value)}" + (f"; write it as {example}" if example else ""))
     if kind in ("bool_type", "bool_parsing"):
         return doc.problem(loc, f"expected true or false, got {_describe(value)}")
     if kind.startswith("date"):
@@ -141,6 +157,42 @@ def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Pro
             return doc.problem(loc, f"{_describe(value)} is not a Belgian postcode; expected four digits such as '1000'")
         return doc.problem(loc, f"{_describe(value)} is not a valid id; expected lower-case words joined by '-', such as 'federal-ombudsman'")
     return doc.problem(loc, f"{err['msg']}; got {_describe(value)}")
+
+
+_EXAMPLES = {
+    "hours": 'hours: - {days: mo-fr, from: "09:00", to: "17:00"} (one line per period; part: morning instead of times)',
+    "phones": "phones: - number: 02 212 30 00 (then hours: under it)",
+    "links": "links: - url: https://www.unia.be/ with kind: website under it",
+    "addresses": 'addresses: - street: Rue Haute 320 with postcode: "1000" and city: Bruxelles under it',
+    "chats": "chats: - url: https://... with hours: under it",
+    "lists": "lists: - heading: ... with items: - ... under it",
+    "regions": "regions: [federal]",
+    "languages": "languages: [nl, fr]",
+    "situations": "situations: [reception-centre, work]",
+    "emergency": "emergency: - number: '112' with label: ... under it",
+    "contacts": "contacts: - name: Social service with summary: and phones: under it",
+}
+"""How each field with a shape is written, as a person types it: shown when the shape is wrong."""
+
+_MODEL_WORDS = {"Hours": "an opening period", "PhoneLine": "a phone line", "Link": "a web page", "Address": "an address",
+                "Chat": "a chat", "Block": "a list", "ServiceRef": "a situation", "CentreContact": "a contact"}
+
+
+def _allowed_values(model: type[BaseModel], loc: Loc) -> list[str]:
+    """The allowed values of an enumerated field (a Literal, or a list of them), else []."""
+    parent = _model_at(model, loc[:-1]) if loc else None
+    if parent is None or not loc:
+        return []
+    info = next((f for name, f in parent.model_fields.items() if (f.alias or name) == loc[-1]), None)
+    if info is None:
+        return []
+
+    def literals(annotation: Any) -> list[str]:
+        if typing.get_origin(annotation) is typing.Literal:
+            return [str(a) for a in typing.get_args(annotation)]
+        return [v for arg in typing.get_args(annotation) for v in literals(arg)]
+
+    return literals(info.annotation)
 
 
 # ------------------------------------------------------------------ loading
@@ -178,6 +230,7 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
                 doc = read(file, root)
             except LoadError as exc:
                 cat.problems.append(exc.problem)
+                cat.unreadable.add((kind, ident))
                 continue
             cat.documents[(kind, ident)] = doc
             obj = _validate(doc, model, ident, cat.problems)
@@ -215,14 +268,14 @@ def _cross_check(cat: Catalogue, today: date) -> None:
             if ref in seen:
                 add(doc.problem(("services", i), f"'{ref}' is listed twice; expected each service once"))
             seen.add(ref)
-            if ref not in cat.services and ("services", ref) not in cat.documents:
+            if ref not in cat.services and not cat.exists("services", ref):
                 add(doc.problem(("services", i), f"no service '{ref}' (expected content/services/{ref}.yaml){_near(ref, cat.services)}"))
     for aid, audience in cat.audiences.items():
         doc = cat.doc("audiences", aid)
         for i, choice in enumerate(audience.situations):
             chosen = cat.situations.get(choice.situation)
             if chosen is None:
-                if ("situations", choice.situation) not in cat.documents:
+                if not cat.exists("situations", choice.situation):
                     add(doc.problem(("situations", i), f"no situation '{choice.situation}' (expected content/situations/{choice.situation}.yaml){_near(choice.situation, cat.situations)}"))
                 continue
             for j, sref in enumerate(choice.services or ()):
@@ -233,6 +286,8 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         doc = cat.doc("audiences", aid)
         offered = {sid for ref in audience.situations if ref.situation in cat.situations
                    for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+        if any(ref.situation not in cat.situations for ref in audience.situations):
+            continue  # a situation has its own error: what it offers is not known
         for name in sorted({f.selection for f in FORMATS.values() if f.selection}):
             for i, sid in enumerate(getattr(audience, name) or ()):
                 if sid not in offered:
@@ -244,7 +299,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
             if lang not in cat.booklet.languages:
                 add(doc.problem(("languages", i), f"'{lang}' is not an enabled language; expected one of: {', '.join(cat.booklet.languages)}"))
         for i, aid in enumerate(centre.audiences):
-            if aid not in cat.audiences and ("audiences", aid) not in cat.documents:
+            if aid not in cat.audiences and not cat.exists("audiences", aid):
                 add(doc.problem(("audiences", i), f"no audience '{aid}' (expected content/audiences/{aid}.yaml){_near(aid, cat.audiences)}"))
     # Warnings: what a person should look at before printing.
     for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences),

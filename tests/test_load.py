@@ -24,7 +24,7 @@ def test_values_keep_their_text_and_position():
         ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1: error: a: duplicate key 'a' (first at line 1); expected each key once"),
         ("a: &x [1, 2]\nb: *x\n", "f.yaml:1:4: error: b: YAML anchors (&) and aliases (*) are not allowed; expected each value written out"),
         ("a:\n\tb: 1\n", "f.yaml:2:1: error: tab character; expected spaces for indentation"),
-        ("a: [1, 2\nb: 3\n", "f.yaml:2:2: error: YAML syntax error: did not find expected ',' or ']'"),
+        ("a: [1, 2\nb: 3\n", "f.yaml:2:2: error: YAML syntax error: a list in [ ] is not closed on its line, or an item in it contains ', ' or ': '; expected [a, b] with such items in quotes (YAML: did not find expected ',' or ']')"),
         ("", "f.yaml:1:1: error: file is empty; expected a mapping of fields"),
         ("# only a comment\n", "f.yaml:1:1: error: file is empty; expected a mapping of fields"),
         ("- a\n- b\n", "f.yaml:1:1: error: file holds a list; expected a mapping of fields"),

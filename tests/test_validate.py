@@ -8,7 +8,7 @@ import pytest
 
 from generator.validate import load_catalogue
 
-from .conftest import PROJECT_TODAY, SERVICE
+from .conftest import PROJECT_TODAY, SERVICE, SITUATION
 
 TODAY = date.fromisoformat(PROJECT_TODAY)  # two weeks after the sample service was checked (conftest.SERVICE)
 
@@ -78,7 +78,7 @@ SERVICE_CASES = [
     ("wrong type", "summary: Listens and helps.", "summary: [Listens, helps]",
      f"{S}:2:10: error: summary: expected text, got a list"),
     ("colon inside text", "summary: Listens and helps.", "summary: Note: it listens.",
-     f"{S}:2:14: error: YAML syntax error: mapping values are not allowed in this context (a ': ' inside text: put the text in quotes)"),
+     f"{S}:2:14: error: YAML syntax error: a ': ' where none can be: a text that contains ': ' (put the whole text in quotes) or a line indented further than the field above it (YAML: mapping values are not allowed in this context)"),
     ("missing required field", "name: Helpline\n", "",
      f"{S}:1:1: error: name: is required but missing; expected a value here"),
     ("date in the future", "last_verified: 2026-01-15", "last_verified: 2999-01-01",
@@ -196,3 +196,35 @@ def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, caps
     monkeypatch.setenv("BOOKLET_TODAY", "1 March")
     assert run(["--root", str(project.root), "check"]) == 2
     assert "BOOKLET_TODAY='1 March' is not a date; expected YYYY-MM-DD such as 2027-03-01" in capsys.readouterr().err
+
+
+def test_messages_show_the_right_form_and_the_allowed_values(project):
+    project.write(S, SERVICE.replace('      - {days: mo-fr, from: "09:30", to: "13:00"}', "      - mo-fr 9h-17h")
+                  .replace("regions: [federal]\n", ""))
+    assert errors(project) == [
+        f"{S}:1:1: error: regions: is required but missing; expected one or more of: federal, brussels, flanders, wallonia, "
+        "written as regions: [federal]",
+        f"{S}:7:9: error: phones[0].hours[0]: expected an opening period, got 'mo-fr 9h-17h'; write it as "
+        'hours: - {days: mo-fr, from: "09:00", to: "17:00"} (one line per period; part: morning instead of times)',
+    ]
+
+
+def test_a_yaml_syntax_error_is_explained_and_causes_no_second_error(project):
+    project.write("content/services/test-helpline.yaml", SERVICE.replace("phones:\n  - number", "phones:\n   - number")
+                  .replace("emails:\n  - info", "emails:\n - info"))
+    project.write("content/situations/work.yaml", SITUATION.replace("services: [helpline]", "services: [helpline, test-helpline]"))
+    assert errors(project) == [  # and no "no service 'test-helpline'" about the situation that names it
+        "content/services/test-helpline.yaml:7:5: error: YAML syntax error: this list item is not lined up with the items "
+        "above it; expected each '- ' of a list to start in the same column (YAML: did not find expected '-' indicator)"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('name: "Helpline\nsummary: y\n', "1:7: error: YAML syntax error: a quote (\" or ') is opened and not closed"),
+    ("name: Helpline\nsummary\nregions: [federal]\n", "2:1: error: YAML syntax error: this line has no ':' after its field name"),
+    ("name: @home\n", "1:7: error: YAML syntax error: a value starts with a character YAML reserves (such as @ or `)"),
+    ("phones:\n  - number: 1\n   - number: 2\n", "3:4: error: YAML syntax error: this list item is not lined up with the items above it"),
+])
+def test_yaml_syntax_errors_in_words(project, text, message):
+    project.write(S, text)
+    [found] = errors(project)
+    assert found.startswith(f"{S}:{message}")
