@@ -106,7 +106,10 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
     files aside), listing every PDF of its set that is in the output, then the indexes. Returns
     each written file's path (under ``out``) and sha256."""
     written: dict[str, str] = {}
-    pages = sorted({Edition(e.audience, e.lang, "booklet", e.region, e.discreet, e.centre) for e in made if not e.print_shop},
+    made = list(made)
+    pages = sorted({Edition(e.audience, e.lang, "booklet", e.region, e.discreet, e.centre) for e in made if not e.print_shop}
+                   # a wallet card's code leads to its audience's discreet page: written with the card
+                   | {Edition(e.audience, e.lang, "booklet", e.region, True, e.centre) for e in made if e.format == "card"},
                    key=lambda e: (e.lang, e.relpath))
     translators: dict[str, ContentTranslator] = {}  # shared with the indexes: each catalogue read once
     for lang in sorted({e.lang for e in pages}):

@@ -50,7 +50,7 @@ from . import __version__
 from .files import write_atomic
 from .load import Document, Loc, format_loc
 from .validate import Catalogue
-from .view import Edition
+from .view import site_page_url
 
 Status = Literal["ok", "redirect", "moved", "offsite", "unsure", "broken", "refused", "unchecked"]
 SEVERITY: dict[str, Literal["ok", "info", "warning", "error"]] = {
@@ -149,8 +149,7 @@ def targets(cat: Catalogue) -> list[Target]:
         line, column = cat.doc("booklet", "booklet").where(("site_url",))
         for lang in cat.booklet.languages:
             for audience in sorted(cat.audiences):
-                page = Edition(audience, lang, "card").page
-                url = site.rstrip("/") + "/" + page
+                url = site_page_url(site, lang, audience)
                 uses.setdefault(url, []).append(Use("booklet", "Web pages (wallet cards' QR codes)", "content/booklet.yaml",
                                                     line, column, "site_url", True))
     return [Target(url, tuple(u)) for url, u in uses.items()]

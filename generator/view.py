@@ -8,6 +8,7 @@ language catalogues can translate it.
 from __future__ import annotations
 
 import gettext as _gettext
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -45,22 +46,31 @@ class Edition:
 
     @property
     def relpath(self) -> str:
-        name = f"{self.audience}-{self.format}"
-        if self.region and not self.centre:
-            name += f"-{self.region}"
-        if self.discreet:
-            name += "-discreet"
-        if self.print_shop:
-            name += "-print"
-        folder = f"centres/{self.centre}/" if self.centre else ""
-        return f"{folder}{self.lang}/{name}.pdf"
+        return f"{self._folder}{self._stem}-{self.format}{self._suffix}.pdf"
 
     @property
     def page(self) -> str:
         """Where this edition's web page is, under output/site/ (generator/site.py writes it, a
         wallet card's QR code leads to it): the booklet's path, with .html and no format."""
-        booklet = replace(self, format="booklet", print_shop=False).relpath
-        return booklet.removesuffix(".pdf").replace(f"/{self.audience}-booklet", f"/{self.audience}", 1) + ".html"
+        return f"{self._folder}{self._stem}{self._suffix.removesuffix('-print')}.html"
+
+    @property
+    def _folder(self) -> str:
+        return (f"centres/{self.centre}/" if self.centre else "") + f"{self.lang}/" + ("discreet/" if self.discreet else "")
+
+    @property
+    def _stem(self) -> str:
+        """The audience id; for a discreet edition a neutral name that says nothing of its topic
+        (a file shared by phone shows its name), stable for the audience: the manifest says which
+        audience it is."""
+        if self.discreet:
+            return f"your-rights-{hashlib.sha256(self.audience.encode()).hexdigest()[:4]}"
+        return self.audience
+
+    @property
+    def _suffix(self) -> str:
+        suffix = f"-{self.region}" if self.region and not self.centre else ""
+        return suffix + ("-print" if self.print_shop else "")
 
     @property
     def source(self) -> Edition:
@@ -341,8 +351,10 @@ DISCREET_SUBTITLE = N_("Where to get help")
 
 
 def site_page_url(site_url: str, lang: str, audience: str) -> str:
-    """The address of an audience's web page in one language."""
-    return f"{site_url.rstrip('/')}/{Edition(audience, lang).page}"
+    """The web page a wallet card's QR code leads to: the audience's discreet page, whose address
+    and title say nothing of its topic (a card is carried on the body, and a scanned code shows
+    its address on the phone)."""
+    return f"{site_url.rstrip('/')}/{Edition(audience, lang, discreet=True).page}"
 
 
 def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> dict:

@@ -114,7 +114,11 @@ OUTING = ("lgbt", "queer", "trans", "gay", "lesb", "rainbow", "sexual", "лгб�
 def test_discreet_edition_has_a_neutral_outside_and_the_same_contacts(tmp_path, audience, lang):
     assert run(["--root", str(ROOT), "build", "--audience", audience, "--lang", lang, "--format", "booklet",
                 "--discreet", "--out", str(tmp_path)]) == 0
-    path = tmp_path / f"{lang}/{audience}-booklet-discreet.pdf"
+    [path] = list((tmp_path / lang / "discreet").glob("*.pdf"))
+    # the file's name is shared with the file (by phone): it says nothing of the topic
+    assert not [w for w in (*OUTING, "violence", "asylum", "discreet") if w in path.name.lower()], path.name
+    manifest = json.loads((tmp_path / "manifest.json").read_text())["documents"]
+    assert [(d["path"], d["audience"], d["discreet"]) for d in manifest] == [(path.relative_to(tmp_path).as_posix(), audience, True)]
     pages = pdf_text(path)
     outside = (pages[0] + " " + pages[-1]).lower()
     assert not [w for w in OUTING if w in outside], outside
@@ -503,7 +507,10 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     assert len(reader.pages) == 1
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
     codes = decode_qr_codes(path)
-    assert [c.text for c in codes] == ["https://www.example.org/services/en/asylum-centre.html"] * 10
+    # the code leads to the audience's discreet page: its address says nothing of the topic, and it is written
+    assert [c.text for c in codes] == ["https://www.example.org/services/en/discreet/your-rights-5113.html"] * 10
+    page = real_copy.root / "output/site/en/discreet/your-rights-5113.html"
+    assert "0800 99 961" in page.read_text("utf-8") and "LGBT" not in page.read_text("utf-8").split("<body>")[0]
     assert all(c.quiet_zone_clear and c.width_mm >= 20 for c in codes)
     text = pdf_text(path)[0]
     assert text.count("0800 99 961") == 10  # the Federal Ombudsman, first of the audience with a phone
@@ -534,7 +541,7 @@ def test_a_card_without_site_url_has_no_code_and_the_build_says_so(project, caps
     assert "wallet cards" not in capsys.readouterr().err  # said only when cards are made
     # --site-url gives them their code; it must be an https address
     assert run(["--root", str(project.root), "build", "--format", "card", "--site-url", "https://help.example.org/list/"]) == 0
-    assert {c.text for c in decode_qr_codes(card)} == {"https://help.example.org/list/en/workers.html"}
+    assert {c.text for c in decode_qr_codes(card)} == {"https://help.example.org/list/en/discreet/your-rights-ed57.html"}
     assert run(["--root", str(project.root), "build", "--format", "card", "--site-url", "http://help.example.org"]) == 1
     assert ("Error: --site-url: 'http://help.example.org' is not an https address; expected it to start with https://"
             in capsys.readouterr().err)
