@@ -363,6 +363,17 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
         ctx.exit(1)
 
 
+@main.command(epilog="""\b
+Example:
+  booklet fields > docs/fields.md    refresh the reference kept in the repository""")
+def fields() -> None:
+    """Print the reference of every field of the content files (Markdown), generated from the
+    schema: what each field is, its type, whether it is required."""
+    from .fieldref import reference
+
+    click.echo(reference(), nl=False)
+
+
 @main.command()
 @click.option("--hsds", "hsds_dir", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
               help="Write one Open Referral HSDS 3.0 service document per service into DIR (DIR/<id>.json).")

@@ -30,7 +30,8 @@ Region = Literal["federal", "brussels", "flanders", "wallonia"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # the docstring under each field is its description: `booklet fields` prints them (docs/fields.md)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, use_attribute_docstrings=True)
 
 
 class Hours(Strict):
@@ -110,6 +111,7 @@ class PhoneLine(WithHours):
     """True when a source says this number is free to call although its prefix does not (a short
     number such as 112); 0800 numbers are free by their prefix. Needs 'source:'."""
     note: Text | None = None
+    """What a caller should know about this line ('Outside these hours, you can leave a message.'); printed."""
     source: Url | None = None
     """Where a fact about this line comes from, when not from the source page."""
     hold: Text | None = None
@@ -122,13 +124,16 @@ class Chat(WithHours):
     url: Url | None = None
     """The chat's own page; omitted (and marked for review) when the source names no address."""
     anonymous: bool = False
+    """True when the chat asks no name ('Anonymous chat' is printed)."""
     note: Text | None = None
+    """What a reader should know about the chat; printed."""
 
 
 class Link(Strict):
     """A web page: a complaint form, a contact page, a map. The first link gets the QR code."""
 
     url: Url
+    """The address (https); the first link of a service is its QR code, so it must scan to a page that works."""
     kind: Literal["form", "website", "contact", "map", "appointment", "chat", "info"]
     """What the reader finds there; printed as a label ('Online form', 'Website', ...)."""
     label: Text | None = None
@@ -136,21 +141,29 @@ class Link(Strict):
     source: Url | None = None
     """Where this address was found (the organisation's own site, ideally)."""
     note: Text | None = None
+    """What a reader should know about the page; printed."""
 
 
 class Address(Strict):
+    """A street address the reader can go to."""
+
     street: Text
     """Street and number, as the organisation writes it: 'Rue Haute 320'."""
     postcode: Annotated[str, Field(pattern=r"^[1-9][0-9]{3}$")]
+    """Four digits, in quotes: "1000"."""
     city: Text
+    """As the organisation writes it ('Bruxelles', 'Antwerpen')."""
     note: Text | None = None
+    """What a visitor should know ('Entrance on the left'); printed."""
 
 
 class Block(Strict):
     """A short bulleted list with an optional heading."""
 
     heading: Text | None = None
+    """Printed above the list ('You can receive the following care:')."""
     items: tuple[Text, ...] = Field(min_length=1)
+    """The entries, one line each."""
     everywhere: bool = False
     """Also print this list on leaflets and posters, which leave a service's other lists out for
     room: for a list the reader needs in order to act, such as where the care centres are."""
@@ -164,7 +177,8 @@ class Service(Strict):
     name: Text
     """The organisation's name, as it writes it."""
     full_name: Text | None = None
-    """The long or official name, printed under the name."""
+    """What the organisation is, in a few words ('Federal Migration Centre'), or its long official
+    name: printed under the name, and translated (the name is not)."""
     names: dict[Language, Text] = Field(default_factory=dict)
     """The organisation's own official name in other languages ({fr: ..., nl: ...}): printed in
     a booklet of that language, with the name above in brackets."""
@@ -180,10 +194,15 @@ class Service(Strict):
     languages: tuple[Language, ...] = ()
     """Languages it answers in (ISO 639-1); empty when the source does not say."""
     phones: tuple[PhoneLine, ...] = ()
+    """Its phone lines, the main one first, each with its hours."""
     emails: tuple[Email, ...] = ()
+    """Addresses a reader can write to."""
     chats: tuple[Chat, ...] = ()
+    """Online chats."""
     links: tuple[Link, ...] = ()
+    """Web pages; the first one is printed as a QR code."""
     addresses: tuple[Address, ...] = ()
+    """Where a reader can go."""
     notes: tuple[Text, ...] = ()
     """Things the reader should know ('This is not a queer organisation.')."""
     last_verified: date
@@ -229,6 +248,7 @@ class ServiceRef(Strict):
     """An audience's choice of a situation, optionally with only some of its services."""
 
     situation: Id
+    """The situation's id (its file name)."""
     services: tuple[Id, ...] | None = None
     """A subset of the situation's services, in this order; all of them when omitted."""
 
@@ -237,18 +257,23 @@ class Situation(Strict):
     """A 'Did this happen ...?' section: what to do and whom to contact."""
 
     id: Id | None = None
+    """Optional; when given it must equal the file name."""
     title: Text
     """The question the reader recognises: 'Did this happen in your reception centre?'"""
     summary: Text | None = None
+    """A sentence or two under the title."""
     lists: tuple[Block, ...] = ()
+    """Lists printed after the summary."""
     steps: tuple[Text, ...] = ()
     """What to do, in order."""
     tips: tuple[Text, ...] = ()
+    """Advice printed in a tinted box ('Keep a copy of what you send.')."""
     services: tuple[Id, ...] = ()
     """Services to contact, by id, in the order printed."""
     sources: tuple[Url, ...] = ()
     """Pages other than the source page that facts here (a step, a time limit) come from."""
     review: tuple[Text, ...] = ()
+    """What is missing or doubtful; listed by `booklet check`, never printed."""
 
     @model_validator(mode="after")
     def _has_content(self) -> Situation:
@@ -261,8 +286,10 @@ class Audience(Strict):
     """One booklet: who it is for and which situations it holds, in order."""
 
     id: Id | None = None
+    """Optional; when given it must equal the file name."""
     title: Text
     subtitle: Text | None = None
+    """Printed under the title on the cover."""
     intro: tuple[Text, ...] = ()
     """Paragraphs on the cover page."""
     situations: tuple[ServiceRef, ...] = Field(min_length=1)
@@ -281,6 +308,7 @@ class Audience(Strict):
     card: tuple[Id, ...] | None = None
     """Services on the wallet card, most important first; the first three of the audience's when omitted."""
     review: tuple[Text, ...] = ()
+    """What is missing or doubtful; listed by `booklet check`, never printed."""
 
     @field_validator("situations", mode="before")
     @classmethod
@@ -294,12 +322,19 @@ class CentreContact(Strict):
     """A contact of the reception centre itself: its social service, its complaint contact."""
 
     name: Text
+    """What it is ('Social service'), in English: translated with the rest of the content."""
     summary: Text
+    """What it does for the resident, in a sentence."""
     phones: tuple[PhoneLine, ...] = ()
+    """Its phone lines, with their hours."""
     emails: tuple[Email, ...] = ()
+    """Addresses a resident can write to."""
     links: tuple[Link, ...] = ()
+    """Web pages (a complaint form)."""
     addresses: tuple[Address, ...] = ()
+    """Where to go (an office in the centre, or outside it)."""
     notes: tuple[Text, ...] = ()
+    """What a resident should know."""
 
     @model_validator(mode="after")
     def _reachable(self) -> CentreContact:
@@ -312,8 +347,9 @@ class Centre(Strict):
     """A reception centre's own edition: content/centres/<id>.yaml."""
 
     id: Id | None = None
+    """Optional; when given it must equal the file name."""
     name: Text
-    """The centre's name, printed on the inside cover."""
+    """The centre's name, printed with its contacts."""
     region: Literal["brussels", "flanders", "wallonia"]
     """Services that serve only other regions are left out of its booklets."""
     languages: tuple[Language, ...] = Field(min_length=1)
@@ -321,9 +357,12 @@ class Centre(Strict):
     audiences: tuple[Id, ...] = ("asylum-centre",)
     """Which booklets the centre hands out."""
     contacts: tuple[CentreContact, ...] = Field(min_length=1)
-    """Printed on the inside cover, as written (centres write them in the language they choose)."""
+    """Printed on the cover (or at the top of the next page), written in English and translated with
+    the rest of the content into the centre's languages."""
     last_verified: date
+    """When a person last checked these contacts with the centre."""
     review: tuple[Text, ...] = ()
+    """What is missing or doubtful; listed by `booklet check`, never printed."""
 
     @field_validator("last_verified")
     @classmethod
@@ -345,12 +384,14 @@ class BookletText(Strict):
     """The emergency numbers (112, 101) with what each is for ('label:'), hours and source:
     printed on every booklet's cover, every leaflet, poster and card."""
     site_url: Url | None = None
-    """Where output/site/ is published (https): each wallet card's QR code leads to the page of
-    its audience and language there. Without it, cards are built without a QR code."""
+    """Where output/site/ is published (https): each wallet card's QR code leads to its audience's
+    discreet page there. Without it, cards are built without a QR code."""
     exit_url: Url = "https://www.google.com/"
     """Where the web pages' "Leave this page" button goes: a neutral site."""
     colophon: tuple[Text, ...] = ()
+    """Who made the booklet, on the back cover."""
     review: tuple[Text, ...] = ()
+    """What is missing or doubtful; listed by `booklet check`, never printed."""
 
     @field_validator("languages")
     @classmethod

@@ -254,3 +254,15 @@ def test_check_colours_errors_on_a_terminal_unless_no_color(project, capsys, mon
     monkeypatch.undo()
     monkeypatch.setenv("NO_COLOR", "1")
     assert errors.use_colour() is False
+
+
+def test_the_field_reference_is_generated_from_the_schema_and_kept_current():
+    from generator.fieldref import reference
+    from generator.model import Service
+
+    text = reference()
+    assert (ROOT / "docs/fields.md").read_text("utf-8") == text, "run: booklet fields > docs/fields.md"
+    for name in Service.model_fields:  # every field of a service is there, with its description
+        assert f"| `{name}` |" in text
+    assert "| `regions` | list of one of: `federal`, `brussels`, `flanders`, `wallonia` | yes |" in text
+    assert "| `number` | phone number | yes | As written by the organisation;" in text
