@@ -36,7 +36,13 @@ def _root(ctx: click.Context) -> Path:
     return ctx.obj["root"]
 
 
-@click.group()
+@click.group(epilog="""\b
+The editor's path:
+  booklet check                                       every problem, errors last
+  booklet build --audience asylum-centre --lang en    one audience in one language
+  booklet serve                                       the pages, rebuilt as you edit
+  booklet confirm unia                                after phoning Unia
+Every command: booklet COMMAND --help""")
 @click.version_option(__version__, prog_name="booklet")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
               help="Project folder holding content/ (and output/).")
@@ -159,26 +165,43 @@ def _translation_summary(cat: Catalogue) -> list[str]:
     return lines
 
 
-@main.command("list")
+@main.command("list", epilog="""\b
+Example:
+  booklet list    the ids to use with --audience and in situations' services:""")
 @click.pass_context
 def list_(ctx: click.Context) -> None:
     """List audiences, situations and services."""
     from .build import check as run_check
 
     cat = run_check(_root(ctx))
+    import shutil
+
+    width = shutil.get_terminal_size((100, 24)).columns
+
+    def row(ident: str, text: str) -> str:
+        pad = max(len(i) for i in (*cat.audiences, *cat.situations, *cat.services)) + 2
+        line = f"  {ident:<{pad}}{text}"
+        return line if len(line) <= width else line[: max(width - 1, pad + 10)] + "…"
+
     click.echo("Audiences:")
     for ident, a in sorted(cat.audiences.items()):
-        click.echo(f"  {ident:<24} {a.title}  ({len(a.situations)} situations)")
+        click.echo(row(ident, f"{a.title}  ({_count(len(a.situations), 'situation')})"))
     click.echo("Situations:")
     for ident, s in sorted(cat.situations.items()):
-        click.echo(f"  {ident:<24} {s.title}  ({len(s.services)} services)")
+        click.echo(row(ident, f"{s.title}  ({_count(len(s.services), 'service')})"))
     click.echo("Services:")
     for ident, svc in sorted(cat.services.items()):
         flags = " [on hold]" if svc.hold else (" [unconfirmed]" if svc.unconfirmed else (" [review]" if svc.review else ""))
-        click.echo(f"  {ident:<24} {svc.name}{flags}")
+        click.echo(row(ident, f"{svc.name}{flags}"))
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  booklet build                                            everything that changed
+  booklet build --audience workplace --lang fr --format booklet
+  booklet build --discreet --audience asylum-centre        neutral cover, names and metadata
+  booklet build --print-shop --format booklet              PDF/X-4 with bleed for a print shop
+  booklet build --centre my-centre                         a reception centre's own set""")
 @click.option("--audience", "audiences", multiple=True, metavar="ID", help="Build only this audience (repeatable).")
 @click.option("--lang", "langs", multiple=True, metavar="CODE", help="Build only this language (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -283,7 +306,10 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  booklet confirm unia                     checked today
+  booklet confirm unia --date 2026-11-28   checked on that day""")
 @click.argument("service")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the service was checked (default: today), as YYYY-MM-DD.")
@@ -311,7 +337,12 @@ def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
         raise click.ClickException(f"{rel} has errors: run 'booklet check'")
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  booklet verify                       every address (results younger than a day are reused)
+  booklet verify --max-age 0 --quiet   check everything again, print only the problems
+  booklet verify --json report.json    the results grouped by service, for other tools
+  booklet verify --offline             what the cache and the addresses themselves tell""")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder holding the cache, verify/results.json (default: output/ in the project folder).")
 @click.option("--max-age", type=click.FloatRange(min=0), default=24.0, show_default=True, metavar="HOURS",
@@ -374,7 +405,10 @@ def fields() -> None:
     click.echo(reference(), nl=False)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  booklet export --hsds export/hsds               English
+  booklet export --hsds export/hsds-fr --lang fr  the same identifiers, in French""")
 @click.option("--hsds", "hsds_dir", type=click.Path(file_okay=False, path_type=Path), required=True, metavar="DIR",
               help="Write one Open Referral HSDS 3.0 service document per service into DIR (DIR/<id>.json).")
 @click.option("--lang", default="en", show_default=True, metavar="CODE", help="The language of names and descriptions.")
@@ -393,7 +427,10 @@ def export(ctx: click.Context, hsds_dir: Path, lang: str) -> None:
     click.echo(f"Done: {len(written)} service{'s' if len(written) != 1 else ''} in {hsds_dir}{left}", err=True)
 
 
-@main.command("review-sheet")
+@main.command("review-sheet", epilog="""\b
+Examples:
+  booklet verify && booklet review-sheet     then print output/review/call-sheet.pdf
+  booklet review-sheet --markdown todo.md    the same list for a GitHub issue""")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder: writes OUT/review/call-sheet.pdf and .html, reads OUT/verify/results.json "
                    "(default: output/ in the project folder).")
@@ -449,7 +486,9 @@ def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
         click.echo("Stopped.", err=True)
 
 
-@main.command()
+@main.command(epilog="""\b
+Example:
+  booklet site --out output    after CI joined its shards' PDFs""")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder holding the PDFs and manifest.json (default: output/ in the project folder).")
 @click.pass_context
@@ -465,7 +504,11 @@ def site(ctx: click.Context, out: Path | None) -> None:
     click.echo(f"Done: {len(written)} web page{'s' if len(written) != 1 else ''} in {out / 'site'}", err=True)
 
 
-@main.command()
+@main.command(epilog="""\b
+Examples:
+  booklet translations                         coverage, and what is stale or missing
+  booklet translations --export fr -o fr.po    for a translator
+  booklet translations --import fr.po          take the translator's work back""")
 @click.option("--export", "export_lang", metavar="LANG", help="Write the content's PO catalogue for LANG, for translators.")
 @click.option("--import", "import_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Merge a translator's PO file into content/translations/.")
