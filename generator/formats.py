@@ -12,6 +12,7 @@ Standard library only: the command line reads the format names before anything h
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 
 def N_(message: str) -> str:
@@ -84,6 +85,19 @@ class Format:
     site_url it is built without the code."""
     qr_symbol_mm: float | None = None
     """The smallest QR symbol (None: the default of generator/qr.py)."""
+    duplex: Literal["Simplex", "DuplexFlipShortEdge", "DuplexFlipLongEdge"] | None = None
+    """How a printer dialog prints the office file by default (/Duplex of the PDF's viewer
+    preferences, PDF 1.7 12.2): on one side, or on both turning the sheet over on its short or
+    its long edge (the edges of the paper, whichever way the page is drawn on it). None: no
+    preference (pages read on screen, or printed and bound by a print shop). A print shop's file
+    (PDF/X-4, a PDF 1.6 file) never has one: its own imposition decides the sides."""
+    actual_size: bool = False
+    """Printed at 100 % (/PrintScaling /None): a printer dialog does not shrink the page to "fit"
+    its margins, which would move the folds and cut marks and change every size the layout keeps."""
+    print_shop_multiple: int = 1
+    """Its print shop's file (--print-shop) gets blank pages before its last page (the back cover,
+    which stays last) until its page count is a multiple of this: 4 for a saddle-stitched booklet,
+    whose sheets are folded once and so carry four pages each."""
 
     @property
     def source(self) -> str:
@@ -121,6 +135,10 @@ BOOKLET = Format(
     lead="cover",
     inner_fill=0.40,
     print_shop=True,
+    # Read on screen or made into a booklet by a print shop: no sides to choose, but an A5 page
+    # is printed as A5, and the print shop's file is padded to whole folded sheets.
+    actual_size=True,
+    print_shop_multiple=4,
 )
 
 LEAFLET = Format(
@@ -163,6 +181,15 @@ LEAFLET = Format(
               {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
     # smaller type, parts flowing on, one-line cards: each takes no more room than the first
     denser=frozenset(range(1, 8)),
+    # Both sides of an A4 sheet drawn landscape, folded twice along lines parallel to its short
+    # (210 mm) edges (impose.leaflet_sides). Each panel's back is its mirror image across the
+    # vertical middle of the sheet: the front cover, at the right of the outside, is backed by the
+    # inside's left panel, and the 97 mm flap, at the left of the outside, by the 97 mm inside-right
+    # panel. That is the sheet turned over like a page of a book, about a vertical axis, i.e. on
+    # its short edge; turned on its long edge (top to bottom, like a calendar) the inside would
+    # come out upside down and the flap would back a 100 mm panel, across a fold.
+    duplex="DuplexFlipShortEdge",
+    actual_size=True,
 )
 
 POSTER = Format(
@@ -188,6 +215,10 @@ POSTER = Format(
     print_shop=True,
     qr_symbol_mm=40.0,  # read from further away: bigger codes
     page_fill=0.75,  # at most a quarter of a poster blank
+    # One side of one sheet: a printer set to print both sides could put a second copy on the
+    # back of the first, and a poster on a notice board shows one side.
+    duplex="Simplex",
+    actual_size=True,
 )
 
 CARD = Format(
@@ -214,6 +245,11 @@ CARD = Format(
     links_to_site=True,
     neutral=True,
     names_itself=False,
+    # The sheet of ten (impose.card_layout) is one page printed on one side and cut: a printer
+    # set to print both sides could put the next copy of the sheet on its back, and the cards
+    # would have another card behind them. Its cut marks must stay where the cards end: actual size.
+    duplex="Simplex",
+    actual_size=True,
 )
 
 BOOKLET_IMPOSED = Format(
@@ -227,6 +263,17 @@ BOOKLET_IMPOSED = Format(
     lead="cover",
     inner_fill=0.40,
     imposition="booklet",  # two A5 pages on each side of an A4 sheet, in booklet order
+    # Two A5 pages side by side on an A4 sheet drawn landscape, folded along the vertical middle,
+    # a line parallel to the sheet's short (210 mm) edges (impose.booklet_order). A page's back
+    # is its mirror image across that fold: page 1, the right half of the first sheet's front,
+    # is backed by page 2, the left half of its back, and both halves read upright when the sheet
+    # is turned over about that vertical line, as a reader turns the folded page. Turning about
+    # a vertical line on a landscape sheet is turning it on its short edge: DuplexFlipShortEdge.
+    # On the long edge (the sheet turned top to bottom, like a calendar) each back would be given
+    # half a turn against its front and its halves swapped: page 2 would stand behind the back
+    # cover, upside down. The same holds read right to left (both sides are mirrored).
+    duplex="DuplexFlipShortEdge",
+    actual_size=True,
 )
 
 FORMATS: dict[str, Format] = {f.name: f for f in (BOOKLET, BOOKLET_IMPOSED, LEAFLET, POSTER, CARD)}

@@ -2,7 +2,8 @@
 
 Print the result double-sided, "flip on short edge", fold the stack in the middle and staple:
 the pages come out in reading order. The page count is padded to a multiple of four with blank
-pages placed before the back cover, so the last page stays on the back.
+pages placed before the back cover, so the last page stays on the back (place.padded_order, which
+also pads a print shop's booklet to whole folded sheets).
 
 Each layout here says where every rendered page goes; ``place`` carries it out on WeasyPrint's
 PDF before it is written, and keeps it tagged: the structure tree still reads the pages in
@@ -12,7 +13,7 @@ order, wherever they stand on the paper.
 from __future__ import annotations
 
 from .formats import FORMATS
-from .place import Layout, Placement, Sheet
+from .place import Layout, Placement, Printing, Sheet, padded_order
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
 
@@ -24,10 +25,9 @@ def booklet_order(pages: int, rtl: bool = False) -> list[tuple[int | None, int |
     ``pages`` is padded to a multiple of four; blanks stand just before the last page.
     A right-to-left booklet is bound on the right, so every side is mirrored.
     """
-    total = -(-pages // 4) * 4
-    padding = total - pages
     # Logical order of the padded booklet: all pages but the last, blanks, the last page.
-    order: list[int | None] = [*range(1, pages), *([None] * padding), pages] if pages else []
+    order = padded_order(pages, 4)
+    total = len(order)
     sides: list[tuple[int | None, int | None]] = []
     for sheet in range(total // 4):
         front = (order[total - 1 - 2 * sheet], order[2 * sheet])
@@ -131,15 +131,19 @@ def card_layout() -> Layout:
     return lambda _sizes: [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())]
 
 
-def layout_for(fmt: str, rtl: bool) -> Layout | None:
-    """How the rendered pages of a format go on paper (formats.py: imposition; None: as they are)."""
+def layout_for(fmt: str, rtl: bool) -> Printing:
+    """How the rendered pages of a format go on paper (formats.py: imposition; a layout of None:
+    as they are), with the format, which says how to print the file (pdf.py reads it)."""
     imposition = FORMATS[fmt].imposition
+    layout: Layout | None
     if imposition == "booklet":
-        return booklet_layout(rtl)
-    if imposition == "leaflet":
-        return leaflet_layout(rtl)
-    if imposition == "cards":
-        return card_layout()
-    if imposition is not None:
+        layout = booklet_layout(rtl)
+    elif imposition == "leaflet":
+        layout = leaflet_layout(rtl)
+    elif imposition == "cards":
+        layout = card_layout()
+    elif imposition is not None:
         raise ValueError(f"format {fmt}: no imposition {imposition!r}")
-    return None
+    else:
+        layout = None
+    return Printing(FORMATS[fmt], layout)

@@ -23,7 +23,8 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
 from .files import LAYOUTS
-from .place import Layout, deref, place
+from .formats import Format
+from .place import Layout, Printing, deref, pad, place
 
 
 class LayoutsOnlyFetcher(URLFetcher):
@@ -52,11 +53,26 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+def _viewer_preferences(pdf: pydyf.PDF) -> pydyf.Dictionary:
+    """The catalog's /ViewerPreferences (WeasyPrint's, which asks to show the title), to add to."""
+    preferences = deref(pdf, pdf.catalog.get("ViewerPreferences")) or pydyf.Dictionary()
+    pdf.catalog["ViewerPreferences"] = preferences
+    return preferences
+
+
 def _right_to_left(pdf: pydyf.PDF) -> None:
     """Tell viewers (and later imposition) that pages are read right to left."""
-    preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
-    preferences["Direction"] = "/R2L"
-    pdf.catalog["ViewerPreferences"] = preferences
+    _viewer_preferences(pdf)["Direction"] = "/R2L"
+
+
+def _printing(pdf: pydyf.PDF, fmt: Format, print_shop: bool) -> None:
+    """What a printer dialog starts from (PDF 1.7, 12.2): the format's sides and flip (formats.py:
+    duplex) on an office file, and printing at 100 % (actual_size). A print shop's file is
+    PDF/X-4, a PDF 1.6 file, which /Duplex (1.7) is not part of: the shop's imposition decides."""
+    if fmt.duplex is not None and not print_shop:
+        _viewer_preferences(pdf)["Duplex"] = f"/{fmt.duplex}"
+    if fmt.actual_size:
+        _viewer_preferences(pdf)["PrintScaling"] = "/None"
 
 
 _RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
@@ -367,12 +383,15 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
     return pdf, pages
 
 
-def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Layout | None]], *,
+def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Printing | Layout | None]], *,
                  layouts: Path = LAYOUTS, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
                  denser: frozenset[int] = frozenset()) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
+    Given as a Printing (impose.layout_for), an output also carries its format's viewer
+    preferences (duplex, printing at actual size); a print shop's file of a format with a
+    print_shop_multiple gets blank pages before its last page up to that multiple.
 
     ``html`` may be several arrangements of the same content, tried in order: ``check`` raises
     BuildError when one does not fit its format, and otherwise returns how many layout warnings
@@ -416,11 +435,13 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     if chosen is not None:
         chosen.extend((order, document))
     results = []
-    for identifier, layout in outputs:
+    for identifier, output in outputs:
         pages = [len(document.pages)]
+        fmt = output.format if isinstance(output, Printing) else None
+        layout = output.layout if isinstance(output, Printing) else output
 
         def finisher(document: Any, pdf: pydyf.PDF, identifier: bytes | None = identifier,
-                     layout: Layout | None = layout, pages: list[int] = pages) -> None:
+                     layout: Layout | None = layout, fmt: Format | None = fmt, pages: list[int] = pages) -> None:
             _unreachable_content_as_artifacts(pdf)
             _table_and_list_parts_in_place(pdf)
             _links_in_link_elements(pdf)
@@ -428,8 +449,12 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
                 _right_to_left(pdf)
             if identifier is not None:
                 _stable_document_id(pdf, identifier)
+            if cmyk_profile and fmt is not None and fmt.print_shop_multiple > 1:
+                pages[0] = pad(pdf, fmt.print_shop_multiple)  # a saddle-stitched booklet: whole folded sheets
             if layout is not None:
                 pages[0] = place(pdf, layout)
+            if fmt is not None:
+                _printing(pdf, fmt, print_shop=cmyk_profile is not None)
 
         if cmyk_profile:
             pdf = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/x-4", pdf_tags=True, finisher=finisher)

@@ -24,6 +24,8 @@ from typing import Any
 
 import pydyf
 
+from .formats import Format
+
 
 @dataclass(frozen=True)
 class Placement:
@@ -48,6 +50,23 @@ class Sheet:
 
 Layout = Callable[[list[tuple[float, float]]], Sequence[Sheet]]
 """Given the size (width, height in points) of each rendered page, the sheets to print."""
+
+
+@dataclass(frozen=True)
+class Printing:
+    """How one file of a format goes on paper (impose.layout_for): its format, which says how a
+    printer should print it (formats.py: duplex, actual_size) and how a print shop's file is
+    padded (print_shop_multiple), and where its rendered pages go on sheets (None: as they are)."""
+
+    format: Format
+    layout: Layout | None = None
+
+
+def padded_order(pages: int, multiple: int) -> list[int | None]:
+    """The page numbers (1-based) in reading order, padded with blanks (None) to a multiple of
+    ``multiple``: the blanks stand just before the last page, which stays the back cover."""
+    total = -(-pages // multiple) * multiple
+    return [*range(1, pages), *([None] * (total - pages)), pages] if pages else []
 
 
 @dataclass(frozen=True)
@@ -132,6 +151,39 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
     pdf.pages["Kids"] = pydyf.Array(v for page in new_pages for v in (page.number, 0, "R"))
     pdf.pages["Count"] = len(new_pages)
     return len(new_pages)
+
+
+def pad(pdf: pydyf.PDF, multiple: int) -> int:
+    """Add blank pages just before the last page of ``pdf`` until their number is a multiple of
+    ``multiple`` (padded_order), in place; returns the number of pages.
+
+    The pages themselves stay as they are (their content, tags, links and bookmarks): only the
+    page tree changes. A blank page has the boxes of the last page (media, bleed, trim: what a
+    PDF/X file needs on every page) and an empty content stream (readers that expect one find
+    it), so there is nothing to tag and nothing to mark as an artifact.
+    """
+    pages = [deref(pdf, ref) for ref in pdf.page_references]
+    order = padded_order(len(pages), multiple)
+    if len(order) == len(pages):
+        return len(pages)
+    last = pages[-1]
+    kids: list[pydyf.Dictionary] = []
+    for number in order:
+        if number is not None:
+            kids.append(pages[number - 1])
+            continue
+        contents = pydyf.Stream()
+        pdf.add_object(contents)
+        blank = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference, "Resources": pydyf.Dictionary(),
+                                  "Contents": contents.reference})
+        for box in ("MediaBox", "CropBox", "BleedBox", "TrimBox", "ArtBox"):
+            if box in last:
+                blank[box] = pydyf.Array(last[box])
+        pdf.add_object(blank)
+        kids.append(blank)
+    pdf.pages["Kids"] = pydyf.Array(v for page in kids for v in (page.number, 0, "R"))
+    pdf.pages["Count"] = len(kids)
+    return len(kids)
 
 
 def _form(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:

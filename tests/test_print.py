@@ -1,0 +1,137 @@
+"""Printing: what a file asks of the printer dialog (PDF viewer preferences), and the print shop's
+booklet padded to whole folded sheets.
+
+The sides and flip of each format are written here once more, on purpose, rather than read from
+formats.py: a change to the table must change this list too (formats.py says why each flip is
+the right one for how the sheet is folded or cut).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from generator.cli import run
+from generator.formats import FORMATS
+from generator.impose import booklet_order
+from generator.place import padded_order
+
+from .conftest import SERVICE, Project
+from .pdfcheck import pdf_text, pdfua_failures, tagging
+
+DUPLEX = {
+    "booklet": None,  # A5 pages for a screen or a print shop: no sides to choose
+    "booklet-imposed": "/DuplexFlipShortEdge",  # landscape A4, folded along the short middle line
+    "leaflet": "/DuplexFlipShortEdge",  # landscape A4, folded twice along lines parallel to the short edges
+    "poster": "/Simplex",  # one sheet, one side
+    "card": "/Simplex",  # one sheet of ten cards, one side, cut
+}
+
+
+def _preferences(path: Path) -> dict:
+    root = pypdf.PdfReader(path).trailer["/Root"]
+    return dict(root.get("/ViewerPreferences") or {})
+
+
+def test_every_format_has_its_printing_decided():
+    assert set(DUPLEX) == set(FORMATS)
+    for name, fmt in FORMATS.items():
+        assert (f"/{fmt.duplex}" if fmt.duplex else None) == DUPLEX[name], name
+        assert fmt.actual_size, f"{name}: printed at actual size"
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("fmt", list(DUPLEX))
+def test_viewer_preferences_of_each_format(shipped, fmt, lang):
+    prefs = _preferences(shipped / f"{lang}/workplace-{fmt}.pdf")
+    assert prefs.get("/Duplex") == DUPLEX[fmt]
+    assert prefs.get("/PrintScaling") == "/None"  # never shrunk to fit: folds and cut marks stay in place
+    assert bool(prefs.get("/DisplayDocTitle"))  # WeasyPrint's (PDF/UA-1) is kept
+    assert prefs.get("/Direction") == ("/R2L" if lang == "fa" else None)
+
+
+def test_every_built_file_carries_its_formats_preferences(shipped):
+    """All PDFs of the shared build (discreet ones too), as the manifest names their format."""
+    documents = json.loads((shipped / "manifest.json").read_text())["documents"]
+    assert {entry["format"] for entry in documents} == set(DUPLEX)
+    for entry in documents:
+        prefs = _preferences(shipped / entry["path"])
+        assert prefs.get("/Duplex") == DUPLEX[entry["format"]], entry["path"]
+        assert prefs.get("/PrintScaling") == "/None", entry["path"]
+
+
+# ------------------------------------------------------------------ the print shop's booklet
+
+
+@pytest.mark.parametrize("pages", range(0, 14))
+def test_padded_order_puts_blanks_before_the_back_cover(pages):
+    order = padded_order(pages, 4)
+    assert len(order) % 4 == 0 and len(order) - pages < 4
+    assert [p for p in order if p is not None] == list(range(1, pages + 1))
+    if pages:
+        assert order[-1] == pages and None not in order[:pages - 1]
+
+
+def test_the_imposed_booklet_pads_the_same_way():
+    for pages in range(1, 14):
+        placed = [p for side in booklet_order(pages) for p in side]
+        assert placed.count(None) == padded_order(pages, 4).count(None)
+
+
+def _lines(project: Project, audience: str, count: int) -> None:
+    """An audience whose booklet is longer the more services it lists."""
+    ids = [f"{audience}-{i:02d}" for i in range(count)]
+    for i, sid in enumerate(ids):
+        project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: {audience.title()} line {i}"))
+    project.write(f"content/situations/{audience}.yaml", f"title: Did this happen?\nsummary: Something happened.\n"
+                                                         f"services: [{', '.join(ids)}]\n")
+    project.write(f"content/audiences/{audience}.yaml", f"title: Your rights\nsituations:\n  - work\n  - {audience}\n")
+
+
+def _is_blank(page: pypdf.PageObject) -> bool:
+    contents = page.get_contents()
+    return contents is None or not contents.get_data().strip()
+
+
+def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
+    _lines(project, "some", 6)
+    _lines(project, "many", 9)
+    office, shop = tmp_path / "office", tmp_path / "shop"
+    assert run(["--root", str(project.root), "build", "--format", "booklet", "--out", str(office)]) == 0
+    assert run(["--root", str(project.root), "build", "--print-shop", "--format", "booklet", "--format", "poster",
+                "--out", str(shop)]) == 0
+    manifest = {e["path"]: e for e in json.loads((shop / "manifest.json").read_text())["documents"]}
+    counts = {}
+    for audience in ("workers", "some", "many"):
+        laid_out = pypdf.PdfReader(office / f"en/{audience}-booklet.pdf")
+        path = shop / f"en/{audience}-booklet-print.pdf"
+        printed = pypdf.PdfReader(path)
+        n, total = len(laid_out.pages), len(printed.pages)
+        counts[audience] = n
+        assert total % 4 == 0 and total - n < 4, f"{audience}: {n} pages laid out, {total} printed"
+        assert manifest[f"en/{audience}-booklet-print.pdf"]["pages"] == total
+        # the blanks stand just before the back cover, which is still the last page
+        assert [_is_blank(page) for page in printed.pages] == [False] * (n - 1) + [True] * (total - n) + [False]
+        text = pdf_text(path)
+        assert text[-1] == pdf_text(office / f"en/{audience}-booklet.pdf")[-1]
+        assert "The information in this booklet was checked on" in text[-1]
+        assert text[:n - 1] == pdf_text(office / f"en/{audience}-booklet.pdf")[:n - 1]
+        # PDF/X: every page, the blanks too, has the trim and bleed boxes of the others
+        for page in printed.pages:
+            assert (list(page.trimbox), list(page.bleedbox), list(page.mediabox)) == (
+                list(printed.pages[0].trimbox), list(printed.pages[0].bleedbox), list(printed.pages[0].mediabox))
+        assert printed.trailer["/Root"]["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFX"
+        # still tagged in full: the blanks hold nothing to tag; only PDF/UA's own identification
+        # is missing (a print shop's file declares PDF/X-4, not PDF/UA-1)
+        assert tagging(path).problems == []
+        assert [f for f in pdfua_failures(path) if not f.startswith("PDFUA1-ID-")] == []
+        prefs = _preferences(path)
+        assert prefs.get("/PrintScaling") == "/None" and "/Duplex" not in prefs
+    # audiences of different lengths, some of them padded; the office booklet is not
+    assert len(set(counts.values())) == 3, counts
+    assert any(n % 4 for n in counts.values()), counts
+    assert len(pypdf.PdfReader(shop / "en/many-poster-print.pdf").pages) == 1  # a poster is not padded
+    assert "/Duplex" not in _preferences(shop / "en/many-poster-print.pdf")  # a print shop's file: PDF 1.6, no /Duplex
