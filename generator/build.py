@@ -428,6 +428,25 @@ def notices(cat: Catalogue, made: Iterable[Edition] = ()) -> list[str]:
     return held
 
 
+SHOP_ADVICE = "Send it to the print shop as it is: PDF/X-4 with 3 mm bleed and crop marks, CMYK colours."
+
+
+def how_to_print(done: Iterable[Built]) -> list[str]:
+    """Once per build, which file is for what and how to print it: one line per kind of file
+    built (the office booklet, the leaflet, the cards, the print shop's file), with an example."""
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for built in done:
+        groups.setdefault((built.format, built.print_shop), []).append(built.path)
+    lines = []
+    order = list(FORMATS)
+    for (fmt, shop), paths in sorted(groups.items(), key=lambda g: (g[0][1], order.index(g[0][0]))):
+        form = FORMATS[fmt]
+        example = sorted(paths)[0] + (f" (and {len(paths) - 1} more like it)" if len(paths) > 1 else "")
+        advice = SHOP_ADVICE if shop else form.phrases.printing
+        lines.append(f"  {form.phrases.name}{' for a print shop' if shop else ''}: {example}. {advice}")
+    return ["How to print:", *lines] if lines else []
+
+
 SERIAL_BELOW = 2
 """Renderings per worker process below which starting the processes costs more than it saves
 (measured on two cores: one audience in English, three renderings, took 3.7 s in this process and

@@ -261,7 +261,7 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
             return
 
     from .build import build as run_build
-    from .build import editions, notices, translation_problems
+    from .build import editions, how_to_print, notices, translation_problems
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -302,6 +302,8 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     if not done:
         click.echo(f"Done: nothing changed, no PDF rendered, in {elapsed:.2f} s", err=True)
         return
+    for line in how_to_print(done):
+        click.echo(line, err=True)
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
 
