@@ -106,7 +106,7 @@ def test_import_refuses_a_translation_that_drops_a_phone_number(project, tmp_pat
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 1
     err = capsys.readouterr().err
     line = text.splitlines().index('msgctxt "services/helpline:summary"') + 2  # the msgid line
-    assert f"{exported}:{line}:1: services/helpline:summary: the translation drops or changes '0800 12 800'; expected them as in the English" in err
+    assert f"{exported}:{line}:1: error: services/helpline:summary: the translation drops or changes '0800 12 800'; expected them as in the English" in err
     assert not (project.root / "content/translations/fr.po").exists()
 
 
@@ -122,7 +122,7 @@ def test_a_catalogue_for_a_language_that_is_not_enabled(project, capsys):
     enable_french(project)
     project.write("content/translations/de.po", 'msgid ""\nmsgstr ""\n"Language: de\\n"\n')
     assert run(["--root", str(project.root), "check"]) == 1
-    assert ("content/translations/de.po:1:1: 'de' is not an enabled language; expected one of: fr, "
+    assert ("content/translations/de.po:1:1: error: 'de' is not an enabled language; expected one of: fr, "
             "or add it to languages: in content/booklet.yaml") in capsys.readouterr().out
 
 
