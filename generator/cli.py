@@ -175,13 +175,17 @@ def list_(ctx: click.Context) -> None:
 
     cat = run_check(_root(ctx))
     import shutil
+    import textwrap
 
     width = shutil.get_terminal_size((100, 24)).columns
 
+    pad = max(len(i) for i in (*cat.audiences, *cat.situations, *cat.services)) + 2
+
     def row(ident: str, text: str) -> str:
-        pad = max(len(i) for i in (*cat.audiences, *cat.situations, *cat.services)) + 2
-        line = f"  {ident:<{pad}}{text}"
-        return line if len(line) <= width else line[: max(width - 1, pad + 10)] + "…"
+        """One entry; a text too long for the terminal goes on under itself, never cut."""
+        if 2 + pad + len(text) <= width or width - pad - 2 < 20:
+            return f"  {ident:<{pad}}{text}"
+        return textwrap.fill(text, width=width, initial_indent=f"  {ident:<{pad}}", subsequent_indent=" " * (pad + 2))
 
     click.echo("Audiences:")
     for ident, a in sorted(cat.audiences.items()):

@@ -444,7 +444,9 @@ def print_coverage(cat: Catalogue, root: Path, langs: tuple[str, ...], details: 
                 listed.append(f"{lang}: {f.path}: {f.context.partition(':')[2] or f.context}: stale (the English changed)")
             for f in result.missing:
                 listed.append(f"{lang}: {f.path}: {f.context.partition(':')[2] or f.context}: missing")
-    console = Console()  # the terminal's width (80 columns when piped)
+    import sys
+
+    console = Console() if sys.stdout.isatty() else Console(width=120)  # a terminal's own width; piped: unwrapped
     console.print(table)
     if details:
         for line in listed:
