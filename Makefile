@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 # embedding: without libharfbuzz-subset0 WeasyPrint falls back to a ~5x slower subsetter).
 # libgs-common ships Ghostscript's generic CMYK profile, the default output intent of --print-shop.
 # chromium and chromium-driver: the tests open the web pages (output/site/) in a real browser.
-DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common chromium chromium-driver
+DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libffi8 libjpeg62-turbo libopenjp2-7 fontconfig libgs-common chromium chromium-driver gettext
 
 .PHONY: all build test lint check check-all bench sheets fuzz deps system-deps clean distclean lock
 

@@ -19,7 +19,10 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +33,7 @@ from typing import TYPE_CHECKING
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from .files import LAYOUTS, write_atomic
 from .load import Document
@@ -42,7 +45,8 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).resolve().parent
 UI_LOCALE = LAYOUTS / "locale"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
-
+WIDTH = 100
+"""Where msgid and msgstr lines are wrapped in the catalogues this tool writes."""
 
 
 # ------------------------------------------------------------------ the content's translatable fields
@@ -129,11 +133,42 @@ def read_catalogue(path: Path, lang: str) -> Catalog:
 
 
 def write_catalogue(path: Path, catalog: Catalog) -> None:
-    buf = io.BytesIO()
     catalog.creation_date = FIXED_DATE
     catalog.revision_date = FIXED_DATE
-    write_po(buf, catalog, width=100, sort_output=False, omit_header=False, include_previous=True)
-    write_atomic(path, buf.getvalue())
+    write_atomic(path, po_bytes(catalog))
+
+
+def po_bytes(catalog: Catalog, *, sort_output: bool = False, omit_header: bool = False) -> bytes:
+    """The catalogue as a PO file, previous msgids (``#| msgid``) included and intact.
+
+    babel writes a previous msgid as a comment re-wrapped by a text wrapper, which breaks the
+    quoted string across ``#|`` lines wherever a space falls (``msgfmt -c``: "end-of-line within
+    string"). Each previous msgid is therefore written as a short placeholder and replaced by the
+    string laid out like a msgid, every line prefixed with ``#|``, as gettext's msgmerge does.
+    """
+    messages = [m for m in catalog if m.id] + list(catalog.obsolete.values())
+    previous: dict[str, str] = {}
+    saved: list[tuple[Message, list[str]]] = []
+    for n, message in enumerate(messages):
+        if message.previous_id:
+            saved.append((message, list(message.previous_id)))
+            tokens = []
+            for keyword, text in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+                token = f"booklet-previous-{n}-{keyword}"
+                previous[f'#| {keyword} "{token}"'] = f"#| {keyword} " + normalize(str(text), width=WIDTH).replace("\n", "\n#| ")
+                tokens.append(token)
+            message.previous_id = tokens
+    buf = io.BytesIO()
+    try:
+        write_po(buf, catalog, width=WIDTH, sort_output=sort_output, omit_header=omit_header, include_previous=True)
+    finally:
+        for message, ids in saved:
+            message.previous_id = ids
+    if not previous:
+        return buf.getvalue()
+    text = buf.getvalue().decode(catalog.charset)
+    lines = [previous.get(line, line) for line in text.split("\n")]
+    return "\n".join(lines).encode(catalog.charset, "backslashreplace")
 
 
 def content_catalogue_path(root: Path, lang: str) -> Path:
@@ -223,25 +258,38 @@ def coverage(cat: Catalogue, root: Path, lang: str) -> Coverage:
 # ------------------------------------------------------------------ export / import for translators
 
 
+def _comments(message: Message) -> list[str]:
+    """A message's translator comments, without the previous msgid: babel reads gettext's
+    ``#| msgid`` lines as comments '| msgid ...', which must not be stored as such."""
+    return [c for c in message.user_comments if not c.startswith("|")]
+
+
 def export_catalogue(cat: Catalogue, root: Path, lang: str) -> Catalog:
     """The catalogue a translator needs: every current English text, with what exists.
 
     Stale entries come with the new English as msgid, the old one as the previous msgid
     (``#| msgid``) and the ``fuzzy`` flag, as gettext's msgmerge does, so tools show the change.
+    The header is the stored catalogue's (translator, team); its Language, Plural-Forms and
+    Content-Type (with the charset) are babel's for the language.
     """
-    stored = content_translator(root, lang).by_context
-    out = Catalog(locale=lang, project="booklet content", fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
+    path = content_catalogue_path(root, lang)
+    stored = read_catalogue(path, lang) if path.exists() else None
+    by_context = {m.context: m for m in stored if m.id and m.context} if stored is not None else {}
+    kept = {} if stored is None else {"header_comment": stored.header_comment, "last_translator": stored.last_translator,
+                                      "language_team": stored.language_team}
+    out = Catalog(locale=lang, project="booklet content", fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE,
+                  **kept)
     for f in content_fields(cat, lang):
-        old = stored.get(f.context)
+        old = by_context.get(f.context)
         locations = [(f.path, f.line)]
         if old is None or not old.string:
             out.add(f.text, "", context=f.context, locations=locations)
         elif old.id != f.text:
             out.add(f.text, old.string, context=f.context, locations=locations, flags={"fuzzy"},
-                    previous_id=old.id, user_comments=old.user_comments)
+                    previous_id=old.id, user_comments=_comments(old))
         else:
             out.add(f.text, old.string, context=f.context, locations=locations, flags=set(old.flags),
-                    user_comments=old.user_comments, auto_comments=old.auto_comments)
+                    user_comments=_comments(old), auto_comments=old.auto_comments)
     return out
 
 
@@ -249,16 +297,19 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
     """Merge a translator's catalogue into content/translations/<lang>.po.
 
     Returns (entries taken, entries unchanged). An entry with an empty translation leaves the
-    stored one as it is; stored entries the file does not mention are kept. The file keeps its
-    header (translator, team) and its order, so a merge changes only the lines it must; with
-    ``fields`` (the content's, in order), entries follow their order and carry their location, and
-    those of fields that no longer exist are kept as obsolete (``#~``), as gettext's msgmerge does.
+    stored one as it is; stored entries the file does not mention are kept. Only the lines of the
+    entries taken change: the stored file keeps its header (translator, team, dates), its order,
+    its wrapping and every other entry byte for byte, whichever tool wrote it. A field the stored
+    file lacks is inserted after the nearest field before it in the content's order (``fields``),
+    which also gives each entry taken its location.
     """
     where = {f.context: [(f.path, f.line)] for f in fields or ()}
+    order = {f.context: i for i, f in enumerate(fields or ())}
     path = content_catalogue_path(root, lang)
     stored = read_catalogue(path, lang)
     by_context = {m.context: m for m in stored if m.id and m.context}
-    taken = unchanged = 0
+    taken: dict[str, Message] = {}
+    unchanged = 0
     for message in incoming:
         if not message.id or not message.context or not message.string:
             continue
@@ -266,39 +317,103 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
         if old is not None and old.id == message.id and old.string == message.string and old.fuzzy == message.fuzzy:
             unchanged += 1
             continue
-        if old is not None:
-            stored.delete(old.id, context=old.context)
         flags = {f for f in message.flags if f != "fuzzy"} | ({"fuzzy"} if message.fuzzy else set())
-        stored.add(message.id, message.string, context=message.context, flags=flags, user_comments=message.user_comments,
-                   auto_comments=message.auto_comments,
-                   locations=where.get(message.context) or message.locations or (old.locations if old else []))
-        new = stored.get(message.id, context=message.context)
-        if new is not None:
-            by_context[message.context] = new
-        taken += 1
-    write_catalogue(path, _ordered(stored, [f.context for f in fields] if fields is not None else None))
-    return taken, unchanged
+        taken[message.context] = Message(
+            message.id, message.string, where.get(message.context) or message.locations or (old.locations if old else []),
+            flags=flags, auto_comments=message.auto_comments, user_comments=_comments(message), context=message.context)
+    if not taken:
+        return 0, unchanged
+    if not path.exists():
+        fresh = Catalog(locale=lang, project="booklet content", fuzzy=False, last_translator=incoming.last_translator,
+                        language_team=incoming.language_team, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
+        for context in sorted(taken, key=lambda c: order.get(c, len(order))):
+            fresh[taken[context].id] = taken[context]  # type: ignore[index]
+        write_catalogue(path, fresh)
+        return len(taken), unchanged
+    write_atomic(path, _spliced(path.read_bytes(), stored, taken, order))
+    return len(taken), unchanged
 
 
-def _ordered(catalog: Catalog, order: list[str] | None) -> Catalog:
-    """The same catalogue, header kept, its entries in the content's order (the stored order
-    when none is given); entries of fields that no longer exist become obsolete."""
-    out = Catalog(locale=catalog.locale, header_comment=catalog.header_comment, project=catalog.project,
-                  version=catalog.version, msgid_bugs_address=catalog.msgid_bugs_address,
-                  last_translator=catalog.last_translator, language_team=catalog.language_team, fuzzy=False,
-                  creation_date=FIXED_DATE, revision_date=FIXED_DATE)
-    messages = [m for m in catalog if m.id]
-    rank = {context: i for i, context in enumerate(order or ())}
-    if order is not None:
-        for m in messages:
-            if m.context not in rank:
-                out.obsolete[(str(m.id), m.context) if m.context else str(m.id)] = m
-        messages = sorted((m for m in messages if m.context in rank), key=lambda m: rank[m.context or ""])
-    for m in messages:
-        out[m.id] = m  # type: ignore[index]
-    for key, m in catalog.obsolete.items():
-        out.obsolete.setdefault(key, m)
-    return out
+def _spans(lines: list[str]) -> list[tuple[int, int]]:
+    """The entries of a PO file as line ranges [start, end): comments, msgctxt, msgid, msgstr and
+    their continuation lines; an entry ends at a blank line or where the next one begins."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    after_msgstr = False
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            if start is not None:
+                spans.append((start, i))
+            start, after_msgstr = None, False
+            continue
+        if start is not None and after_msgstr and not line.startswith(('"', "msgstr")):
+            spans.append((start, i))
+            start, after_msgstr = None, False
+        if start is None:
+            start = i
+        if line.startswith("msgstr"):
+            after_msgstr = True
+    if start is not None:
+        spans.append((start, len(lines)))
+    return spans
+
+
+def _spliced(data: bytes, stored: Catalog, taken: dict[str, Message], order: dict[str, int]) -> bytes:
+    """The stored file with the entries taken put in place of their stored entries (new fields
+    after the stored entry of the nearest field before them), every other byte as it was."""
+    charset = stored.charset or "utf-8"
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", data.decode(charset))  # split at \n only, as babel numbers lines
+    spans = _spans(lines)
+    span_of: dict[str, int] = {}  # context -> the span of its stored entry
+    for m in stored:
+        if m.id and m.context and m.lineno:
+            for k, (start, end) in enumerate(spans):
+                if start < m.lineno <= end:
+                    span_of[m.context] = k
+                    break
+    replaced: dict[int, str] = {}
+    after: dict[int, list[str]] = {}  # new entries after the entry in span k
+    before_first: list[str] = []  # new entries before the first stored entry (after the header)
+    at_end: list[str] = []  # new entries of a file that holds no entry yet
+    for context in sorted(taken, key=lambda c: order.get(c, len(order))):
+        text = _entry_text(taken[context], stored)
+        if context in span_of:
+            replaced[span_of[context]] = text
+            continue
+        rank = order.get(context, len(order))
+        earlier = [c for c in span_of if order.get(c, len(order)) < rank]
+        if earlier:
+            after.setdefault(span_of[max(earlier, key=lambda c: order.get(c, len(order)))], []).append(text)
+        elif span_of:
+            before_first.append(text)
+        else:
+            at_end.append(text)
+    first = min(span_of.values(), default=None)
+    out: list[str] = []
+    done = 0
+    for k, (start, end) in enumerate(spans):
+        out.extend(lines[done:start])
+        if k == first:
+            out.extend(text + "\n" for text in before_first)
+        out.extend([replaced[k]] if k in replaced else lines[start:end])
+        done = end
+        for text in after.get(k, ()):
+            if not out[-1].endswith("\n"):
+                out.append("\n")
+            out.append("\n" + text)
+    out.extend(lines[done:])
+    if at_end:
+        so_far = "".join(out).rstrip("\n")
+        out = [so_far + "\n\n" if so_far else "", "\n".join(at_end)]
+    return "".join(out).encode(charset, "backslashreplace")
+
+
+def _entry_text(message: Message, stored: Catalog) -> str:
+    """One entry as this tool writes it, without the blank line after it."""
+    one = Catalog(locale=stored.locale, fuzzy=False, charset=stored.charset)
+    one[message.id] = message  # type: ignore[index]
+    return po_bytes(one, omit_header=True).decode(one.charset).rstrip("\n") + "\n"
 
 
 # ------------------------------------------------------------------ the layouts' fixed phrases
@@ -341,9 +456,13 @@ def ui_coverage(lang: str) -> Coverage:
     template = extract_ui_messages()
     catalog = read_catalogue(ui_catalogue_path(lang), lang)
     result = Coverage(lang)
+    po = f"layouts/locale/{lang}.po"
     for m in template:
         if m.id:
-            result.count(Field("ui:" + str(m.id), str(m.id), f"layouts/locale/{lang}.po", ()), catalog.get(m.id))
+            found = catalog.get(m.id)
+            # where to look: the phrase's entry in the language's catalogue, else where the phrase is written
+            path, line = (po, found.lineno) if found is not None and found.lineno else (m.locations[0] if m.locations else (po, 0))
+            result.count(Field("ui:" + str(m.id), str(m.id), path, (), line or 0), found)
     return result
 
 
@@ -367,23 +486,106 @@ def dropped_facts(english: str, translation: str) -> list[str]:
 
 
 def catalogue_bytes(catalog: Catalog) -> bytes:
-    buf = io.BytesIO()
-    write_po(buf, catalog, width=100, sort_output=False, include_previous=True)
-    return buf.getvalue()
+    return po_bytes(catalog)
+
+
+def msgfmt_path() -> str | None:
+    """GNU gettext's msgfmt (Debian's gettext), when it is installed."""
+    return shutil.which("msgfmt")
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?{_STRING}")
+_MSGFMT_LINE = re.compile(r"(\d+):(?:(\d+):)?\s*(.*)")
+
+
+def po_file_problems(path: Path, rel: str) -> list[Problem]:
+    """What makes a PO file unsafe to take: the errors of ``msgfmt -c --check-format`` (GNU
+    gettext), at the lines msgfmt names; without msgfmt, babel's parse with strict checks (every
+    string quoted and closed on its line, no unknown keyword, no msgid without msgstr)."""
+    from .errors import Problem
+
+    msgfmt = msgfmt_path()
+    if msgfmt is None:
+        return _babel_problems(path.read_bytes(), rel)
+    try:
+        result = subprocess.run([msgfmt, "-c", "--check-format", "-o", os.devnull, str(path)], capture_output=True,
+                                text=True, errors="replace", env={**os.environ, "LC_ALL": "C", "LANGUAGE": ""}, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Problem(rel, 1, 1, "msgfmt -c", f"could not run {msgfmt}: {exc}")]
+    if result.returncode == 0:
+        return []
+    found: list[list] = []  # [line, column, message]
+    prefix = f"{path}:"
+    for text in result.stderr.splitlines():
+        if text.startswith(prefix):
+            match = _MSGFMT_LINE.match(text[len(prefix):])
+            line, column, message = (int(match[1]), int(match[2] or 1), match[3]) if match else (1, 1, text[len(prefix):].strip())
+            if not message.startswith("warning:"):
+                found.append([line, column, message])
+        elif text.startswith((" ", "\t")) and found:  # a message continued on the next line
+            found[-1][2] += " " + text.strip()
+    if not found:
+        last = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
+        found.append([1, 1, last[0]])
+    return [Problem(rel, line, column, "msgfmt -c", f"{message}; expected valid PO syntax") for line, column, message in found]
+
+
+def _babel_problems(data: bytes, rel: str) -> list[Problem]:
+    from .errors import Problem
+
+    where = "PO syntax (msgfmt not found: checked by babel)"
+    charset = re.search(rb"charset=([\w.:-]+)", data)
+    try:
+        text = data.decode(charset[1].decode("ascii") if charset else "utf-8")
+    except (UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        return [Problem(rel, line, 1, where, f"not readable in its charset: {exc}; expected UTF-8 text")]
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.split("\n"), 1):
+        body = raw.strip()
+        if body.startswith("#"):
+            if not body.startswith(("#|", "#~")):
+                continue  # a comment
+            body = body[2:].lstrip().removeprefix("|").lstrip()
+        if body and not _PO_LINE.fullmatch(body):
+            problems.append(Problem(rel, number, 1, where, "not a keyword with a quoted string, nor a quoted string (a line "
+                                    "break inside a translation, or a quote missing?); expected each line of a string "
+                                    "between double quotes, a line break written as \\n"))
+    if problems:
+        return problems
+    try:
+        read_po(io.BytesIO(data), abort_invalid=True)
+    except PoFileError as exc:
+        message = re.sub(r" on \d+$", "", str(exc))  # babel appends its own 0-based line number
+        problems.append(Problem(rel, exc.lineno + 1, 1, where, f"{message}; expected valid PO syntax"))
+    except Exception as exc:  # babel raises several kinds of errors for a broken file
+        problems.append(Problem(rel, 1, 1, where, f"not a readable PO file: {exc}"))
+    return problems
 
 
 def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
-    """Check a translator's PO file and merge it; every problem is reported with its line."""
+    """Check a translator's PO file and merge it, all or nothing: a file that ``msgfmt -c``
+    rejects (babel's strict parse without msgfmt), an entry whose English is not the current
+    English of its field, an unknown field or a translation that loses a fact refuse the whole
+    file, every problem reported with its line, and content/translations/ is left as it was."""
+    import click
+
     from .errors import ContentError, Problem
 
     rel = str(path)
+    if msgfmt_path() is None:
+        click.echo(f"note: msgfmt (GNU gettext) not found: {rel} is checked with babel's parser only; "
+                   "install gettext (Debian's package) for the full check", err=True)
+    problems = po_file_problems(path, rel)
+    if problems:
+        raise ContentError(problems)
     try:
         with path.open("rb") as f:
             incoming = read_po(f)
     except Exception as exc:  # babel raises several kinds of errors for a broken file
         raise ContentError([Problem(rel, 1, 1, "", f"not a readable PO file: {exc}")]) from None
     lang = str(incoming.locale) if incoming.locale else ""
-    problems: list[Problem] = []
     if lang not in cat.booklet.languages or lang == "en":
         problems.append(Problem(rel, 1, 1, "Language", f"'{lang}' is not a translated language of this project; expected one of: "
                                 f"{', '.join(cat.booklet.languages[1:])} (the languages: list of content/booklet.yaml)"))
@@ -395,25 +597,47 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
         if not message.context or message.context not in known:
             problems.append(Problem(rel, line, 1, "msgctxt", f"'{message.context}' is not a field of the content; expected a context from 'booklet translations --export'"))
             continue
-        if message.string and message.id == known[message.context].text:
+        english = known[message.context].text
+        if message.string and message.id != english:
+            was, now = _difference(str(message.id), english)
+            problems.append(Problem(rel, line, 1, message.context,
+                                    f"the English (msgid) reads {was!r}, not the current English of this field "
+                                    f"({known[message.context].path}:{known[message.context].line}); expected {now!r}: "
+                                    f"export again with 'booklet translations --export {lang}' and carry the translation over"))
+        elif message.string:
             lost = dropped_facts(str(message.id), str(message.string))
             if lost:
                 problems.append(Problem(rel, line, 1, message.context,
                                         f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
+    stored = content_catalogue_path(root, lang)
+    if not problems and stored.exists():
+        stored_rel = stored.relative_to(root).as_posix() if stored.is_relative_to(root) else str(stored)
+        problems.extend(Problem(p.path, p.line, p.column, p.field, f"{p.message} (the stored catalogue: fix it before importing)")
+                        for p in po_file_problems(stored, stored_rel))
     if problems:
         raise ContentError(problems)
     taken, unchanged = import_catalogue(root, incoming, lang, fields=list(known.values()))
     return lang, taken, unchanged
 
 
+def _short(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _difference(a: str, b: str, around: int = 30) -> tuple[str, str]:
+    """Two texts cut to where they first differ (with some words before), to show in a message."""
+    same = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    start = max(0, same - around)
+    lead, size = ("…" if start else ""), 2 * around + 20
+    return lead + _short(a[start:], size), lead + _short(b[start:], size)
+
+
 def update_ui_catalogues(langs: tuple[str, ...]) -> list[Path]:
     """Extract the layouts' phrases to messages.pot and merge them into each language's .po."""
     template = extract_ui_messages()
     written = [UI_LOCALE / "messages.pot"]
-    buf = io.BytesIO()
-    write_po(buf, template, width=100, sort_output=True, omit_header=False)
     UI_LOCALE.mkdir(parents=True, exist_ok=True)
-    (UI_LOCALE / "messages.pot").write_bytes(buf.getvalue())
+    (UI_LOCALE / "messages.pot").write_bytes(po_bytes(template, sort_output=True))
     for lang in langs:
         if lang == "en":
             continue
@@ -426,33 +650,50 @@ def update_ui_catalogues(langs: tuple[str, ...]) -> list[Path]:
     return written
 
 
+LISTED = 20
+"""How many stale or missing entries `booklet translations` lists under its table (--details: all)."""
+
+
+def _listing(lang: str, result: Coverage) -> tuple[list[str], list[str]]:
+    """The stale and the missing entries of one coverage, one line each: 'file:line: field: lang: why'."""
+    def line(f: Field, why: str) -> str:
+        name = f.context.partition(":")[2] if not f.context.startswith("ui:") else repr(_short(f.text, 60))
+        return f"{f.path}{f':{f.line}' if f.line else ''}: {name or f.context}: {lang}: {why}"
+
+    return ([line(f, "stale (the English changed)") for f in result.stale], [line(f, "missing") for f in result.missing])
+
+
 def print_coverage(cat: Catalogue, root: Path, langs: tuple[str, ...], details: bool = False) -> None:
+    """The coverage table, then the stale and missing entries (stale first): the first LISTED,
+    or all with ``details``."""
+    import sys
+
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="Translations", title_justify="left")
     for name in ("language", "kind", "strings", "translated", "reviewed", "machine drafts", "stale", "missing", "coverage"):
         table.add_column(name, justify="left" if name in ("language", "kind") else "right")
-    listed: list[str] = []
+    stale: list[str] = []
+    missing: list[str] = []
     for lang in langs:
         if lang == "en":
             continue
         for kind, result in (("content", coverage(cat, root, lang)), ("layouts", ui_coverage(lang))):
             table.add_row(lang, kind, str(result.total), str(result.translated), str(result.reviewed), str(result.drafts),
                           str(len(result.stale)), str(len(result.missing)), f"{result.percent:.0f} %")
-            for f in result.stale:
-                listed.append(f"{lang}: {f.path}: {f.context.partition(':')[2] or f.context}: stale (the English changed)")
-            for f in result.missing:
-                listed.append(f"{lang}: {f.path}: {f.context.partition(':')[2] or f.context}: missing")
-    import sys
-
+            more_stale, more_missing = _listing(lang, result)
+            stale += more_stale
+            missing += more_missing
     console = Console() if sys.stdout.isatty() else Console(width=120)  # a terminal's own width; piped: unwrapped
     console.print(table)
-    if details:
-        for line in listed:
-            console.print(line, markup=False, highlight=False)
-    elif listed:
-        console.print(f"{len(listed)} stale or missing: run with --details to list them", markup=False, highlight=False)
+    listed = stale + missing
+    shown = listed if details else listed[:LISTED]
+    for line in shown:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if len(shown) < len(listed):
+        console.print(f"... and {len(listed) - len(shown)} more: run 'booklet translations --details'", markup=False,
+                      highlight=False, soft_wrap=True)
 
 
 # ------------------------------------------------------------------ checks run with `booklet check`

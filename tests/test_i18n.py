@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import io
+import json
+import os
+import re
+import shutil
+import subprocess
 
 import pytest
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import normalize, read_po, write_po
 
 from generator.cli import run
 from generator.i18n import content_fields, coverage, export_catalogue, ui_coverage, ui_translations
 from generator.validate import load_catalogue
 
-from .conftest import ROOT, SERVICE
+from .conftest import ROOT, SERVICE, many_services
 from .pdfcheck import pdf_text
 
 SUMMARY_CTX = "services/helpline:summary"
@@ -219,3 +225,166 @@ def test_a_booklet_says_it_holds_a_draft_only_from_its_own_texts_whatever_else_i
     assert note not in " ".join(" ".join(pdf_text(whole / "fr/youth-booklet.pdf")).split())
     assert note in " ".join(" ".join(pdf_text(whole / "fr/workers-booklet.pdf")).split())
     assert (whole / "fr/youth-booklet.pdf").read_bytes() == (alone / "fr/youth-booklet.pdf").read_bytes()
+
+
+# ------------------------------------------------------------------ the round trip with gettext's own tools
+
+LONG_OLD = ("Listens to you, gives you information about your rights and helps you decide which steps you want to take; "
+            "it can contact the \"competent\" authorities, your lawyer or other partners.")
+LONG_NEW = LONG_OLD.replace("other partners.", "other organisations.")
+
+
+def msgfmt() -> str:
+    path = shutil.which("msgfmt")
+    assert path, "msgfmt is missing: `make system-deps` installs Debian's gettext"
+    return path
+
+
+def export_fr(project, path) -> str:
+    assert run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(path)]) == 0
+    return path.read_text("utf-8")
+
+
+def test_an_export_with_a_long_stale_entry_passes_msgfmt_and_keeps_the_previous_english(project, tmp_path):
+    enable_french(project)
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", json.dumps(LONG_OLD)))
+    fill(project)
+    stored = project.root / "content/translations/fr.po"
+    stored.write_text(stored.read_text().replace("Last-Translator: FULL NAME <EMAIL@ADDRESS>", "Last-Translator: Marie Dupont <marie@example.org>"))
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", json.dumps(LONG_NEW)))
+    exported = tmp_path / "fr.po"
+    text = export_fr(project, exported)
+    assert "#| msgid" in text
+    check = subprocess.run([msgfmt(), "-c", "--check-format", "-o", os.devnull, str(exported)], capture_output=True, text=True,
+                           env={**os.environ, "LC_ALL": "C"})
+    assert (check.returncode, check.stderr) == (0, ""), check.stderr  # no error, and no warning about the header either
+    header = text.split("\n\n")[0]
+    for wanted in ("Language: fr\\n", "Plural-Forms: nplurals=", "Content-Type: text/plain; charset=utf-8\\n",
+                   "Last-Translator: Marie Dupont <marie@example.org>\\n"):
+        assert wanted in header
+    # gettext's own parser reads the previous English back whole, byte for byte
+    unwrapped = subprocess.run([shutil.which("msgcat") or "msgcat", "--no-wrap", str(exported)], capture_output=True, text=True,
+                               check=True).stdout
+    assert f"#| msgid {normalize(LONG_OLD, width=0)}\nmsgctxt \"{SUMMARY_CTX}\"\nmsgid {normalize(LONG_NEW, width=0)}\n" in unwrapped
+
+
+DAMAGES = {
+    # a line break typed inside a translation: the rest of it is on a line of its own
+    "line break in a translation": ('msgstr "[fr] Listens and helps."', 'msgstr "[fr] Listens\nand helps."', "msgstr"),
+    # the English edited in the file: valid PO, but not the English of the field any more
+    "edited English": ('msgid "Listens and helps."', 'msgid "Listens and help."', "msgid"),
+    # the English edited with a quote that breaks the string
+    "broken quote in the English": ('msgid "Listens and helps."', 'msgid "Listens "and" helps."', "msgid"),
+}
+
+
+@pytest.mark.parametrize("checker", ["msgfmt", "babel"])
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_import_refuses_a_damaged_file_names_the_line_and_changes_nothing(project, tmp_path, capsys, monkeypatch, damage, checker):
+    enable_french(project)
+    fill(project)
+    stored = project.root / "content/translations/fr.po"
+    before = stored.read_bytes()
+    exported = tmp_path / "fr.po"
+    text = export_fr(project, exported)
+    old, new, keyword = DAMAGES[damage]
+    assert text.count(old) == 1
+    text = text.replace(old, new)
+    exported.write_text(text, "utf-8")
+    if checker == "msgfmt":
+        msgfmt()
+    else:
+        monkeypatch.setattr("generator.i18n.msgfmt_path", lambda: None)
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 1
+    captured = capsys.readouterr()
+    assert "translation taken" not in captured.out
+    lines = text.splitlines()
+    broken = lines.index(next(line for line in lines if line.startswith(new.split("\n")[0]))) + 1
+    named = {int(m[1]) for m in re.finditer(rf"{re.escape(str(exported))}:(\d+):\d+: error: ", captured.err)}
+    assert named & {broken, broken + 1}, captured.err  # the broken line (msgfmt names the line its lexer stopped on)
+    assert ("msgfmt (GNU gettext) not found" in captured.err) == (checker == "babel")
+    assert stored.read_bytes() == before
+
+
+def test_import_changes_only_the_lines_of_the_entry_it_takes_and_keeps_the_header(project, tmp_path, capsys):
+    """The stored catalogue as another tool wrote it: its own header, its own order, its own
+    wrapping. Taking one translation changes that entry's lines and nothing else."""
+    enable_french(project)
+    catalog = fill(project)
+    buf = io.BytesIO()
+    write_po(buf, catalog, sort_output=True, width=76)  # ordered by English text, not as the content
+    stored_text = buf.getvalue().decode().replace("Last-Translator: FULL NAME <EMAIL@ADDRESS>",
+                                                  "Last-Translator: Marie Dupont <marie@example.org>").replace(
+        "PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE", "PO-Revision-Date: 2026-03-04 10:00+0100")
+    stored = project.write("content/translations/fr.po", stored_text.encode())
+    before = stored.read_text()
+    exported = tmp_path / "fr-export.po"
+    export_fr(project, exported)
+    incoming = read_po(exported.open("rb"))
+    message = next(m for m in incoming if m.context == SUMMARY_CTX)
+    message.string = "Écoute et aide, longuement, patiemment, à toute heure du jour et de la nuit, sans jamais juger personne."
+    message.flags.discard("fuzzy")
+    buf = io.BytesIO()
+    write_po(buf, incoming)
+    exported.write_bytes(buf.getvalue())
+    assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
+    assert "fr: 1 translation taken, 5 unchanged" in capsys.readouterr().out
+    after = stored.read_text()
+    old_blocks, new_blocks = before.split("\n\n"), after.split("\n\n")
+    changed = [i for i, (a, b) in enumerate(zip(old_blocks, new_blocks, strict=False)) if a != b]
+    diff = "".join(difflib.unified_diff(before.splitlines(True), after.splitlines(True)))
+    assert len(new_blocks) == len(old_blocks) and len(changed) == 1, diff
+    assert f'msgctxt "{SUMMARY_CTX}"' in old_blocks[changed[0]] and "Écoute et aide, longuement" in new_blocks[changed[0]], diff
+    assert "#, fuzzy" not in new_blocks[changed[0]]
+    assert old_blocks[0] == new_blocks[0]  # the header, translator and dates included
+    result = coverage(load_catalogue(project.root), project.root, "fr")
+    assert (result.reviewed, result.drafts) == (1, 5)
+
+
+def test_import_puts_a_new_entry_after_the_field_before_it(project, tmp_path):
+    enable_french(project)
+    fill(project)
+    stored = project.root / "content/translations/fr.po"
+    blocks = stored.read_text().split("\n\n")
+    without = [b for b in blocks if 'msgctxt "situations/work:summary"' not in b]
+    assert len(without) == len(blocks) - 1
+    stored.write_text("\n\n".join(without))
+    exported = tmp_path / "fr.po"
+    export_fr(project, exported)
+    incoming = read_po(exported.open("rb"))
+    incoming.get("Something happened.", context="situations/work:summary").string = "Il s'est passé quelque chose."
+    buf = io.BytesIO()
+    write_po(buf, incoming)
+    exported.write_bytes(buf.getvalue())
+    assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
+    after = stored.read_text().split("\n\n")
+    assert [b for b in after if 'msgctxt "situations/work:summary"' not in b] == without
+    title = next(i for i, b in enumerate(after) if 'msgctxt "situations/work:title"' in b)
+    assert 'msgctxt "situations/work:summary"' in after[title + 1]
+
+
+def test_translations_lists_what_is_stale_and_missing(project, capsys):
+    enable_french(project)
+    fill(project)
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens well."))
+    assert run(["--root", str(project.root), "build", "--lang", "fr"]) == 0
+    assert "run 'booklet translations' to list them" in capsys.readouterr().err
+    assert run(["--root", str(project.root), "translations"]) == 0
+    out = capsys.readouterr().out
+    assert "content/services/helpline.yaml:2: summary: fr: stale (the English changed)\n" in out
+    assert "more: run" not in out
+
+
+def test_translations_lists_twenty_then_says_how_many_more(project, capsys):
+    enable_french(project)
+    many_services(project, [f"line{i:02d}" for i in range(25)])
+    assert run(["--root", str(project.root), "translations"]) == 0
+    out = capsys.readouterr().out
+    listed = [line for line in out.splitlines() if line.endswith(": fr: missing")]
+    assert len(listed) == 20
+    assert listed[:2] == ["content/services/helpline.yaml:2: summary: fr: missing", "content/services/line00.yaml:2: summary: fr: missing"]
+    total = len(content_fields(load_catalogue(project.root), "fr"))
+    assert f"... and {total - 20} more: run 'booklet translations --details'" in out
+    assert run(["--root", str(project.root), "translations", "--details"]) == 0
+    assert len([line for line in capsys.readouterr().out.splitlines() if line.endswith(": fr: missing")]) == total
