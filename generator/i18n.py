@@ -305,6 +305,7 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
     """
     where = {f.context: [(f.path, f.line)] for f in fields or ()}
     order = {f.context: i for i, f in enumerate(fields or ())}
+    texts = {f.context: f.text for f in fields or ()}
     path = content_catalogue_path(root, lang)
     stored = read_catalogue(path, lang)
     by_context = {m.context: m for m in stored if m.id and m.context}
@@ -316,6 +317,9 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
         old = by_context.get(message.context)
         if old is not None and old.id == message.id and old.string == message.string and old.fuzzy == message.fuzzy:
             unchanged += 1
+            continue
+        if _left_stale(message, old, texts.get(message.context)):
+            unchanged += 1  # still the translation of the old English: it stays stale (English is printed)
             continue
         flags = {f for f in message.flags if f != "fuzzy"} | ({"fuzzy"} if message.fuzzy else set())
         taken[message.context] = Message(
@@ -332,6 +336,14 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
         return len(taken), unchanged
     write_atomic(path, _spliced(path.read_bytes(), stored, taken, order))
     return len(taken), unchanged
+
+
+def _left_stale(message: Message, old: Message | None, english: str | None) -> bool:
+    """A stale entry sent back as exported: still marked fuzzy, its translation still the stored
+    translation of the old English. Taking it would print an outdated translation as a draft of
+    the new English; it is left stale, and its English is printed until a translator updates it."""
+    return (old is not None and message.fuzzy and message.id == english and old.id != message.id
+            and old.string == message.string)
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -590,9 +602,13 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
         problems.append(Problem(rel, 1, 1, "Language", f"'{lang}' is not a translated language of this project; expected one of: "
                                 f"{', '.join(cat.booklet.languages[1:])} (the languages: list of content/booklet.yaml)"))
     known = {f.context: f for f in content_fields(cat)}
+    before = content_translator(root, lang).by_context if lang in cat.booklet.languages and lang != "en" else {}
     for message in incoming:
         if not message.id:
             continue
+        field = known.get(message.context or "")
+        if _left_stale(message, before.get(message.context or ""), field.text if field else None):
+            continue  # not taken (import_catalogue leaves it stale): nothing of it to check
         line = message.lineno or 1
         if not message.context or message.context not in known:
             problems.append(Problem(rel, line, 1, "msgctxt", f"'{message.context}' is not a field of the content; expected a context from 'booklet translations --export'"))

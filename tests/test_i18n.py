@@ -388,3 +388,20 @@ def test_translations_lists_twenty_then_says_how_many_more(project, capsys):
     assert f"... and {total - 20} more: run 'booklet translations --details'" in out
     assert run(["--root", str(project.root), "translations", "--details"]) == 0
     assert len([line for line in capsys.readouterr().out.splitlines() if line.endswith(": fr: missing")]) == total
+
+
+def test_a_stale_entry_sent_back_untouched_stays_stale(project, tmp_path, capsys):
+    """An exported stale entry comes back fuzzy with its old translation: taking it would print
+    the translation of the old English (here a number that changed) as a draft of the new one."""
+    enable_french(project)
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Call 0800 12 800."))
+    fill(project, overrides={SUMMARY_CTX: "Appelez le 0800 12 800."})
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Call 0800 99 999."))
+    exported = tmp_path / "fr.po"
+    assert run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(exported)]) == 0
+    stored = (project.root / "content/translations/fr.po").read_bytes()
+    assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
+    assert "fr: 0 translations taken" in capsys.readouterr().out
+    assert (project.root / "content/translations/fr.po").read_bytes() == stored
+    result = coverage(load_catalogue(project.root), project.root, "fr")
+    assert [f.context for f in result.stale] == [SUMMARY_CTX]
