@@ -89,7 +89,7 @@ def _handler(server: Server, other: list[Server]) -> type[BaseHTTPRequestHandler
             elif path == "/down":
                 self.answer(503, {"Retry-After": "3600"})
             elif path == "/slow":
-                time.sleep(2.5)
+                time.sleep(1.6)  # longer than the tests' 1 s timeout
                 self.answer(200)
             elif path == "/hold":
                 time.sleep(0.3)
@@ -142,7 +142,7 @@ def _start(authority: trustme.CA, other: list[Server]) -> Iterator[Server]:
     server = Server(httpd.server_address[1])
     httpd.RequestHandlerClass = _handler(server, other)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield server
