@@ -25,6 +25,17 @@ DRAFT_NOTE = ("This translation was drafted by machine and has not yet been chec
               "If you see a mistake, please tell the people who gave you this booklet.")
 
 
+def review_one(path, context, translation):
+    """What a translator does in an exported file: one entry translated, reviewed (not fuzzy)."""
+    catalog = read_po(path.open("rb"))
+    message = next(m for m in catalog if m.context == context)
+    message.string = translation
+    message.flags.discard("fuzzy")
+    buf = io.BytesIO()
+    write_po(buf, catalog)
+    path.write_bytes(buf.getvalue())
+
+
 def enable_french(project):
     project.write("content/booklet.yaml", "languages: [en, fr]\nfallback: If nothing fits, call Unia.\n")
 
@@ -87,13 +98,7 @@ def test_import_takes_a_reviewed_translation(project, tmp_path, capsys):
     fill(project)
     exported = tmp_path / "fr.po"
     run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(exported)])
-    catalog = read_po(exported.open("rb"))
-    message = next(m for m in catalog if m.context == SUMMARY_CTX)
-    message.string = "Écoute et aide."
-    message.flags.discard("fuzzy")
-    buf = io.BytesIO()
-    write_po(buf, catalog)
-    exported.write_bytes(buf.getvalue())
+    review_one(exported, SUMMARY_CTX, "Écoute et aide.")
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
     assert "fr: 1 translation taken, 5 unchanged" in capsys.readouterr().out
     result = coverage(load_catalogue(project.root), project.root, "fr")
@@ -321,13 +326,8 @@ def test_import_changes_only_the_lines_of_the_entry_it_takes_and_keeps_the_heade
     before = stored.read_text()
     exported = tmp_path / "fr-export.po"
     export_fr(project, exported)
-    incoming = read_po(exported.open("rb"))
-    message = next(m for m in incoming if m.context == SUMMARY_CTX)
-    message.string = "Écoute et aide, longuement, patiemment, à toute heure du jour et de la nuit, sans jamais juger personne."
-    message.flags.discard("fuzzy")
-    buf = io.BytesIO()
-    write_po(buf, incoming)
-    exported.write_bytes(buf.getvalue())
+    review_one(exported, SUMMARY_CTX,
+               "Écoute et aide, longuement, patiemment, à toute heure du jour et de la nuit, sans jamais juger personne.")
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
     assert "fr: 1 translation taken, 5 unchanged" in capsys.readouterr().out
     after = stored.read_text()
