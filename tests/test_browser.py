@@ -36,7 +36,7 @@ def browser():
 
 
 def pages(site: Path) -> list[Path]:
-    return [site / "index.html"] + [p for lang in LANGS for p in sorted((site / lang).glob("*.html"))]
+    return [site / "index.html"] + [p for lang in LANGS for p in sorted((site / lang).rglob("*.html"))]  # discreet/ too
 
 
 def axe_violations(driver) -> list[str]:
@@ -91,3 +91,16 @@ def test_the_exit_replaces_the_page_so_back_does_not_return(shipped, browser, ho
     browser.back()
     WebDriverWait(browser, 10).until(lambda d: d.current_url != exit_url)
     assert browser.current_url.startswith("data:")  # back goes to what came before, not to the page
+
+
+def test_the_call_sheet_passes_axe(browser, tmp_path):
+    """The call sheet's HTML (booklet review-sheet), for the person who phones the organisations."""
+    from generator import review
+    from generator.validate import load_catalogue
+
+    from .conftest import ROOT
+
+    path = tmp_path / "call-sheet.html"
+    path.write_text(review.sheet_html(review.entries(load_catalogue(ROOT), {}), {}), "utf-8")
+    browser.get(path.as_uri())
+    assert axe_violations(browser) == []
