@@ -83,11 +83,10 @@ def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, fi
     problems = [p for p in cat.problems if scope is None or p.path in scope]
     shown = [p for p in problems if p.severity == "error"] if errors_only else problems
     colour = use_colour()
-    lines = report(shown, colour=colour, reviews=reviews)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     # warnings and notes first, then the errors: the last lines on the screen are what stops a build
-    for line in lines[: len(lines) - len([p for p in shown if p.severity == "error"])]:
+    for line in report([p for p in shown if p.severity == "warning"], colour=colour, reviews=reviews):
         click.echo(line, color=colour)
     if not errors_only:
         services = {ident: svc for ident, svc in cat.services.items() if scope is None or f"content/services/{ident}.yaml" in scope}

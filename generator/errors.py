@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,9 +39,6 @@ class Problem:
 
 def use_colour(err: bool = False) -> bool:
     """Colour only on a terminal, and never with NO_COLOR set (https://no-color.org)."""
-    import os
-    import sys
-
     stream = sys.stderr if err else sys.stdout
     return not os.environ.get("NO_COLOR") and stream.isatty()
 

@@ -6,6 +6,7 @@ the two identical: run `booklet fields > docs/fields.md` after changing the sche
 from __future__ import annotations
 
 import datetime
+import functools
 import typing
 from typing import Any
 
@@ -24,7 +25,7 @@ FILES: tuple[tuple[str, type[BaseModel]], ...] = (
 
 NAMES = {"Hours": "opening period", "PhoneLine": "phone line", "Chat": "chat", "Link": "web page", "Address": "address",
          "Block": "list", "ServiceRef": "situation", "CentreContact": "contact"}
-SCALARS = {"Phone": "phone number", "Url": "https address", "Email": "email address", "Language": "language code (ISO 639-1)",
+SCALARS = {"PhoneNumber": "phone number", "Url": "https address", "Email": "email address", "Language": "language code (ISO 639-1)",
            "Days": "days (`mo-fr`, `sa`, `[mo, th]`)", "Minutes": "time `HH:MM`", "Text": "text", "Id": "id (`lower-case-words`)"}
 
 
@@ -33,11 +34,8 @@ def _type(annotation: Any) -> str:
     alias = getattr(annotation, "__name__", "")
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        base, *meta = typing.get_args(annotation)
-        for name, words in SCALARS.items():
-            if any(name.lower() in repr(m).lower() for m in meta) or _alias_of(annotation) == name:
-                return words
-        return _type(base)
+        alias_name = _alias_of(annotation)
+        return SCALARS[alias_name] if alias_name else _type(typing.get_args(annotation)[0])
     if origin is typing.Literal:
         return "one of: " + ", ".join(f"`{a}`" for a in typing.get_args(annotation))
     if origin in (tuple, list):
@@ -89,11 +87,12 @@ def _rows(cls: type[BaseModel]) -> tuple[list[str], list[type[BaseModel]]]:
 
 def _declared(cls: type[BaseModel], name: str) -> Any:
     """The annotation as written in the class (keeps the named aliases such as PhoneNumber)."""
-    for klass in cls.__mro__:
-        hints = typing.get_type_hints(klass, globalns=vars(model), include_extras=True) if klass.__module__ == model.__name__ else {}
-        if name in hints:
-            return hints[name]
-    return cls.model_fields[name].annotation
+    return _hints(cls).get(name, cls.model_fields[name].annotation)
+
+
+@functools.cache
+def _hints(cls: type[BaseModel]) -> dict[str, Any]:
+    return typing.get_type_hints(cls, globalns=vars(model), include_extras=True)
 
 
 def _all_args(annotation: Any) -> list[Any]:

@@ -40,7 +40,7 @@ from .files import write_atomic
 from .i18n import content_translator
 from .model import Hours, PhoneLine, Service
 from .validate import Catalogue
-from .view import LINK_LABELS, LOCALES, Fields, Words, phone_view, service_view
+from .view import LINK_LABELS, LOCALES, Fields, Translate, Words, phone_view, service_view
 
 NAMESPACE = uuid.UUID("0b7c7a52-5d7e-5f2e-9d0c-6b6f6f6b6c65")
 """The namespace of every identifier this tool exports (fixed: identifiers never change)."""
@@ -81,7 +81,7 @@ def export(cat: Catalogue, folder: Path, lang: str = "en") -> list[Path]:
     return written
 
 
-def service_document(sid: str, svc: Service, w: Words, tr: Any) -> dict[str, Any]:
+def service_document(sid: str, svc: Service, w: Words, tr: Translate) -> dict[str, Any]:
     view = service_view(sid, svc, w, tr)
     t = Fields(tr, f"services/{sid}:")
     sid_uuid = ident("service", sid)

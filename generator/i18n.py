@@ -781,10 +781,13 @@ def centre_translation_problems(cat: Catalogue) -> list[Problem]:
     from .errors import Problem
 
     problems: list[Problem] = []
+    stored_by_lang: dict[str, dict[str, Message]] = {}  # each catalogue read once, whatever the number of centres
     for ident, centre in sorted(cat.centres.items()):
         langs = [lang for lang in centre.languages if lang != "en" and lang in cat.booklet.languages]
         for lang in langs:
-            stored = content_translator(cat.root, lang).by_context
+            if lang not in stored_by_lang:
+                stored_by_lang[lang] = content_translator(cat.root, lang).by_context
+            stored = stored_by_lang[lang]
             doc = cat.documents.get(("centres", ident))
             for f in _fields("centres", ident, centre, CENTRE_FIELDS, doc):
                 message = stored.get(f.context)

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from .files import LAYOUTS
 from .formats import FORMATS
 from .qr import qr_width_mm
+from .view import RTL_SCRIPT
 
 # The only markup content text may use: *emphasis*, **strong** and [links](https://...).
 # Raw HTML is never interpreted (it prints as the characters typed), and a link that is not
@@ -45,7 +46,6 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
     return env
 
 
-_RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
 _TAG_OR_TEXT = re.compile(r"(<(style|script|title)\b.*?</\2>|<!--.*?-->|<[^>]*>)", re.S | re.I)
 _TOKEN = re.compile(r"[\u060c\u061b\u061f]|[^\s\u060c\u061b\u061f]+|\s+")  # Arabic comma, semicolon, question mark apart
 _LEADING = "([{«\"'“‘"
@@ -53,9 +53,12 @@ _TRAILING = ".,;:!?)]}»\"'”’،؛؟…"
 LRI, PDI = "\u2066", "\u2069"
 
 
+_LTR_LETTER = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u0400-\u04ff]")
+
+
 def _ltr_token(token: str) -> bool:
     """A word of left-to-right text in a right-to-left line: Latin letters or digits, no RTL letter."""
-    return not re.search(f"[{_RTL}]", token) and bool(re.search(r"[0-9A-Za-z\u00c0-\u024f\u0400-\u04ff]", token))
+    return not RTL_SCRIPT.search(token) and bool(_LTR_LETTER.search(token))
 
 
 def _isolate_text(text: str, start: str, end: str) -> str:

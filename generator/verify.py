@@ -137,7 +137,7 @@ def targets(cat: Catalogue) -> list[Target]:
     uses: dict[str, list[Use]] = {}
     for (kind, ident), doc in sorted(cat.documents.items()):
         owner = "booklet" if kind == "booklet" else f"{kind}/{ident}"
-        name, held = _describe(cat, kind, ident, doc)
+        name, held = _describe(kind, ident, doc)
         for loc, text in _strings(doc.data, ()):
             for match in _URL_IN_TEXT.finditer(text):
                 url = match.group(0).rstrip(".,;:!?")
@@ -155,7 +155,7 @@ def targets(cat: Catalogue) -> list[Target]:
     return [Target(url, tuple(u)) for url, u in uses.items()]
 
 
-def _describe(cat: Catalogue, kind: str, ident: str, doc: Document) -> tuple[str, bool]:
+def _describe(kind: str, ident: str, doc: Document) -> tuple[str, bool]:
     """The owner's name as a person knows it, and whether it is held back from print."""
     data = doc.data if isinstance(doc.data, dict) else {}
     if kind == "booklet":

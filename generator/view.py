@@ -158,7 +158,7 @@ class Words:
 # ------------------------------------------------------------------ the view model
 
 # Hebrew, Arabic (with its supplements and presentation forms), Syriac, Thaana, N'Ko...
-_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 Translate = Callable[[str, str], str]  # (context, English) -> text in the booklet's language
 
@@ -248,7 +248,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "anchor": f"svc-{ident}" if ident else "",
         "repeat": False,
         "name": name,
-        "name_latin": not _RTL_SCRIPT.search(name),
+        "name_latin": not RTL_SCRIPT.search(name),
         "other_name": service.name if own and own != service.name else "",
         "full_name": "" if full_name.casefold() in name.casefold() else full_name,
         "summary": t("summary", service.summary),
@@ -375,7 +375,7 @@ def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) 
 
         view = service_view("", as_service, w, own)
         view["name"] = own(":name", contact.name)
-        view["name_latin"] = not _RTL_SCRIPT.search(view["name"])
+        view["name_latin"] = not RTL_SCRIPT.search(view["name"])
         contacts.append(view)
     return {"name": centre.name, "contacts": contacts}
 
