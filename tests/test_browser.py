@@ -25,7 +25,7 @@ LANGS = ("en", "fa")
 @pytest.fixture(scope="module")
 def browser():
     driver_path = shutil.which("chromedriver")
-    assert driver_path, "chromedriver is missing: `make deps` installs Debian's chromium-driver"
+    assert driver_path, "chromedriver is missing: `make test-deps` installs Debian's chromium-driver"
     options = Options()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"):
         options.add_argument(arg)

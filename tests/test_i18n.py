@@ -246,7 +246,7 @@ LONG_NEW = LONG_OLD.replace("other partners.", "other organisations.")
 
 def msgfmt() -> str:
     path = shutil.which("msgfmt")
-    assert path, "msgfmt is missing: `make system-deps` installs Debian's gettext"
+    assert path, "msgfmt is missing: `make test-deps` installs Debian's gettext"
     return path
 
 
