@@ -59,10 +59,14 @@ class Format:
     selection: str | None = None
     """The audience's field that lists its services ('leaflet: [...]'); None: every service."""
     default_count: int | None = None
-    """Without that list: how many services with a number to call (None: every one)."""
+    """Without that list: how many services with a number to call, the audience's lead first
+    (content/audiences: lead), then the rest in list order. None: every service, lead first."""
     lead: str | None = None
     """Where the service a reader can call first (content/audiences: lead) goes: 'cover' (the
     booklet's cover), 'first' (first of the services, on the leaflet's front); None: nowhere."""
+    prints_emails: bool = True
+    """False: its services show their phone, hours, free mark and web address, never an email
+    (a poster on a wall and a card in a pocket print no person's own address)."""
     neutral: bool = False
     """Always neutral, like the discreet edition (a wallet card is carried on the body)."""
     names_itself: bool = True
@@ -210,6 +214,7 @@ POSTER = Format(
     fit="one-page",
     selection="poster",
     default_count=3,
+    prints_emails=False,
     # First at full size, then more compactly (the body never under 15 pt, the numbers 27 pt).
     variants=({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
     print_shop=True,
@@ -239,6 +244,7 @@ CARD = Format(
     fit="one-page",
     selection="card",
     default_count=3,
+    prints_emails=False,
     # First at full size, then more compactly (never under 7 pt); a card that chose its own
     # services (no 'card:' list) keeps two of the three at last.
     variants=({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),

@@ -95,7 +95,7 @@ def _loc(loc: tuple[str | int, ...]) -> str:
     return out
 
 
-SERVICE_FIELDS = ("full_name", "summary", "short", "lists.heading", "lists.items", "notes", "phones.label", "phones.note",
+SERVICE_FIELDS = ("full_name", "card_name", "summary", "short", "lists.heading", "lists.items", "notes", "phones.label", "phones.note",
                   "phones.cost", "chats.note", "links.label", "links.note", "addresses.note")
 SITUATION_FIELDS = ("title", "summary", "lists.heading", "lists.items", "steps", "tips")
 AUDIENCE_FIELDS = ("title", "subtitle", "intro")

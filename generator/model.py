@@ -179,6 +179,10 @@ class Service(Strict):
     full_name: Text | None = None
     """What the organisation is, in a few words ('Federal Migration Centre'), or its long official
     name: printed under the name, and translated (the name is not)."""
+    card_name: Text | None = None
+    """A neutral label printed on the wallet card instead of the name, when the name says what
+    the service is about ('Écoute Violences Conjugales'): a card is carried on the body and must
+    not out its carrier. Translated; checked against content/booklet.yaml's topic_words."""
     names: dict[Language, Text] = Field(default_factory=dict)
     """The organisation's own official name in other languages ({fr: ..., nl: ...}): printed in
     a booklet of that language, with the name above in brackets."""
@@ -243,6 +247,10 @@ class Service(Strict):
         """A line a reader can call now: printed (not on hold), for calls, with its hours."""
         return any(line.call and line.hours and not line.hold for line in self.phones)
 
+    def has_phone_to_call(self) -> bool:
+        """A printed line (not on hold) that takes calls, with or without hours."""
+        return any(line.call and not line.hold for line in self.phones)
+
 
 class ServiceRef(Strict):
     """An audience's choice of a situation, optionally with only some of its services."""
@@ -282,6 +290,16 @@ class Situation(Strict):
         return self
 
 
+class Lead(Strict):
+    """A service chosen to lead an audience's short pieces, and why it was chosen."""
+
+    service: Id
+    """The service (content/services/<id>.yaml); one of the audience's situations must list it."""
+    why: Text
+    """Why a reader in crisis should meet it first: free, national, open day and night, the
+    languages it speaks, what it does for this audience. Not printed; `booklet list` shows it."""
+
+
 class Audience(Strict):
     """One booklet: who it is for and which situations it holds, in order."""
 
@@ -298,15 +316,19 @@ class Audience(Strict):
     """Print a table of contents."""
     general: bool = True
     """Print the general introduction (content/booklet.yaml) after the cover."""
+    lead: tuple[Lead, ...] | None = None
+    """What a reader in crisis meets first, chosen for need, most important first, each with why:
+    the first that a reader can call in an edition leads the leaflet's front panel, the booklet's
+    cover and the top of the web page; the poster and the wallet card show these (up to three).
+    Each must have a phone line to call; the first, its hours too. Without it (a warning; an
+    error under --strict), list order decides."""
     leaflet: tuple[Id, ...] | None = None
-    """Services on the folded A4 leaflet, most important first: the first leads the front panel
-    and the booklet's cover, so it must have a phone line with its hours. When omitted, all of
-    the audience's, led by the first that has a phone line with hours."""
+    """Services inside the folded A4 leaflet, most important first (the lead is on its front).
+    When omitted, all of the audience's."""
     poster: tuple[Id, ...] | None = None
-    """Services on the A3 poster, most important first; when omitted, the first three of the
-    audience's that have a phone line."""
+    """Services on the A3 poster instead of the lead's, most important first; each with a phone."""
     card: tuple[Id, ...] | None = None
-    """Services on the wallet card, most important first; the first three of the audience's when omitted."""
+    """Services on the wallet card instead of the lead's, most important first; each with a phone."""
     review: tuple[Text, ...] = ()
     """What is missing or doubtful; listed by `booklet check`, never printed."""
 
@@ -370,6 +392,12 @@ class Centre(Strict):
         return Service._not_future(value)
 
 
+TOPIC_WORDS_EN = ("lgbt", "queer", "transgender", "trans ", "gay", "lesbian", "bisexual", "intersex", "sexual",
+                  "gender identity", "rainbow", "rape", "violen", "abuse", "assault")
+"""English words that a wallet card never prints in a name or a note, whatever the content adds
+(content/booklet.yaml: topic_words, for English and every other language)."""
+
+
 class BookletText(Strict):
     """Text shared by every booklet: content/booklet.yaml."""
 
@@ -390,8 +418,29 @@ class BookletText(Strict):
     """Where the web pages' "Leave this page" button goes: a neutral site."""
     colophon: tuple[Text, ...] = ()
     """Who made the booklet, on the back cover."""
+    topic_words: dict[Language, tuple[Text, ...]] = Field(default_factory=dict)
+    """Per language, words that say what a service is about and could out the person who carries
+    a wallet card (sexual orientation, gender identity, violence). A card's service names, labels
+    and notes are checked against the English words and those of the card's language, as
+    case-insensitive parts of words ('violen' finds 'violences'): a name that holds one needs
+    'card_name:', a note that holds one is left off the card."""
     review: tuple[Text, ...] = ()
     """What is missing or doubtful; listed by `booklet check`, never printed."""
+
+    def topic_word(self, text: str, lang: str = "en") -> str | None:
+        """The first of the topic words of ``lang`` and of English (TOPIC_WORDS_EN and the
+        content's) that ``text`` holds, if any; with lang '*', of every language (an
+        organisation's own name may be in any of them)."""
+        folded = text.casefold()
+        words = [*TOPIC_WORDS_EN, *(w for ws in self.topic_words.values() for w in ws)] if lang == "*" else \
+            [*self.topic_words.get(lang, ()), *TOPIC_WORDS_EN, *self.topic_words.get("en", ())]
+        return next((word for word in words if word.casefold() in folded), None)
+
+    def card_topic(self, service: Service) -> str | None:
+        """The topic word a wallet card would print for this service, in its name or a language's
+        name, unless it has a neutral ``card_name`` (then in that); None when a card can print it."""
+        labels = (service.card_name,) if service.card_name else (service.name, *service.names.values())
+        return next((word for label in labels if (word := self.topic_word(label, "*")) is not None), None)
 
     @field_validator("languages")
     @classmethod

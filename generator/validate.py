@@ -293,6 +293,17 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 if sid not in offered:
                     add(doc.problem((name, i), f"'{sid}' is not a service of this audience's situations; expected one of: "
                                     f"{', '.join(sorted(offered))}"))
+        _check_lead(doc, audience, offered, cat.services, add)
+        on_card = [(("card", i), sid) for i, sid in enumerate(audience.card)] if audience.card is not None else \
+            [(("lead", i, "service"), c.service) for i, c in enumerate(audience.lead or ())]
+        for loc, sid in on_card:
+            service = cat.services.get(sid)
+            word = cat.booklet.card_topic(service) if service and sid in offered else None
+            if service and word:
+                label = f"card_name '{service.card_name}'" if service.card_name else f"name '{service.name}'"
+                add(doc.problem(loc, f"'{sid}' goes on the wallet card, which is carried on the body, and its {label} says what "
+                                f"it is about ('{word}', a topic word of content/booklet.yaml); expected a neutral 'card_name:' "
+                                f"in content/services/{sid}.yaml, such as 'Helpline, day and night'"))
     for cid, centre in cat.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):
@@ -339,11 +350,21 @@ def _cross_check(cat: Catalogue, today: date) -> None:
             _free_needs_source(doc, ("emergency", i), line, add)
             if not line.label:
                 add(doc.problem(("emergency", i), f"'{line.number.written}' has no label; expected 'label:' saying what it is for, such as 'Police'"))
+        for lang in cat.booklet.languages:
+            if lang != "en" and lang not in cat.booklet.topic_words:
+                add(doc.problem(("topic_words",), f"no topic words for '{lang}': a wallet card in that language is checked "
+                                "only against the English words for names and notes that could out its carrier; expected "
+                                f"topic_words: {{{lang}: [...]}}", severity="warning"))
         if not cat.booklet.emergency:
             add(doc.problem(("emergency",), "no emergency numbers; expected 'emergency:' with 112 and 101, each with its label and source",
                             severity="warning"))
     for aid, audience in cat.audiences.items():
-        if audience.leaflet and audience.leaflet[0] in cat.services:
+        if audience.lead is None:
+            add(cat.doc("audiences", aid).problem((), "no 'lead:'; the leaflet's front, the poster, the card and the "
+                "booklet's cover take the first services with a phone in list order. Expected the services a reader in "
+                "crisis should meet first, each with why: lead: - {service: <id>, why: free, national, day and night}",
+                severity="warning"))
+        if audience.lead is None and audience.leaflet and audience.leaflet[0] in cat.services:
             lead = cat.services[audience.leaflet[0]]
             if lead.hold is None and not lead.has_phone_with_hours():
                 add(cat.doc("audiences", aid).problem(("leaflet", 0),
@@ -357,6 +378,31 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
                                 "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
+
+
+def _check_lead(doc: Document, audience: Audience, offered: set[str], services: dict[str, Service],
+                add: Callable[[Problem], None]) -> None:
+    """The lead: services of this audience, each once, each with a line to call; the first with hours."""
+    seen: dict[str, int] = {}
+    for i, choice in enumerate(audience.lead or ()):
+        sid = choice.service
+        if sid in seen:
+            add(doc.problem(("lead", i, "service"), f"'{sid}' is chosen twice (first at lead[{seen[sid]}])"))
+            continue
+        seen[sid] = i
+        if sid not in offered:
+            add(doc.problem(("lead", i, "service"), f"'{sid}' is not a service of this audience's situations; expected one of: "
+                            f"{', '.join(sorted(offered))}"))
+            continue
+        service = services.get(sid)
+        if service is None or service.hold is not None:
+            continue  # a missing file has its own error; a service on hold is left out (its own warning)
+        if not service.has_phone_to_call():
+            add(doc.problem(("lead", i, "service"), f"'{sid}' leads the poster and the card but has no phone line a reader "
+                            "can call; expected a service with a number to call"))
+        elif i == 0 and not service.has_phone_with_hours():
+            add(doc.problem(("lead", i, "service"), f"'{sid}' leads the leaflet's front panel and the booklet's cover but "
+                            "has no phone line with hours; expected first a service a reader can call, with its hours"))
 
 
 def _free_needs_source(doc: Document, loc: Loc, line: PhoneLine, add: Callable[[Problem], None]) -> None:

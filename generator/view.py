@@ -23,7 +23,7 @@ from .fields import DAYS, display_url, format_minutes
 from .formats import FORMATS, N_
 from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
-from .model import Audience, Centre, Hours, PhoneLine, Service, Situation
+from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
 
@@ -169,8 +169,6 @@ def _english(context: str, text: str) -> str:
 
 SHORT_START_CHARS = 700
 """A section whose title, summary, steps and tips hold fewer characters is kept together on a page."""
-# Words in a (English, source) note that would out the carrier of a wallet card.
-OUTING = re.compile(r"lgbt|queer|trans|gay|lesb|bisex|intersex|sexual orientation|gender identity|rainbow", re.IGNORECASE)
 
 COLUMN_LIST_MIN = 6
 COLUMN_ENTRY_MAX = 40
@@ -271,9 +269,6 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
                       for i, a in enumerate(service.addresses)],
         "languages": w.languages(service.languages) if service.languages else "",
         "notes": t.items("notes", service.notes),
-        # A wallet card is carried on the body and must not out its carrier: a note that names
-        # sexual orientation or gender identity stays in the booklet, leaflet and poster only.
-        "card_notes": [t(f"notes[{i}]", note) for i, note in enumerate(service.notes) if not OUTING.search(note)],
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
@@ -327,15 +322,39 @@ def _thirds(count: int) -> list[int]:
     return [size, min(2 * size, count - 1)]
 
 
-def lead_id(audience: Audience, shown: dict[str, Service]) -> str | None:
-    """The service that leads the leaflet's front and the booklet's cover: the first of
-    ``leaflet:`` (validation makes sure it has a phone with hours), else the first of the
-    audience's services that has one. In a regional edition that leaves the first out, the next
-    of ``leaflet:`` that a reader can call leads."""
+def lead_ids(audience: Audience, shown: dict[str, Service]) -> list[str]:
+    """The services that lead this edition's short pieces, most important first: the audience's
+    ``lead:`` (an editor's choice, for need) that this edition prints and a reader can call; the
+    first with hours ahead of the rest. Without ``lead:``, the first of ``leaflet:`` (or of the
+    audience's services) that has a phone line with hours: list order, which validation warns of."""
+    if audience.lead:
+        chosen = [c.service for c in audience.lead if c.service in shown and shown[c.service].has_phone_to_call()]
+        first = next((i for i in chosen if shown[i].has_phone_with_hours()), None)
+        return ([first] if first else []) + [i for i in chosen if i != first]
     if not audience.leaflet:
-        return next((i for i, s in shown.items() if s.has_phone_with_hours()), None)
-    chosen = [i for i in audience.leaflet if i in shown]
-    return next((i for i in chosen if shown[i].has_phone_with_hours()), chosen[0] if chosen else None)
+        return [i for i in shown if shown[i].has_phone_with_hours()][:1]
+    listed = [i for i in audience.leaflet if i in shown]
+    first = next((i for i in listed if shown[i].has_phone_with_hours()), listed[0] if listed else None)
+    return [first] if first else []
+
+
+def card_words(ident: str, service: Service, booklet: BookletText, lang: str, tr: Translate = _english) -> dict:
+    """A wallet card's name and notes for a service: its neutral ``card_name`` when it has one
+    (validation makes sure a name that says what the service is about has one); a translated
+    label or note that holds a topic word of its language is not printed (the English label, or
+    nothing)."""
+    t = Fields(tr, f"services/{ident}:")
+    name = service.names.get(lang) or service.name
+    if service.card_name:
+        translated = t("card_name", service.card_name)
+        name = service.card_name if booklet.topic_word(translated, lang) else translated
+    notes = [t(f"notes[{i}]", note) for i, note in enumerate(service.notes)]
+    return {
+        "name": name,
+        "name_latin": not RTL_SCRIPT.search(name),
+        "card_notes": [shown for note, shown in zip(service.notes, notes, strict=True)
+                       if not booklet.topic_word(note) and not booklet.topic_word(shown, lang)],
+    }
 
 
 def printable(service: Service, region: str | None = None) -> bool:
@@ -405,21 +424,36 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, t
             continue  # every service of this situation serves other regions only (or is on hold)
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
-    lead = lead_id(audience, shown)
+    leads = lead_ids(audience, shown)
+    lead = leads[0] if leads else None
     highlights: list[dict] = []
     chosen_by_editor = False
     fmt = FORMATS[edition.format]
     if fmt.selection is not None:
         chosen = getattr(audience, fmt.selection)
-        picked = [i for i in (chosen if chosen is not None else shown) if i in shown]
-        if chosen is None and fmt.lead == "first" and lead in picked:
-            picked.remove(lead)  # the leaflet's front leads with a service a reader can call
-            picked.insert(0, lead)
+        if chosen is not None:
+            picked = [i for i in chosen if i in shown]
+        elif fmt.default_count is not None and fmt.neutral and audience.lead:  # a card: only what an editor chose
+            picked = list(leads)
+        elif fmt.default_count is not None:  # a poster: the lead, then list order
+            picked = leads + [i for i in shown if i not in leads]
+        else:
+            picked = list(shown)
+        if fmt.lead == "first" and lead in shown:  # the leaflet's front leads with the chosen service
+            picked = [lead] + [i for i in picked if i != lead]
         if chosen is None and fmt.default_count is not None:  # a line needs a number to call
-            picked = [i for i in picked if any(p.call and not p.hold for p in shown[i].phones)]
+            picked = [i for i in picked if shown[i].has_phone_to_call()]
+            if fmt.neutral:  # never a name that says what the service is about (validation names them)
+                picked = [i for i in picked if not cat.booklet.card_topic(shown[i])]
             picked = picked[:fmt.default_count]
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) for i in picked]
+        if not fmt.prints_emails:  # a poster or card prints no person's own address
+            for h in highlights:
+                h["emails"] = []
+        if fmt.neutral:  # a wallet card is carried on the body: nothing on it says what it is about
+            for h in highlights:
+                h.update(card_words(h["id"], shown[h["id"]], cat.booklet, edition.lang, tr))
         chosen_by_editor = chosen is not None
         if fmt.qr_symbol_mm is not None:  # a poster is read from further away: bigger codes
             for h in highlights:

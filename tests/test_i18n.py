@@ -37,7 +37,7 @@ def review_one(path, context, translation):
 
 
 def enable_french(project):
-    project.write("content/booklet.yaml", "languages: [en, fr]\nfallback: If nothing fits, call Unia.\n")
+    project.write("content/booklet.yaml", "languages: [en, fr]\nfallback: If nothing fits, call Unia.\ntopic_words: {fr: [viol]}\n")
 
 
 def fill(project, lang="fr", fuzzy=True, overrides=None):

@@ -70,9 +70,9 @@ SERVICE_CASES = [
     ("unknown region", "regions: [federal]", "regions: [antwerp]",
      f"{S}:3:11: error: regions[0]: 'antwerp' is not allowed; expected one of 'federal', 'brussels', 'flanders' or 'wallonia'"),
     ("typo in a field name", "emails:", "emials:",
-     f"{S}:9:1: error: emials: unknown field 'emials'; did you mean 'emails'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:9:1: error: emials: unknown field 'emials'; did you mean 'emails'? expected one of: id, name, full_name, card_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
     ("capitalised field name", "name: Helpline", "Name: Helpline",
-     f"{S}:1:1: error: Name: unknown field 'Name'; did you mean 'name'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:1:1: error: Name: unknown field 'Name'; did you mean 'name'? expected one of: id, name, full_name, card_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
     ("typo in a nested field", "  - number: 0800 12 800", "  - numbr: 0800 12 800",
      f"{S}:6:5: error: phones[0].number: is required but missing; expected a value here"),
     ("wrong type", "summary: Listens and helps.", "summary: [Listens, helps]",
@@ -88,7 +88,7 @@ SERVICE_CASES = [
     ("id differs from file name", "name: Helpline\n", "id: help-line\nname: Helpline\n",
      f"{S}:1:5: error: id: 'help-line' does not match the file name; expected 'helpline'"),
     ("no way to reach it", "phones:", "phonesx:",
-     f"{S}:5:1: error: phonesx: unknown field 'phonesx'; did you mean 'phones'? expected one of: id, name, full_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
+     f"{S}:5:1: error: phonesx: unknown field 'phonesx'; did you mean 'phones'? expected one of: id, name, full_name, card_name, names, summary, short, lists, regions, languages, phones, emails, chats, links, addresses, notes, last_verified, sources, review, unconfirmed, hold"),
 ]
 
 

@@ -1,0 +1,178 @@
+"""What a reader meets first is an editor's choice (content/audiences: lead), not list order; a
+wallet card says nothing of what its services are about; posters and cards print no email."""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+
+from generator.cli import run
+from generator.validate import load_catalogue
+from generator.view import lead_ids, printable
+
+from .conftest import ROOT, SERVICE, SITE, built_pdfs
+from .pdfcheck import pdf_text
+from .test_editions import _panel_text
+from .test_i18n import enable_french, fill
+
+A = "content/audiences/workers.yaml"
+LEAD = "lead:\n  - service: {first}\n    why: Free and open every weekday.\n"
+
+
+def second_line(project, name: str = "Second Line", extra: str = "") -> None:
+    """A second service in the situation 'work', with an email and its own number."""
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", f"name: {name}")
+                  .replace("0800 12 800", "0800 99 961").replace("info@example.be", "jane.doe@example.be") + extra)
+    project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, second]\n")
+
+
+def audience(project, lead: str | None) -> None:
+    project.write(A, "title: Your rights\nsituations: [work]\n" + (lead or ""))
+
+
+def problems(project, severity: str = "error") -> list[str]:
+    cat = load_catalogue(project.root)
+    return [str(p) for p in (cat.errors if severity == "error" else cat.warnings)]
+
+
+def test_an_audience_without_a_lead_is_warned_and_strict_refuses_it(project, capsys):
+    audience(project, None)
+    message = ("content/audiences/workers.yaml:1:1: warning: no 'lead:'; the leaflet's front, the poster, the card and "
+               "the booklet's cover take the first services with a phone in list order. Expected the services a reader in "
+               "crisis should meet first, each with why: lead: - {service: <id>, why: free, national, day and night}")
+    assert message in problems(project, "warning")
+    project.write("content/booklet.yaml", 'emergency:\n  - {number: "112", label: Emergency}\n')
+    assert run(["--root", str(project.root), "build", "--format", "poster", "--strict"]) == 1
+    assert message.replace("warning:", "error:") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lead", "message"), [
+    ("lead:\n  - service: nowhere\n    why: W.\n",
+     "4:14: error: lead[0].service: 'nowhere' is not a service of this audience's situations; expected one of: helpline, second"),
+    ("lead:\n  - service: helpline\n    why: W.\n  - service: helpline\n    why: W.\n",
+     "6:14: error: lead[1].service: 'helpline' is chosen twice (first at lead[0])"),
+    ("lead:\n  - {service: second, why: W.}\n",
+     "4:15: error: lead[0].service: 'second' leads the leaflet's front panel and the booklet's cover but has no phone line "
+     "with hours; expected first a service a reader can call, with its hours"),
+    ("lead:\n  - {service: helpline, why: W.}\n  - {service: second, why: W.}\n",
+     "5:15: error: lead[1].service: 'second' leads the poster and the card but has no phone line a reader can call; "
+     "expected a service with a number to call"),
+    ("lead:\n  - service: helpline\n",
+     "4:5: error: lead[0].why: is required but missing; expected a value here"),
+])
+def test_a_lead_is_a_service_of_the_audience_with_a_number_to_call(project, lead, message):
+    second_line(project)
+    if "second leads" in message or "'second' leads" in message:
+        # no hours on its line (it leads the front), or no phone at all (it goes on the card)
+        text = (project.root / "content/services/second.yaml").read_text()
+        text = text.replace('    hours:\n      - {days: mo-fr, from: "09:30", to: "13:00"}\n', "")
+        if "poster and the card" in message:
+            text = text.replace("phones:\n  - number: 0800 99 961\n", "")
+        project.write("content/services/second.yaml", text)
+    audience(project, lead)
+    assert problems(project) == [f"{A}:{message}"]
+
+
+def test_posters_cards_and_the_leaflet_start_with_the_lead_not_list_order(project, capsys):
+    """'second' is last in the situation and first in the lead: it is first on the leaflet's
+    front, the poster and the card; the poster and card print no email, the leaflet does."""
+    second_line(project)
+    audience(project, LEAD.format(first="second") + "  - service: helpline\n    why: Also free.\n")
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
+    assert run(["--root", str(project.root), "build", "--format", "leaflet", "--format", "poster", "--format", "card"]) == 0, \
+        capsys.readouterr().err
+    out = project.root / "output/en"
+    front = _panel_text(pdfium.PdfDocument(out / "workers-leaflet.pdf")[0], 197, 297)  # outside: flap | back | front
+    poster = pdf_text(out / "workers-poster.pdf")[0]
+    card = pdf_text(out / "workers-card.pdf")[0]
+    for text in (poster, card):
+        assert text.index("Second Line") < text.index("Helpline"), text
+        assert text.index("0800 99 961") < text.index("0800 12 800"), text
+        assert "@example.be" not in text  # no person's own address on a wall or in a pocket
+    assert "Second Line" in front and "0800 99 961" in front and "Helpline" not in front
+    assert "jane.doe@example.be" in "".join(pdf_text(out / "workers-leaflet.pdf"))
+
+
+def test_without_a_lead_the_card_keeps_list_order(project, capsys):
+    second_line(project)
+    audience(project, None)
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
+    assert card.index("Helpline") < card.index("Second Line")
+
+
+def test_a_card_never_names_the_topic(project, capsys):
+    """A service whose name says what it is about needs a neutral card_name to be on a card; the
+    card prints that label (translated), never the name, and no note that names the topic."""
+    second_line(project, name="Sexual Violence Line", extra="notes:\n  - Also for LGBTI+ people.\n  - Leave a message.\n")
+    audience(project, LEAD.format(first="second"))
+    assert problems(project) == [
+        f"{A}:4:14: error: lead[0].service: 'second' goes on the wallet card, which is carried on the body, and its name "
+        "'Sexual Violence Line' says what it is about ('sexual', a topic word of content/booklet.yaml); expected a neutral "
+        "'card_name:' in content/services/second.yaml, such as 'Helpline, day and night'"]
+    text = (project.root / "content/services/second.yaml").read_text()
+    project.write("content/services/second.yaml", text.replace("summary:", "card_name: Rape Line\nsummary:"))
+    assert "'second' goes on the wallet card, which is carried on the body, and its card_name 'Rape Line' says" in problems(project)[0]
+    project.write("content/services/second.yaml", text.replace("summary:", "card_name: Helpline, day and night\nsummary:"))
+    assert problems(project) == []
+    enable_french(project)  # topic_words: {fr: [viol]}
+    fill(project, overrides={"services/second:card_name": "Ligne viol"})  # a translator's label that names the topic
+    project.write("content/booklet.yaml", (project.root / "content/booklet.yaml").read_text() + f"site_url: {SITE}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card", "--format", "leaflet"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
+    assert "Helpline, day and night" in card and "Sexual" not in card
+    assert "Leave a message." in card and "LGBTI" not in card
+    french = pdf_text(project.root / "output/fr/workers-card.pdf")[0]
+    assert "Helpline, day and night" in french and "viol" not in french.lower()
+    assert "Sexual Violence Line" in pdf_text(project.root / "output/en/workers-leaflet.pdf")[0]  # the leaflet names it
+
+
+def test_a_language_without_topic_words_is_warned(project):
+    project.write("content/booklet.yaml", "languages: [en, nl]\n")
+    assert ("content/booklet.yaml:1:1: warning: topic_words: no topic words for 'nl': a wallet card in that language is "
+            "checked only against the English words for names and notes that could out its carrier; expected "
+            "topic_words: {nl: [...]}") in problems(project, "warning")
+
+
+def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):
+    """Every poster, card and leaflet of the shared build starts with the first service of its
+    audience's lead that the edition prints and a reader can call, read from the content (so an
+    editor's change to the lead or to a service keeps this true)."""
+    cat = load_catalogue(ROOT)
+    checked = 0
+    for pdf in built_pdfs(shipped):
+        lang, name = pdf.parent.name, pdf.stem
+        fmt = next((f for f in ("leaflet", "poster", "card") if name.endswith(f"-{f}")), None)
+        if fmt is None or lang == "discreet" or pdf.parent.parent != shipped:
+            continue
+        aid = name.removesuffix(f"-{fmt}")
+        audience = cat.audiences[aid]
+        shown = {sid: cat.services[sid] for ref in audience.situations
+                 for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)
+                 if printable(cat.services[sid])}
+        assert audience.lead, f"{aid}: no lead chosen"
+        leads = lead_ids(audience, shown)
+        first = cat.services[leads[0]]
+        label = first.names.get(lang) or first.name
+        text = " ".join(pdf_text(pdf)[0].split())
+        if fmt == "leaflet":  # the outside: flap | back | front, mirrored right to left
+            rtl = lang in ("ar", "fa")
+            text = _panel_text(pdfium.PdfDocument(pdf)[0], *((0, 100) if rtl else (197, 297)))
+        if fmt == "card":
+            label = first.card_name or label if lang == "en" else label
+            if first.card_name:
+                continue  # translated on a card: its own test above
+        if lang in ("ar", "fa"):  # text comes out in visual order: a Latin name's words are reversed
+            assert set(label.split()) <= set(text.split()), f"{pdf.relative_to(shipped)}: the lead '{label}' is not first"
+            checked += 1
+            continue
+        others = [cat.services[s] for s in shown if s != leads[0]]
+        text = text.replace(" ", "").replace("\x02", "-").replace("\u2011", "-")  # wrapped names; no-break hyphens
+        at = text.find(label.replace(" ", ""))
+        assert at >= 0, f"{pdf.relative_to(shipped)}: the lead '{label}' is not on the first page"
+        for other in others:
+            name_at = text.find((other.names.get(lang) or other.name).replace(" ", ""))
+            assert name_at < 0 or name_at > at, f"{pdf.relative_to(shipped)}: {other.name} comes before the lead {label}"
+        checked += 1
+    assert checked >= 12
