@@ -26,10 +26,18 @@ sys.path.insert(0, str(ROOT))
 from generator.build import Job, prepare, run_job  # noqa: E402
 from generator.i18n import content_translator  # noqa: E402
 from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
-from generator.render import LAYOUTS  # noqa: E402
 from generator.request import available_cores  # noqa: E402
 from generator.validate import load_catalogue  # noqa: E402
 from generator.view import Edition  # noqa: E402
+
+LAYOUTS = ROOT / "layouts"
+"""The repository's layouts: the projects this script makes link to them."""
+
+
+def with_layouts(root: Path) -> Path:
+    """A project in ``root`` reads its own layouts/: link the repository's."""
+    (root / "layouts").symlink_to(LAYOUTS, target_is_directory=True)
+    return root
 
 
 def paired_cpu_times(a, b, runs: int) -> tuple[float, float]:
@@ -55,7 +63,7 @@ def weasyprint_alone(html: str, writes: int) -> None:
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/", url_fetcher=LayoutsOnlyFetcher(LAYOUTS)).render(
-        font_config=_font_config())
+        font_config=_font_config(LAYOUTS))
     for _ in range(writes):
         document.write_pdf(pdf_variant="pdf/ua-1")
 
@@ -64,6 +72,7 @@ def reference_list(work: Path) -> Path:
     """The speed issue's reference document: one A5 list of twelve services, nothing else."""
     root = work / "reference"
     shutil.copytree(ROOT / "content", root / "content")
+    with_layouts(root)
     twelve = "actiris, caw, comite-p, fedasil, federal-ombudsman, forem, igvm, lumi, myria, police-watch, unia, vmri"
     (root / "content/situations/list12.yaml").write_text(f"title: Who can help\nservices: [{twelve}]\n")
     (root / "content/audiences/list12.yaml").write_text("title: Twelve services\nsituations:\n  - list12\n")
@@ -112,12 +121,12 @@ def per_document(runs: int, work: Path) -> list[tuple[str, float, float, float, 
         tr = content_translator(root, edition.lang)
 
         def pipeline(edition: Edition = edition, more=more, tr=tr, cat=cat) -> int:
-            view, html, kind = generator.build.prepare(cat, edition, tr)
-            done = run_job(Job(edition, (edition, *more), html, kind, view["dir"] == "rtl", None))
+            view, html, kind = generator.build.prepare(cat, edition, tr, LAYOUTS)
+            done = run_job(Job(edition, (edition, *more), html, kind, view["dir"] == "rtl", None, LAYOUTS))
             return done[-1][2]
 
         pages = pipeline()  # warm: fonts, templates, QR codes are paid once per process
-        view, html, _kind = prepare(cat, edition, tr)
+        view, html, _kind = prepare(cat, edition, tr, LAYOUTS)
         writes = 1 + len(more)
         own.seconds = 0.0
         whole, alone = paired_cpu_times(pipeline, lambda html=html, n=writes: weasyprint_alone(html, n), runs)
@@ -216,6 +225,7 @@ def main() -> None:
         lines += ["", f"Loading and validating all the content, once per build: {loading:.3f} s (CPU)."]
 
         shutil.copytree(ROOT / "content", work / "content")
+        with_layouts(work)
         out = work / "output"
         lines += ["", "### Builds (`booklet build`, whole command)", "", "| build | PDFs | time | peak memory |", "|---|---:|---:|---:|"]
         full1, mem1 = timed_build(["--root", str(work), "build", "--force", "-j", "1", "--out", str(out)], ns.runs)

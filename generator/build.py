@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__, design, fields, fit
-from .errors import BuildError, ContentError
-from .files import LAYOUTS, write_atomic
+from .errors import BuildError, ContentError, existing_layouts
+from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
 from .quick import code_fingerprint, inputs_fingerprint, library_versions, remember
@@ -126,7 +126,8 @@ class Job:
     kind: str
     rtl: bool
     cmyk_profile: Path | None
-    layouts: Path = LAYOUTS
+    layouts: Path
+    """The project's layouts (a worker process is told the folder: it has no other way to know it)."""
     expect: design.Expect = design.Expect()
     """What the document's text must say (its own format's name, the emergency numbers)."""
     alternatives: tuple[str, ...] = ()
@@ -138,9 +139,9 @@ LAST_RESORT = {name: i for name, f in FORMATS.items() for i, v in enumerate(f.va
 """For each format, the arrangement whose error is reported when none fits."""
 
 
-def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path = LAYOUTS) -> tuple[dict, str, str]:
-    """The view and the HTML of a source edition: cheap, done in the main process."""
-    view = booklet_view(cat, source, Words(source.lang), tr)
+def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path) -> tuple[dict, str, str]:
+    """The view and the HTML of a source edition with the project's layouts: cheap, done in the main process."""
+    view = booklet_view(cat, source, Words(source.lang, layouts), tr)
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():  # reproducible-builds.org convention
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=UTC)
         view["date"] = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -154,7 +155,7 @@ def arrangements(view: dict, kind: str) -> tuple[dict, ...]:
     return view.get("arrangements") or FORMATS[kind].variants
 
 
-def alternatives(view: dict, source: Edition, kind: str, layouts: Path = LAYOUTS) -> tuple[str, ...]:
+def alternatives(view: dict, source: Edition, kind: str, layouts: Path) -> tuple[str, ...]:
     """The other arrangements, in the order to try them."""
     return tuple(_render(view, source, kind, layouts, variant) for variant in arrangements(view, kind)[1:])
 
@@ -205,7 +206,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
-def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
+def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
                    tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
@@ -218,10 +219,11 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path = LAYOUTS,
 # ------------------------------------------------------------------ fingerprints: rebuild only what changed
 
 
-def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None) -> str:
+def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None, code: str) -> str:
     """What one PDF is made from: its HTML (which carries all the content it shows), its format
-    and edition, the code and layouts, and the print shop's profile."""
-    digest = hashlib.sha256(code_fingerprint().encode())
+    and edition, the code and layouts (``code``: quick.code_fingerprint of the project's layouts,
+    hashed once per build), and the print shop's profile."""
+    digest = hashlib.sha256(code.encode())
     digest.update(repr(edition).encode() + b"\0" + html.encode())
     if cmyk_profile is not None:
         digest.update(cmyk_profile.read_bytes())
@@ -268,7 +270,7 @@ def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict
     return out
 
 
-def changed_since_filter(root: Path, ref: str) -> Callable[[Edition, str], bool]:
+def changed_since_filter(root: Path, ref: str, layouts: Path, code: str) -> Callable[[Edition, str], bool]:
     """Which editions differ from what the content at git revision ``ref`` would give.
 
     The content of ``ref`` is checked out into a temporary folder and each edition's HTML is
@@ -300,9 +302,9 @@ def changed_since_filter(root: Path, ref: str) -> Callable[[Edition, str], bool]
         if key not in before:
             try:
                 tr = translators.setdefault(edition.lang, content_translator(old_root, edition.lang))
-                _view, html, _kind = prepare(old, edition.source, tr)
+                _view, html, _kind = prepare(old, edition.source, tr, layouts)
                 profile = DEFAULT_CMYK_PROFILE if edition.print_shop and DEFAULT_CMYK_PROFILE.is_file() else None
-                before[key] = edition_fingerprint(edition, html, profile)
+                before[key] = edition_fingerprint(edition, html, profile, code)
             except (KeyError, BuildError):  # the audience, situation or centre is new
                 before[key] = ""
         return before[key] != fingerprint
@@ -368,9 +370,12 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     revision), on ``jobs`` processes, and write each PDF as it comes. A successful build of the
     whole request is recorded under its key for the no-change fast path (quick.py).
     ``on_checked`` is called with the content and the editions once the output folder is
-    locked, before anything is rendered (booklet serve writes the web pages there)."""
+    locked, before anything is rendered (booklet serve writes the web pages there). The layouts
+    are the project's own (``<root>/layouts``): NoLayouts when it has none."""
+    layouts = existing_layouts(layouts_of(root))
     # Hashed before anything is read: a record never claims newer content than what was built.
-    inputs = inputs_fingerprint(root, request.profile, request.site_url)
+    inputs = inputs_fingerprint(root, layouts, request.profile, request.site_url)
+    code = code_fingerprint(layouts)
     cat = check(root)
     if request.site_url:
         try:
@@ -386,14 +391,14 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
         if problems:
             lines = [f"{lang}: {context}: {why} translation" for lang, fields in problems.items() for context, why in fields.items()]
             raise BuildError("translations are not complete (--strict):\n" + "\n".join(lines))
-    only = changed_since_filter(root, request.changed_since) if request.changed_since else None
+    only = changed_since_filter(root, request.changed_since, layouts, code) if request.changed_since else None
     profile = _profile(todo[0], request.cmyk_profile) if todo and todo[0].print_shop else None
     with OutputLock(out):
         if on_checked:
             on_checked(cat, todo)
-        run = _Run(cat, root, out, request, inputs, profile, only, progress)
+        run = _Run(cat, root, layouts, out, request, inputs, code, profile, only, progress)
         done = run.build(todo, on_start)
-        pages = write_site(cat, root, out, todo, run.manifest or read_manifest(out))
+        pages = write_site(cat, root, out, todo, run.manifest or read_manifest(out), layouts=layouts)
         if only is None:
             outputs = {e.relpath: run.manifest[e.relpath]["sha256"] for e in todo if e.relpath in run.manifest}
             outputs.update(pages)
@@ -407,12 +412,13 @@ def rewrite_site(root: Path, out: Path) -> dict[str, str]:
     """Write output/site/ again for every PDF the manifest lists, rendering nothing: after the
     shards of a CI build are put together, so each page lists all of its set's PDFs and the
     indexes every page."""
+    layouts = existing_layouts(layouts_of(root))
     cat = check(root)
     with OutputLock(out):
         manifest = read_manifest(out)
         made = [Edition(e["audience"], e["lang"], e["format"], e.get("region"), e.get("discreet", False), e.get("centre"),
                         e.get("print_shop", False)) for e in manifest.values()]
-        return write_site(cat, root, out, made, manifest)
+        return write_site(cat, root, out, made, manifest, layouts=layouts)
 
 
 def notices(cat: Catalogue, made: Iterable[Edition] = ()) -> list[str]:
@@ -459,9 +465,12 @@ class _Run:
 
     cat: Catalogue
     root: Path
+    layouts: Path
     out: Path
     request: BuildRequest
     inputs: str
+    code: str
+    """quick.code_fingerprint of the layouts, part of each edition's fingerprint."""
     profile: Path | None
     only: Callable[[Edition, str], bool] | None
     progress: Callable[[Edition, Built], None] | None
@@ -508,16 +517,16 @@ class _Run:
         for edition in todo:
             groups.setdefault(edition.source, []).append(edition)
         for source, members in groups.items():
-            view, html, kind = prepare(self.cat, source, translators[source.lang])
-            prints = {e: edition_fingerprint(e, html, self.profile) for e in members}
+            view, html, kind = prepare(self.cat, source, translators[source.lang], self.layouts)
+            prints = {e: edition_fingerprint(e, html, self.profile, self.code) for e in members}
             if self.only is not None:
                 members = [e for e in members if self.only(e, prints[e])]
             elif not self.request.force:
                 members = [e for e in members if not _up_to_date(self.out, self.manifest.get(e.relpath), "fingerprint", prints[e])]
             confirmed.extend(e.relpath for e in prints if e not in members and e.relpath in self.manifest)
             if members:
-                yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile,
-                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind)), view, prints)
+                yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
+                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind, self.layouts)), view, prints)
 
     def record(self, result: list[tuple[Edition, bytes, int, list[str], int]], view: dict, prints: dict[Edition, str]) -> None:
         """Write each PDF of a finished job, then the manifest that describes it."""

@@ -22,7 +22,8 @@ import click
 
 from . import __version__, quick
 from .clock import today
-from .errors import BookletError
+from .errors import BookletError, existing_layouts
+from .files import layouts_of
 from .formats import NAMES as FORMATS
 from .request import BuildRequest, available_cores
 
@@ -36,6 +37,12 @@ def _root(ctx: click.Context) -> Path:
     return ctx.obj["root"]
 
 
+def _layouts(root: Path) -> Path:
+    """The project's layouts (<root>/layouts), for the commands that lay something out or word
+    it; a clear error (exit code 1) when the project has none."""
+    return existing_layouts(layouts_of(root))
+
+
 @click.group(epilog="""\b
 The editor's path:
   booklet check                                       every problem, errors last
@@ -45,7 +52,7 @@ The editor's path:
 Every command: booklet COMMAND --help""")
 @click.version_option(__version__, prog_name="booklet")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="Project folder holding content/ (and output/).")
+              help="Project folder holding content/ and layouts/ (and output/).")
 @click.pass_context
 def main(ctx: click.Context, root: Path) -> None:
     """Build print-ready booklets of support services from the YAML under content/."""
@@ -255,8 +262,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
 def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     out = out or root / "output"
     started = time.perf_counter()
+    layouts = _layouts(root)
     if not request.force and not request.changed_since:
-        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, request.profile, request.site_url))
+        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, layouts, request.profile, request.site_url))
         if repeated is not None:
             for line in repeated:
                 click.echo(line, err=True)
@@ -423,10 +431,12 @@ def export(ctx: click.Context, hsds_dir: Path, lang: str) -> None:
     against its schema; identifiers stable across runs and languages). Services on hold are left out."""
     from .hsds import export as write_hsds
 
-    cat = _checked(_root(ctx))
+    root = _root(ctx)
+    layouts = _layouts(root)
+    cat = _checked(root)
     if lang not in cat.booklet.languages:
         raise click.UsageError(f"language '{lang}' is not enabled; expected one of: {', '.join(cat.booklet.languages)}")
-    written = write_hsds(cat, hsds_dir, lang)
+    written = write_hsds(cat, hsds_dir, lang, layouts=layouts)
     held = sorted(sid for sid, svc in cat.services.items() if svc.hold)
     left = f"; left out, on hold: {', '.join(held)}" if held else ""
     click.echo(f"Done: {len(written)} service{'s' if len(written) != 1 else ''} in {hsds_dir}{left}", err=True)
@@ -451,15 +461,16 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
 
     root = _root(ctx)
     out = out or root / "output"
+    layouts = _layouts(root)
     cat = _checked(root)
     if markdown_path is not None:
-        text = review.markdown(review.entries(cat, load_results(out)))
+        text = review.markdown(review.entries(cat, load_results(out), layouts))
         if str(markdown_path) == "-":
             click.echo(text, nl=False)
         else:
             markdown_path.parent.mkdir(parents=True, exist_ok=True)
             markdown_path.write_text(text, "utf-8")
-    pdf, html, count = review.write(cat, out)
+    pdf, html, count = review.write(cat, out, layouts=layouts)
     click.echo(f"Done: {count} service{'s' if count != 1 else ''} to call: {pdf} and {html}", err=True)
 
 
@@ -484,6 +495,7 @@ def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     from .serve import serve as run_server
 
     root = _root(ctx)
+    _layouts(root)  # before the server starts: a missing folder is an error, not a page
     request = BuildRequest(audiences, langs, jobs=available_cores())
     try:
         run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
@@ -546,10 +558,10 @@ def translations(ctx: click.Context, export_lang: str | None, import_file: Path 
                    f"(content/translations/{lang}.po)")
         return
     if update_templates:
-        for path in i18n.update_ui_catalogues(enabled):
+        for path in i18n.update_ui_catalogues(_layouts(root), enabled):
             click.echo(f"updated {path.relative_to(root) if path.is_relative_to(root) else path}")
         return
-    i18n.print_coverage(cat, root, enabled, details)
+    i18n.print_coverage(cat, root, _layouts(root), enabled, details)
 
 
 def run(argv: list[str] | None = None) -> int:

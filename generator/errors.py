@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import click
@@ -94,3 +95,21 @@ class ContentError(BookletError):
 
 class BuildError(BookletError):
     """Rendering or writing failed for a reason that is not a content error."""
+
+
+class NoLayouts(BookletError):
+    """The project folder has no layouts/: its templates, stylesheets, fonts and phrase catalogues
+    are read from there, never from the installed package."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        super().__init__(f"no layouts folder: {folder} does not exist. A project holds its own layouts/ "
+                         "(templates, stylesheets, fonts, phrase catalogues) next to content/: copy the booklet "
+                         "project's layouts/ there, or pass --root with the project folder")
+
+
+def existing_layouts(folder: Path) -> Path:
+    """``folder`` when it is a folder; NoLayouts naming it otherwise."""
+    if not folder.is_dir():
+        raise NoLayouts(folder)
+    return folder

@@ -1,6 +1,6 @@
-"""Where the project's own files are, and how every output is written: below every other module
+"""Where a project's layouts are, and how every output is written: below every other module
 (standard library only), so the loader, the translations, the renderer, the build and the quick
-no-change check all write the same safe way without importing one another."""
+no-change check all find and write files the same way without importing one another."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ import os
 import tempfile
 from pathlib import Path
 
-LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
-"""The Jinja2 layouts, their stylesheets, fonts and phrase catalogues."""
+
+def layouts_of(root: Path) -> Path:
+    """The layouts of the project in ``root``: ``<root>/layouts``, next to content/, holding the
+    Jinja2 templates, their stylesheets, fonts and phrase catalogues (locale/), and the files of
+    the web pages (site/) and of the call sheet (review/). Nothing is read from this package's own
+    folder: a project restyles its documents by editing its copy. Absolute and without symbolic
+    links (WeasyPrint's base URL and the fetcher's check need that; caches keyed by the folder
+    share one entry per real folder). Whether it exists is for the caller to check
+    (errors.existing_layouts)."""
+    return (root / "layouts").resolve()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

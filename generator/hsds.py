@@ -62,10 +62,11 @@ def province(postcode: str) -> str:
     return next(name for bound, name in PROVINCES if number < bound)
 
 
-def export(cat: Catalogue, folder: Path, lang: str = "en") -> list[Path]:
+def export(cat: Catalogue, folder: Path, lang: str = "en", *, layouts: Path) -> list[Path]:
     """Write one document per service not on hold; returns the files written. The document of a
-    service put on hold since an earlier export is deleted."""
-    words = Words(lang)
+    service put on hold since an earlier export is deleted. The fixed phrases (link labels, days)
+    are the project's layouts' (layouts/locale/)."""
+    words = Words(lang, layouts)
     tr = content_translator(cat.root, lang)
     written = []
     for sid, svc in sorted(cat.services.items()):

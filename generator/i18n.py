@@ -2,8 +2,9 @@
 
 Two kinds of catalogue, both standard gettext PO files that translators' tools open:
 
-- ``layouts/locale/<lang>.po``: the fixed phrases of the layouts and of ``view.py``
-  (extracted into ``layouts/locale/messages.pot``), compiled in memory at build time.
+- ``layouts/locale/<lang>.po`` (in the project folder, next to content/): the fixed phrases of
+  the layouts and of ``view.py`` (extracted into ``layouts/locale/messages.pot``), compiled in
+  memory at build time.
 - ``content/translations/<lang>.po``: every translatable field of the content. Each entry's
   context names the field (``services/myria:summary``) and its msgid is the English text the
   translation was made from: that is the fingerprint. When the English changes, the stored
@@ -35,7 +36,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
-from .files import LAYOUTS, write_atomic
+from .files import layouts_of, write_atomic
 from .load import Document
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
     from .validate import Catalogue
 
 PACKAGE = Path(__file__).resolve().parent
-UI_LOCALE = LAYOUTS / "locale"
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 WIDTH = 100
 """Where msgid and msgstr lines are wrapped in the catalogues this tool writes."""
@@ -431,31 +431,41 @@ def _entry_text(message: Message, stored: Catalog) -> str:
 # ------------------------------------------------------------------ the layouts' fixed phrases
 
 
-def extract_ui_messages() -> Catalog:
-    """Collect the fixed phrases of the templates and of the Python view code."""
+def extract_ui_messages(layouts: Path) -> Catalog:
+    """Collect the fixed phrases of the project's templates and of this package's Python code
+    (view.py, formats.py, site.py: the phrases marked with _ or N_)."""
     catalog = Catalog(project="booklet layouts", fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
     sources = [
-        (LAYOUTS, [("**.j2", "jinja2.ext:babel_extract")], {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}),
+        (layouts, [("**.j2", "jinja2.ext:babel_extract")], {"**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}),
         (PACKAGE, [("**.py", "python")], {}),
     ]
     for folder, method_map, options in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
             str(folder), method_map, options_map=options, keywords={"_": None, "gettext": None, "N_": None}
         ):
-            where = f"{'layouts' if folder == LAYOUTS else 'generator'}/{filename}"
+            where = f"{'layouts' if folder == layouts else 'generator'}/{filename}"
             catalog.add(message, None, [(where, lineno)], auto_comments=comments, context=context)
     return catalog
 
 
-def ui_catalogue_path(lang: str) -> Path:
-    return UI_LOCALE / f"{lang}.po"
+def ui_catalogue_path(layouts: Path, lang: str) -> Path:
+    return layouts / "locale" / f"{lang}.po"
+
+
+def ui_translations(layouts: Path, lang: str) -> gettext.NullTranslations:
+    """The compiled fixed phrases of one language in the project's layouts (drafts included),
+    compiled once per folder, language and version of the file (`booklet serve` sees an edit)."""
+    path = ui_catalogue_path(layouts, lang)
+    try:
+        stat = path.stat()
+    except OSError:  # no catalogue: the English phrases
+        return _compiled(path, "en", None)
+    return _compiled(path, lang, (stat.st_mtime_ns, stat.st_size))
 
 
 @cache
-def ui_translations(lang: str) -> gettext.NullTranslations:
-    """The compiled fixed phrases of one language (drafts included), once per process."""
-    path = ui_catalogue_path(lang)
-    if lang == "en" or not path.exists():
+def _compiled(path: Path, lang: str, stamp: tuple[int, int] | None) -> gettext.NullTranslations:
+    if lang == "en" or stamp is None:
         return gettext.NullTranslations()
     catalog = read_catalogue(path, lang)
     buf = io.BytesIO()
@@ -464,9 +474,9 @@ def ui_translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def ui_coverage(lang: str) -> Coverage:
-    template = extract_ui_messages()
-    catalog = read_catalogue(ui_catalogue_path(lang), lang)
+def ui_coverage(layouts: Path, lang: str) -> Coverage:
+    template = extract_ui_messages(layouts)
+    catalog = read_catalogue(ui_catalogue_path(layouts, lang), lang)
     result = Coverage(lang)
     po = f"layouts/locale/{lang}.po"
     for m in template:
@@ -648,16 +658,18 @@ def _difference(a: str, b: str, around: int = 30) -> tuple[str, str]:
     return lead + _short(a[start:], size), lead + _short(b[start:], size)
 
 
-def update_ui_catalogues(langs: tuple[str, ...]) -> list[Path]:
-    """Extract the layouts' phrases to messages.pot and merge them into each language's .po."""
-    template = extract_ui_messages()
-    written = [UI_LOCALE / "messages.pot"]
-    UI_LOCALE.mkdir(parents=True, exist_ok=True)
-    (UI_LOCALE / "messages.pot").write_bytes(po_bytes(template, sort_output=True))
+def update_ui_catalogues(layouts: Path, langs: tuple[str, ...]) -> list[Path]:
+    """Extract the phrases of the project's layouts (and of this package's code) to
+    layouts/locale/messages.pot and merge them into each language's .po."""
+    template = extract_ui_messages(layouts)
+    locale = layouts / "locale"
+    written = [locale / "messages.pot"]
+    locale.mkdir(parents=True, exist_ok=True)
+    (locale / "messages.pot").write_bytes(po_bytes(template, sort_output=True))
     for lang in langs:
         if lang == "en":
             continue
-        path = ui_catalogue_path(lang)
+        path = ui_catalogue_path(layouts, lang)
         catalog = read_catalogue(path, lang)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
@@ -679,7 +691,7 @@ def _listing(lang: str, result: Coverage) -> tuple[list[str], list[str]]:
     return ([line(f, "stale (the English changed)") for f in result.stale], [line(f, "missing") for f in result.missing])
 
 
-def print_coverage(cat: Catalogue, root: Path, langs: tuple[str, ...], details: bool = False) -> None:
+def print_coverage(cat: Catalogue, root: Path, layouts: Path, langs: tuple[str, ...], details: bool = False) -> None:
     """The coverage table, then the stale and missing entries (stale first): the first LISTED,
     or all with ``details``."""
     import sys
@@ -695,7 +707,7 @@ def print_coverage(cat: Catalogue, root: Path, langs: tuple[str, ...], details: 
     for lang in langs:
         if lang == "en":
             continue
-        for kind, result in (("content", coverage(cat, root, lang)), ("layouts", ui_coverage(lang))):
+        for kind, result in (("content", coverage(cat, root, lang)), ("layouts", ui_coverage(layouts, lang))):
             table.add_row(lang, kind, str(result.total), str(result.translated), str(result.reviewed), str(result.drafts),
                           str(len(result.stale)), str(len(result.missing)), f"{result.percent:.0f} %")
             more_stale, more_missing = _listing(lang, result)
@@ -753,8 +765,9 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
                 if lost:
                     problems.append(Problem(rel, line, 1, str(message.context),
                                             f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
+    layouts = layouts_of(cat.root)  # the project's own catalogues; none to check when it has no layouts/
     for lang in sorted(enabled - {"en"}):
-        path = ui_catalogue_path(lang)
+        path = ui_catalogue_path(layouts, lang)
         if not path.exists():
             continue
         rel = path.relative_to(cat.root).as_posix() if path.is_relative_to(cat.root) else str(path)

@@ -12,33 +12,32 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
-
-from .files import LAYOUTS
+from pathlib import Path
 
 SAFETY = 1.01  # kerning makes Latin words up to 1 % narrower than the sum of advances; joined Arabic is narrower still
 
 
 @cache
-def _advances(name: str) -> dict[int, float]:
-    """Advance width in em of each character the font maps."""
+def _advances(layouts: Path, name: str) -> dict[int, float]:
+    """Advance width in em of each character the font maps (the project's own font, layouts/fonts/)."""
     from fontTools.ttLib import TTFont  # WeasyPrint's own dependency; loaded only when measuring
 
-    font = TTFont(LAYOUTS / "fonts" / name, lazy=True)
+    font = TTFont(layouts / "fonts" / name, lazy=True)
     per_em = font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
     return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
 
 
-def width_em(text: str, bold: bool = False) -> float:
+def width_em(text: str, layouts: Path, bold: bool = False) -> float:
     """Width of ``text`` in em in Noto Sans, falling back to Noto Naskh Arabic (as fonts.css does)."""
     weight = "Bold" if bold else "Regular"
-    latin, arabic = _advances(f"NotoSans-{weight}.ttf"), _advances(f"NotoNaskhArabic-{weight}.ttf")
+    latin, arabic = _advances(layouts, f"NotoSans-{weight}.ttf"), _advances(layouts, f"NotoNaskhArabic-{weight}.ttf")
     return sum(latin.get(ord(c)) or arabic.get(ord(c)) or 1.0 for c in text)
 
 
-def widest_unbreakable_em(text: str, bold: bool = False) -> float:
+def widest_unbreakable_em(text: str, layouts: Path, bold: bool = False) -> float:
     """The widest piece of ``text`` a line cannot break inside: words, and the parts of a web
     address (lines break after ".", "/" and "-"). Rounded up, with a small margin."""
     pieces = re.split(r"\s+|(?<=[./-])", text)
-    widest = max((width_em(p, bold) for p in pieces if p), default=0.0)
+    widest = max((width_em(p, layouts, bold) for p in pieces if p), default=0.0)
     return math.ceil(widest * SAFETY * 100) / 100

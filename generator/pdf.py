@@ -1,4 +1,4 @@
-"""HTML -> PDF bytes with WeasyPrint, reading nothing but the files under layouts/.
+"""HTML -> PDF bytes with WeasyPrint, reading nothing but the files under the project's layouts/.
 
 Content text is escaped by the templates, so it cannot add an <img> or a stylesheet; the fetcher
 below is the second lock: whatever asks WeasyPrint for a resource gets it only if it is a file
@@ -22,7 +22,6 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
-from .files import LAYOUTS
 from .formats import Format
 from .place import Layout, Printing, deref, pad, place
 
@@ -49,7 +48,9 @@ class LayoutsOnlyFetcher(URLFetcher):
 
 
 @cache
-def _font_config() -> FontConfiguration:
+def _font_config(layouts: Path) -> FontConfiguration:
+    """One font configuration per layouts folder and process: the @font-face rules of one
+    project's fonts.css never stand for another's."""
     return FontConfiguration()
 
 
@@ -368,13 +369,14 @@ def _link_around(pdf: pydyf.PDF, tree: _Structure, element: pydyf.Dictionary) ->
     return link
 
 
-def print_shop_css(profile: Path) -> str:
-    """Bleed, crop marks and CMYK colours for a print shop; the profile becomes the output intent."""
+def print_shop_css(profile: Path, layouts: Path) -> str:
+    """Bleed, crop marks and CMYK colours for a print shop (the project's layouts/print-shop.css);
+    the profile becomes the output intent."""
     return (f'@color-profile device-cmyk {{ src: url("{profile.resolve().as_uri()}"); '
-            "components: cyan, magenta, yellow, black; }\n") + (LAYOUTS / "print-shop.css").read_text("utf-8")
+            "components: cyan, magenta, yellow, black; }\n") + (layouts / "print-shop.css").read_text("utf-8")
 
 
-def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | None = None,
+def html_to_pdf(html: str, *, layouts: Path, pdf_identifier: bytes | None = None,
                 rtl: bool = False, cmyk_profile: Path | None = None,
                 check: Callable[[Any], None] | None = None) -> tuple[bytes, int]:
     """Render HTML; returns the PDF bytes and the number of pages."""
@@ -384,7 +386,7 @@ def html_to_pdf(html: str, *, layouts: Path = LAYOUTS, pdf_identifier: bytes | N
 
 
 def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Printing | Layout | None]], *,
-                 layouts: Path = LAYOUTS, rtl: bool = False, cmyk_profile: Path | None = None,
+                 layouts: Path, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
                  denser: frozenset[int] = frozenset()) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
@@ -406,9 +408,9 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     colours in CMYK, and still tagged.
     """
     fetcher = LayoutsOnlyFetcher(layouts, (cmyk_profile,) if cmyk_profile else ())
-    font_config = _font_config()
+    font_config = _font_config(layouts)
     profiles: dict = {}  # filled by the print-shop stylesheet's @color-profile rule
-    stylesheets = [CSS(string=print_shop_css(cmyk_profile), url_fetcher=fetcher, font_config=font_config,
+    stylesheets = [CSS(string=print_shop_css(cmyk_profile, layouts), url_fetcher=fetcher, font_config=font_config,
                        color_profiles=profiles)] if cmyk_profile else []
     best: tuple[int, int, Any] | None = None  # (warnings, order, laid-out document): the first with the fewest warnings
     failure: BuildError | None = None

@@ -3,7 +3,7 @@
 `booklet build` with nothing changed must answer in well under half a second, and importing
 the validator and the renderer (pydantic, babel, phonenumbers, qrcode, Pillow, Jinja2) takes
 longer than that on its own. So the command first hashes what any PDF is made from (the
-content, this package, the layouts, the library versions, SOURCE_DATE_EPOCH, the print shop's
+content, this package, the project's layouts, the library versions, SOURCE_DATE_EPOCH, the print shop's
 profile) and compares it with what the last successful build of the same request recorded in
 ``<out>/.booklet-requests.json``. When both match and every PDF it wrote is still there, byte for
 byte, it repeats that build's notices (services on hold, warning counts) and stops.
@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .files import LAYOUTS, write_atomic
+from .files import write_atomic
 
 REQUESTS = ".booklet-requests.json"
 
@@ -33,14 +33,21 @@ def _hash_files(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-@cache
-def code_fingerprint(layouts: Path = LAYOUTS) -> str:
-    """Everything besides the content that shapes a PDF: this package, the layouts (templates,
-    CSS, fonts, phrase catalogues) and the versions of the libraries that render and assemble."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    digest.update(_hash_files(package.rglob("*.py"), package).encode())
+def code_fingerprint(layouts: Path) -> str:
+    """Everything besides the content that shapes a PDF: this package, the project's layouts
+    (templates, CSS, fonts, phrase catalogues) and the versions of the libraries that render and
+    assemble. The layouts are hashed on each call (a few milliseconds): `booklet serve` builds
+    again in the same process after a layout is edited."""
+    digest = hashlib.sha256(_package_fingerprint().encode())
     digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
+    return digest.hexdigest()
+
+
+@cache
+def _package_fingerprint() -> str:
+    """This package's code and the library versions: fixed for the life of a process."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(_hash_files(package.rglob("*.py"), package).encode())
     versions = " ".join(f"{name} {version}" for name, version in library_versions().items())
     digest.update(f"{__version__} {versions}".encode())
     return digest.hexdigest()
@@ -63,10 +70,10 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def inputs_fingerprint(root: Path, cmyk_profile: Path | None, site_url: str | None = None) -> str:
-    """Every input at once: the code, the content, the reproducible-build date, the profile and
-    a site address given on the command line."""
-    digest = hashlib.sha256(code_fingerprint().encode())
+def inputs_fingerprint(root: Path, layouts: Path, cmyk_profile: Path | None, site_url: str | None = None) -> str:
+    """Every input at once: the code and the project's layouts, the content, the reproducible-build
+    date, the profile and a site address given on the command line."""
+    digest = hashlib.sha256(code_fingerprint(layouts).encode())
     digest.update((site_url or "").encode() + b"\0")
     digest.update(_hash_files((root / "content").rglob("*"), root).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import html as html_module
 import re
 from functools import cache
@@ -11,8 +12,8 @@ import jinja2
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from .files import LAYOUTS
 from .formats import FORMATS
+from .i18n import ui_translations
 from .qr import qr_width_mm
 from .view import RTL_SCRIPT
 
@@ -28,11 +29,14 @@ def markdown(text: str) -> Markup:
     return Markup(_MARKDOWN.renderInline(text or ""))  # noqa: S704 - escaped by markdown-it, html disabled
 
 
-@cache
-def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment:
-    """One Jinja2 environment per language and process: templates are parsed once."""
-    from .i18n import ui_translations  # late import: i18n needs LAYOUTS from here
+def environment(layouts: Path, lang: str) -> jinja2.Environment:
+    """The Jinja2 environment of the project's layouts in one language: one per folder, language
+    and version of its phrase catalogue, so templates are parsed once (and reloaded when edited)."""
+    return _environment(layouts, ui_translations(layouts, lang))
 
+
+@cache
+def _environment(layouts: Path, translations: gettext.NullTranslations) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(layouts)),
         autoescape=True,
@@ -42,7 +46,7 @@ def environment(layouts: Path = LAYOUTS, lang: str = "en") -> jinja2.Environment
         lstrip_blocks=True,
     )
     env.filters["md"] = markdown
-    env.install_gettext_translations(ui_translations(lang), newstyle=False)  # type: ignore[attr-defined]
+    env.install_gettext_translations(translations, newstyle=False)  # type: ignore[attr-defined]
     return env
 
 
@@ -116,7 +120,7 @@ def isolate_ltr(markup: str, *, elements: bool = False) -> str:
     return "".join(out)
 
 
-def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path = LAYOUTS, kind: str = "booklet") -> str:
+def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path, kind: str = "booklet") -> str:
     """The HTML of one format (formats.py names its template and gives its page sizes)."""
     fmt = FORMATS[kind]
     template = environment(layouts, view["lang"]).get_template(fmt.template)

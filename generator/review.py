@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from .clock import today
-from .files import LAYOUTS, write_atomic
+from .files import write_atomic
 from .pdf import html_to_pdf
 from .render import environment
 from .validate import Catalogue
@@ -68,10 +68,10 @@ class Entry:
         return TITLES[URGENCY[self.urgency]]
 
 
-def entries(cat: Catalogue, results: dict[str, Result], on: date | None = None) -> list[Entry]:
+def entries(cat: Catalogue, results: dict[str, Result], layouts: Path, on: date | None = None) -> list[Entry]:
     """What to confirm, service by service, the most urgent first; then the other content."""
     on = on or today()
-    words = Words("en")
+    words = Words("en", layouts)
     aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
     services: dict[str, Entry] = {}
     for ident, svc in cat.services.items():
@@ -132,24 +132,25 @@ def entries(cat: Catalogue, results: dict[str, Result], on: date | None = None) 
     return due + [e for e in others.values() if e.items]
 
 
-def write(cat: Catalogue, out: Path) -> tuple[Path, Path, int]:
-    """Write the call sheet as PDF and HTML; returns both paths and the number of services on it."""
+def write(cat: Catalogue, out: Path, *, layouts: Path) -> tuple[Path, Path, int]:
+    """Write the call sheet as PDF and HTML with the project's layouts (layouts/review/); returns
+    both paths and the number of services on it."""
     results = load_results(out)
-    made = entries(cat, results)
+    made = entries(cat, results, layouts)
     folder = out / FOLDER
-    pdf, _pages = html_to_pdf(sheet_html(made, results, for_print=True), pdf_identifier=b"call-sheet")
-    write_atomic(folder / "call-sheet.html", sheet_html(made, results).encode("utf-8"))
+    pdf, _pages = html_to_pdf(sheet_html(made, results, layouts, for_print=True), layouts=layouts, pdf_identifier=b"call-sheet")
+    write_atomic(folder / "call-sheet.html", sheet_html(made, results, layouts).encode("utf-8"))
     write_atomic(folder / "call-sheet.pdf", pdf)
     return folder / "call-sheet.pdf", folder / "call-sheet.html", sum(1 for e in made if e.service)
 
 
-def sheet_html(made: list[Entry], results: dict[str, Result], *, for_print: bool = False) -> str:
+def sheet_html(made: list[Entry], results: dict[str, Result], layouts: Path, *, for_print: bool = False) -> str:
     checked = sorted({r.checked_at[:10] for r in results.values() if r.checked_at})
-    template = environment(LAYOUTS, "en").get_template("review/call-sheet.html.j2")
+    template = environment(layouts, "en").get_template("review/call-sheet.html.j2")
     counts = {kind: sum(1 for e in made if e.items and URGENCY[e.urgency] == kind) for kind in URGENCY}
-    return template.render(entries=made, today=Words("en").date(today()), titles=TITLES, for_print=for_print,
+    return template.render(entries=made, today=Words("en", layouts).date(today()), titles=TITLES, for_print=for_print,
                            verified=checked[-1] if checked else "", counts=counts,
-                           style=(LAYOUTS / "review" / "call-sheet.css").read_text("utf-8"))
+                           style=(layouts / "review" / "call-sheet.css").read_text("utf-8"))
 
 
 def markdown(made: list[Entry]) -> str:

@@ -1,7 +1,7 @@
 """`booklet serve`: the web pages and PDFs on this computer while the content is edited.
 
 The server builds once, then serves the output folder on 127.0.0.1 (unless --host says
-otherwise) and watches content/ and layouts/ (watchfiles). After each change it builds again
+otherwise) and watches the project's content/ and layouts/ (watchfiles). After each change it builds again
 (only what changed: the build's fingerprints) and the open page reloads itself. A content error
 does not stop it: every page shows the error with its file:line:column until it is fixed.
 
@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import BookletError, ContentError
-from .files import LAYOUTS
+from .errors import BookletError, ContentError, existing_layouts
+from .files import layouts_of
 from .request import BuildRequest
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
     from .site import write_site
 
     def pages_first(cat: Catalogue, todo: list[Edition]) -> None:
-        write_site(cat, root, out, todo, read_manifest(out))
+        write_site(cat, root, out, todo, read_manifest(out), layouts=layouts_of(root))
         state.finished("")
 
     try:
@@ -177,9 +177,11 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
 
 def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, say: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
-    """Build, serve, and build again after every change until ``stop`` is set (or Ctrl-C)."""
+    """Build, serve, and build again after every change to the project's content/ or layouts/
+    until ``stop`` is set (or Ctrl-C)."""
     from watchfiles import watch
 
+    layouts = existing_layouts(layouts_of(root))
     state = State()
     rebuild(root, out, request, state, say)
     server = ThreadingHTTPServer((host, port), handler(out, state))
@@ -189,7 +191,7 @@ def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, sa
     address = f"http://{host}:{server.server_address[1]}/"
     say(f"Serving {out} on {address} (Ctrl-C to stop)")
     try:
-        for _changes in watch(str(root / "content"), str(LAYOUTS), stop_event=stop, debounce=100, step=50, rust_timeout=200):
+        for _changes in watch(str(root / "content"), str(layouts), stop_event=stop, debounce=100, step=50, rust_timeout=200):
             rebuild(root, out, request, state, say)
     finally:
         server.shutdown()

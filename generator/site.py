@@ -19,12 +19,13 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
 from babel.units import format_unit
 
-from .files import LAYOUTS, write_atomic
+from .files import write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
 from .render import environment, isolate_ltr
@@ -32,8 +33,6 @@ from .validate import Catalogue
 from .view import LOCALES, Edition, Words, booklet_view
 
 SITE = "site"
-EXIT_SCRIPT = (LAYOUTS / "site" / "exit.js").read_text("utf-8").strip()
-STYLE = (LAYOUTS / "site" / "site.css").read_text("utf-8").strip()
 
 # How a web page names itself (the PDFs' phrases name their format: generator/formats.py).
 ABOUT = N_("This page lists services that can help when your rights are not respected in Belgium.")
@@ -46,9 +45,25 @@ ADVICE = N_("To leave quickly, press the Esc key or the button. This page may st
             "a private window leaves no trace.")
 
 
-CSP = (f"default-src 'none'; script-src 'sha256-{base64.b64encode(hashlib.sha256(EXIT_SCRIPT.encode()).digest()).decode()}'; "
-       "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
-"""The pages' Content-Security-Policy: nothing from elsewhere, and only the exit script, by its hash."""
+@dataclass(frozen=True)
+class Assets:
+    """What every page carries inline, from the project's layouts/site/: the exit script and the
+    stylesheet (read by each write_site: `booklet serve` shows an edit at once)."""
+
+    script: str
+    style: str
+
+    @classmethod
+    def of(cls, layouts: Path) -> Assets:
+        return cls((layouts / "site" / "exit.js").read_text("utf-8").strip(),
+                   (layouts / "site" / "site.css").read_text("utf-8").strip())
+
+    @property
+    def csp(self) -> str:
+        """The pages' Content-Security-Policy: nothing from elsewhere, and only the exit script, by its hash."""
+        digest = base64.b64encode(hashlib.sha256(self.script.encode()).digest()).decode()
+        return (f"default-src 'none'; script-src 'sha256-{digest}'; "
+                "style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
 
 
 def language_name(lang: str) -> str:
@@ -96,16 +111,19 @@ def _write(path: Path, html: str, written: dict[str, str], out: Path) -> None:
     written[path.relative_to(out).as_posix()] = hashlib.sha256(data).hexdigest()
 
 
-def _common(lang: str, exit_url: str) -> dict:
-    _ = ui_translations(lang).gettext
-    return {"leave": _(LEAVE), "advice": _(ADVICE), "exit_url": exit_url, "script": EXIT_SCRIPT, "style": STYLE, "csp": CSP}
+def _common(layouts: Path, assets: Assets, lang: str, exit_url: str) -> dict:
+    _ = ui_translations(layouts, lang).gettext
+    return {"leave": _(LEAVE), "advice": _(ADVICE), "exit_url": exit_url, "script": assets.script, "style": assets.style,
+            "csp": assets.csp}
 
 
-def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], manifest: dict[str, dict]) -> dict[str, str]:
+def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], manifest: dict[str, dict], *,
+               layouts: Path) -> dict[str, str]:
     """Write the page of every audience, language and edition ``made`` has a PDF of (print-shop
-    files aside), listing every PDF of its set that is in the output, then the indexes. Returns
-    each written file's path (under ``out``) and sha256."""
+    files aside), listing every PDF of its set that is in the output, then the indexes, with the
+    project's layouts (layouts/site/). Returns each written file's path (under ``out``) and sha256."""
     written: dict[str, str] = {}
+    assets = Assets.of(layouts)
     made = list(made)
     pages = sorted({Edition(e.audience, e.lang, "booklet", e.region, e.discreet, e.centre) for e in made if not e.print_shop}
                    # a wallet card's code leads to its audience's discreet page: written with the card
@@ -116,25 +134,25 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
         translators[lang] = content_translator(root, lang)
     exit_url = cat.booklet.exit_url
     for edition in pages:
-        w = Words(edition.lang)
+        w = Words(edition.lang, layouts)
         view = booklet_view(cat, edition, w, translators[edition.lang])
         view |= {"about": w._(ABOUT), "checked_note": w._(CHECKED_NOTE).format(date=view["checked"]),
                  "draft_note": w._(DRAFT_NOTE)}
         path = edition.page
         depth = path.count("/")
-        template = environment(LAYOUTS, edition.lang).get_template("site/page.html.j2")
+        template = environment(layouts, edition.lang).get_template("site/page.html.j2")
         html = template.render(b=view, downloads=_downloads(out, manifest, edition, w), home="../" * depth + "index.html",
                                languages_index="../" * depth + "index.html", lang_index="index.html",
-                               **_common(edition.lang, exit_url))
+                               **_common(layouts, assets, edition.lang, exit_url))
         if view["dir"] == "rtl":
             html = isolate_ltr(html, elements=True)
         _write(out / SITE / path, html, written, out)
-    _write_indexes(cat, root, out, written, translators)
+    _write_indexes(cat, root, out, written, translators, layouts, assets)
     return written
 
 
 def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str],
-                   translators: dict[str, ContentTranslator]) -> None:
+                   translators: dict[str, ContentTranslator], layouts: Path, assets: Assets) -> None:
     """site/index.html (every language, named in itself) and site/<lang>/index.html (the pages
     of that language that exist: a partial build links only what it or an earlier build made)."""
     site = out / SITE
@@ -143,7 +161,7 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
         if lang not in translators:
             translators[lang] = content_translator(root, lang)
         tr = translators[lang]
-        w = Words(lang)
+        w = Words(lang, layouts)
         _ = w._
         audiences = []
         for aid in sorted(cat.audiences, key=lambda a: (a == "complete", a)):
@@ -157,16 +175,16 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
             continue
         view = {"lang": lang, "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
                 "title": _("Your rights in Belgium"), "subtitle": _("Where to get help")}
-        template = environment(LAYOUTS, lang).get_template("site/language.html.j2")
+        template = environment(layouts, lang).get_template("site/language.html.j2")
         html = template.render(b=view, audiences=audiences, languages_index="../index.html",
-                               **_common(lang, cat.booklet.exit_url))
+                               **_common(layouts, assets, lang, cat.booklet.exit_url))
         if view["dir"] == "rtl":
             html = isolate_ltr(html, elements=True)
         _write(site / lang / "index.html", html, written, out)
         languages.append({"lang": lang, "dir": view["dir"], "name": language_name(lang), "title": view["title"],
                           "href": f"{lang}/index.html"})
     if languages:
-        template = environment(LAYOUTS, "en").get_template("site/index.html.j2")
+        template = environment(layouts, "en").get_template("site/index.html.j2")
         html = template.render(languages=languages, b={"lang": "en", "dir": "ltr", "title": "Your rights in Belgium", "subtitle": ""},
-                               **_common("en", cat.booklet.exit_url))
+                               **_common(layouts, assets, "en", cat.booklet.exit_url))
         _write(site / "index.html", html, written, out)

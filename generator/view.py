@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import groupby
+from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_interval, format_time
@@ -85,15 +86,17 @@ LOCALES = {"en": "en_BE", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
 
 @dataclass
 class Words:
-    """Locale-aware wording of days, times, dates and languages."""
+    """Locale-aware wording of days, times, dates and languages, with the fixed phrases of the
+    project's layouts (layouts/locale/) and widths measured in its fonts (layouts/fonts/)."""
 
     lang: str
+    layouts: Path
     translations: _gettext.NullTranslations | None = None
 
     def __post_init__(self) -> None:
         self.locale = Locale.parse(LOCALES.get(self.lang, self.lang))
         if self.translations is None:
-            self.translations = ui_translations(self.lang)
+            self.translations = ui_translations(self.layouts, self.lang)
         self._ = self.translations.gettext
 
     def day(self, code: str, width: str = "wide") -> str:
@@ -274,8 +277,8 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "qr_label": links[0]["label"] if links else "",
         "qr_display": re.findall(r"[^./]*[./]?", qr.display)[:-1] if qr else [],
         # the QR column's width needs (cards have a fixed table layout): see metrics.py
-        "qr_url_em": widest_unbreakable_em(qr.display) if qr else 0,
-        "qr_label_em": widest_unbreakable_em(links[0]["label"], bold=True) if links else 0,
+        "qr_url_em": widest_unbreakable_em(qr.display, w.layouts) if qr else 0,
+        "qr_label_em": widest_unbreakable_em(links[0]["label"], w.layouts, bold=True) if links else 0,
         "checked": "" if service.unconfirmed else w.date(service.last_verified),
     }
 
@@ -404,12 +407,12 @@ CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
 run onto a second page (design.py: the cover must hold on one page)."""
 
 
-def booklet_view(cat: Catalogue, edition: Edition, words: Words | None = None, tr: Translate = _english) -> dict:
+def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> dict:
     """Everything the template of one booklet needs, and nothing it must look up."""
     run_tr = tr
     fresh = getattr(tr, "fresh", None)
     tr = fresh() if fresh else tr  # this document's own record of drafts and fallbacks
-    w = words or Words(edition.lang)
+    w = words
     _ = w._
     audience: Audience = cat.audiences[edition.audience]
     t = Fields(tr, f"audiences/{edition.audience}:")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+LAYOUTS = ROOT / "layouts"
+"""The repository's layouts: every project made by a test links to them (use_layouts)."""
 EVERYTHING = os.environ.get("CHECK_ALL") == "1"
 """`make check-all`: the shared build makes every PDF of every edition; `make test` a sample."""
 SITE = "https://www.example.org/services"
@@ -56,11 +58,20 @@ lead:
 """
 
 
+def use_layouts(root: Path) -> None:
+    """Give the project in ``root`` the repository's layouts/ (a symbolic link: a project reads
+    its layouts from its own folder; a test that changes them copies them instead)."""
+    (root / "layouts").symlink_to(LAYOUTS, target_is_directory=True)
+
+
 class Project:
-    """A content tree in a temporary folder, with helpers to write and break files."""
+    """A content tree in a temporary folder, with the repository's layouts (linked), and helpers
+    to write and break files."""
 
     def __init__(self, root: Path):
         self.root = root
+        if not (root / "layouts").exists():
+            use_layouts(root)
 
     def write(self, rel: str, text: str | bytes) -> Path:
         path = self.root / rel
@@ -109,6 +120,7 @@ def _build_shipped(root: Path) -> None:
     from generator.request import available_cores
 
     shutil.copytree(ROOT / "content", root / "content")
+    use_layouts(root)
     booklet = root / "content/booklet.yaml"
     booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     common = ["--root", str(root), "build", "-j", str(available_cores())]

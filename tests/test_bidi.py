@@ -13,6 +13,8 @@ from generator.model import Hours
 from generator.render import LRI, PDI, isolate_ltr
 from generator.view import Words
 
+from .conftest import LAYOUTS
+
 
 def _glyphs(pdf: Path) -> list[tuple[int, str, list[tuple[str, float]]]]:
     """Per page: its text in the order the PDF draws it, with each character's left edge."""
@@ -64,9 +66,9 @@ def test_hours_read_from_the_first_time_to_the_second(shipped, lang):
 
 def test_right_to_left_hours_are_written_with_words():
     hours = Hours.model_validate({"days": "mo-fr", "from": "13:00", "to": "17:00"})
-    assert Words("ar").period(hours) == "من 13:00 إلى 17:00"
-    assert Words("fa").period(hours) == "از 13:00 تا 17:00"
-    assert Words("en").period(hours) == "13:00–17:00"  # left to right: unchanged
+    assert Words("ar", LAYOUTS).period(hours) == "من 13:00 إلى 17:00"
+    assert Words("fa", LAYOUTS).period(hours) == "از 13:00 تا 17:00"
+    assert Words("en", LAYOUTS).period(hours) == "13:00–17:00"  # left to right: unchanged
 
 
 def test_isolation_wraps_runs_and_leaves_tags_styles_and_punctuation_alone():

@@ -98,9 +98,9 @@ def test_the_call_sheet_passes_axe(browser, tmp_path):
     from generator import review
     from generator.validate import load_catalogue
 
-    from .conftest import ROOT
+    from .conftest import LAYOUTS, ROOT
 
     path = tmp_path / "call-sheet.html"
-    path.write_text(review.sheet_html(review.entries(load_catalogue(ROOT), {}), {}), "utf-8")
+    path.write_text(review.sheet_html(review.entries(load_catalogue(ROOT), {}, LAYOUTS), {}, LAYOUTS), "utf-8")
     browser.get(path.as_uri())
     assert axe_violations(browser) == []

@@ -14,15 +14,14 @@ from weasyprint import HTML
 
 from generator.build import editions, render_edition
 from generator.cli import run
-from generator.files import LAYOUTS
 from generator.formats import FORMATS
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
 from generator.validate import Catalogue, load_catalogue
-from generator.view import Edition, booklet_view
+from generator.view import Edition, Words, booklet_view
 
-from .conftest import EVERYTHING, FOLDED_SAMPLE, ROOT, built_pdfs
+from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
 
 A5_PT = (419.53, 595.28)
@@ -76,7 +75,7 @@ def ui_phrase(lang: str, english: str) -> str:
     """The layout phrase as the language's catalogue translates it."""
     from generator.i18n import ui_translations
 
-    return ui_translations(lang).gettext(english)
+    return ui_translations(LAYOUTS, lang).gettext(english)
 
 
 def test_the_three_audiences_and_the_complete_booklet_exist():
@@ -234,8 +233,8 @@ def _service_pages(html: str) -> dict[object, set[int]]:
 
 
 def test_no_service_is_split_across_pages(catalogue):
-    view = booklet_view(catalogue, Edition("complete"))
-    html = render_booklet(view, generator="test", keywords="test")
+    view = booklet_view(catalogue, Edition("complete"), Words("en", LAYOUTS))
+    html = render_booklet(view, generator="test", keywords="test", layouts=LAYOUTS)
     pages = _service_pages(html)
     # each service is printed in full once; later appearances are one line (see test_a_service_printed_earlier...)
     assert len(pages) == len({v["id"] for s in view["sections"] for v in s["services"]})
@@ -244,8 +243,8 @@ def test_no_service_is_split_across_pages(catalogue):
 
 
 def test_body_text_is_at_least_9pt_and_nothing_under_7pt(catalogue):
-    view = booklet_view(catalogue, Edition("complete"))
-    html = render_booklet(view, generator="test", keywords="test")
+    view = booklet_view(catalogue, Edition("complete"), Words("en", LAYOUTS))
+    html = render_booklet(view, generator="test", keywords="test", layouts=LAYOUTS)
     document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/", url_fetcher=LayoutsOnlyFetcher(LAYOUTS)).render()
     chars_by_size: dict[float, int] = {}
 
@@ -269,8 +268,8 @@ def test_editions_cover_every_audience(catalogue):
 
 
 def test_render_is_deterministic(catalogue):
-    first, pages1, _ = render_edition(catalogue, Edition("workplace"))
-    second, pages2, _ = render_edition(catalogue, Edition("workplace"))
+    first, pages1, _ = render_edition(catalogue, Edition("workplace"), LAYOUTS)
+    second, pages2, _ = render_edition(catalogue, Edition("workplace"), LAYOUTS)
     assert pages1 == pages2
     assert first == second
 
@@ -279,7 +278,7 @@ def test_render_is_deterministic(catalogue):
 def test_a_clean_build_logs_nothing(catalogue, caplog, lang):
     """Like WeasyPrint's own assert_no_logs: an ignored CSS rule or a missing font shows here."""
     with caplog.at_level("WARNING"):
-        render_edition(catalogue, Edition("complete", lang))
+        render_edition(catalogue, Edition("complete", lang), LAYOUTS)
     assert [r.getMessage() for r in caplog.records] == []
 
 

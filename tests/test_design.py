@@ -15,17 +15,16 @@ from weasyprint import CSS, HTML
 from generator import design
 from generator.build import prepare
 from generator.cli import run
-from generator.files import LAYOUTS
 from generator.i18n import content_translator
 from generator.validate import load_catalogue
 from generator.view import Edition
 
-from .conftest import ROOT, SERVICE
+from .conftest import LAYOUTS, ROOT, SERVICE
 
 
 def laid_out(audience: str, fmt: str, css: str = "", lang: str = "en"):
     cat = load_catalogue(ROOT)
-    view, html, kind = prepare(cat, Edition(audience, lang, fmt), content_translator(ROOT, lang))
+    view, html, kind = prepare(cat, Edition(audience, lang, fmt), content_translator(ROOT, lang), LAYOUTS)
     document = HTML(string=html, base_url=LAYOUTS.as_uri() + "/").render(stylesheets=[CSS(string=css)] if css else [])
     return document, view, kind
 
@@ -145,7 +144,7 @@ def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards
     assert [_thirds(n) for n in (2, 3, 6, 7, 8)] == [[], [1, 2], [2, 4], [3, 6], [3, 6]]
     cat = load_catalogue(ROOT)
     edition = Edition("workplace", "fa", "leaflet")
-    view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fa"))
+    view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fa"), LAYOUTS)
     balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced"))
     document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
     assert len(document.pages) == 6

@@ -13,7 +13,7 @@ from generator.formats import FORMATS
 from generator.impose import booklet_order
 from generator.validate import load_catalogue
 
-from .conftest import ROOT, SERVICE, built_pdfs, many_services
+from .conftest import LAYOUTS, ROOT, SERVICE, built_pdfs, many_services
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdf_text, tagging, text_in_reading_order
 
 A4_LANDSCAPE = (841.89, 595.28)
@@ -283,12 +283,12 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     from generator.view import Edition
 
     edition = Edition("asylum-centre", lang, "leaflet")
-    view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang))
+    view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang), LAYOUTS)
     # the build prints the first arrangement that fills every panel (formats.py: variants) and records which
     entry = json.loads((imposed / "manifest.json").read_text())["documents"]
     [arrangement] = [e["arrangement"] for e in entry if e["path"] == f"{lang}/asylum-centre-leaflet.pdf"]
-    candidates = [html, *build.alternatives(view, edition, kind)]
-    panels, _pages = html_to_pdf(candidates[FORMATS["leaflet"].variants.index(arrangement)], rtl=view["dir"] == "rtl")
+    candidates = [html, *build.alternatives(view, edition, kind, LAYOUTS)]
+    panels, _pages = html_to_pdf(candidates[FORMATS["leaflet"].variants.index(arrangement)], layouts=LAYOUTS, rtl=view["dir"] == "rtl")
     source = tmp_path / f"{lang}-leaflet-panels.pdf"
     source.write_bytes(panels)
     read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")

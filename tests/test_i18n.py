@@ -17,7 +17,7 @@ from generator.cli import run
 from generator.i18n import content_fields, coverage, export_catalogue, ui_coverage, ui_translations
 from generator.validate import load_catalogue
 
-from .conftest import ROOT, SERVICE, many_services
+from .conftest import LAYOUTS, ROOT, SERVICE, many_services
 from .pdfcheck import pdf_text
 
 SUMMARY_CTX = "services/helpline:summary"
@@ -145,7 +145,7 @@ def test_build_uses_translations_and_says_drafts_are_drafts(project):
     assert "[fr] Listens and helps." in text
     assert "[fr] Did this happen?" in text
     assert "0800 12 800" in text and "info@example.be" in text
-    assert ui_translations("fr").gettext(DRAFT_NOTE) in text
+    assert ui_translations(LAYOUTS, "fr").gettext(DRAFT_NOTE) in text
 
 
 def test_reviewed_translations_print_no_draft_note(project):
@@ -154,7 +154,7 @@ def test_reviewed_translations_print_no_draft_note(project):
     assert run(["--root", str(project.root), "build", "--lang", "fr"]) == 0
     text = " ".join(" ".join(pdf_text(project.root / "output/fr/workers-booklet.pdf")).split())
     assert "[fr] Listens and helps." in text
-    assert ui_translations("fr").gettext(DRAFT_NOTE) not in text
+    assert ui_translations(LAYOUTS, "fr").gettext(DRAFT_NOTE) not in text
 
 
 def test_missing_translation_falls_back_to_english_with_a_warning(project, capsys):
@@ -198,7 +198,7 @@ REAL_LANGS = [lang for lang in load_catalogue(ROOT).booklet.languages if lang !=
 def test_every_shipped_language_is_complete(lang):
     cat = load_catalogue(ROOT)
     content = coverage(cat, ROOT, lang)
-    layouts = ui_coverage(lang)
+    layouts = ui_coverage(LAYOUTS, lang)
     assert (content.percent, layouts.percent) == (100, 100), (content.missing[:3], content.stale[:3], layouts.missing[:3])
     assert content.total == len(content_fields(cat))
 

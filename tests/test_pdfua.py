@@ -23,6 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 from generator.impose import booklet_layout, leaflet_layout
 from generator.pdf import html_to_pdfs
 
+from .conftest import LAYOUTS
 from .pdfcheck import pdfua_failures, tagging
 
 SAMPLE = [f"{lang}/asylum-centre-{fmt}.pdf" for lang in ("en", "fa") for fmt in ("booklet", "booklet-imposed", "leaflet")]
@@ -99,7 +100,7 @@ def test_links_and_tables_in_any_markup_pass(tmp_path, rtl):
     and placed on sheets."""
     outputs = [(b"pages", None), (b"booklet", booklet_layout(rtl)), (b"leaflet", leaflet_layout(rtl))]
     problems = []
-    for (name, _layout), (pdf, _pages) in zip(outputs, html_to_pdfs(_markup(rtl), outputs, rtl=rtl), strict=True):
+    for (name, _layout), (pdf, _pages) in zip(outputs, html_to_pdfs(_markup(rtl), outputs, layouts=LAYOUTS, rtl=rtl), strict=True):
         problems += _check(pdf, tmp_path, name.decode())
     assert problems == []
 
@@ -111,7 +112,7 @@ def test_without_the_repairs_this_markup_fails(monkeypatch):
 
     monkeypatch.setattr(module, "_links_in_link_elements", lambda pdf: None)
     monkeypatch.setattr(module, "_table_and_list_parts_in_place", lambda pdf: None)
-    [(pdf, _pages)] = html_to_pdfs(_markup(), [(b"pages", None)])
+    [(pdf, _pages)] = html_to_pdfs(_markup(), [(b"pages", None)], layouts=LAYOUTS)
     assert {"PDFUA1-LINK-LINK-TAG-001", "PDFUA1-TD-PARENT-001"} <= {f.split(":")[0] for f in pdfua_failures(pdf)}
 
 
@@ -125,7 +126,7 @@ def test_links_are_tagged_whatever_element_weasyprint_hangs_them_on(tmp_path, mo
     for role in ("Span", "LBody"):
         monkeypatch.setattr(tags, "_get_pdf_tag", lambda tag, role=role: role if tag == "a" else pdf_tag(tag))
         outputs = [(b"pages", None), (b"booklet", booklet_layout())]
-        for (name, _layout), (pdf, _pages) in zip(outputs, html_to_pdfs(html, outputs), strict=True):
+        for (name, _layout), (pdf, _pages) in zip(outputs, html_to_pdfs(html, outputs, layouts=LAYOUTS), strict=True):
             assert _check(pdf, tmp_path, f"{role}-{name.decode()}") == []
 
 
@@ -168,7 +169,7 @@ def test_the_checks_find_a_cell_outside_a_row(tmp_path):
     """A table with a TD wrapped in a NonStruct inside its row, as WeasyPrint tags an anonymous
     box in a cell."""
     source = tmp_path / "tables.pdf"
-    [(pdf, _pages)] = html_to_pdfs(_markup(), [(b"tables", None)])
+    [(pdf, _pages)] = html_to_pdfs(_markup(), [(b"tables", None)], layouts=LAYOUTS)
     source.write_bytes(pdf)
 
     def breaking(writer):

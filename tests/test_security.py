@@ -7,10 +7,9 @@ from weasyprint.urls import URLFetchingError
 
 from generator import pdf as pdf_module
 from generator.cli import run
-from generator.files import LAYOUTS
 from generator.pdf import LayoutsOnlyFetcher
 
-from .conftest import SERVICE
+from .conftest import LAYOUTS, SERVICE
 from .pdfcheck import pdf_text
 
 HOSTILE = [
@@ -85,7 +84,7 @@ def test_a_layout_asking_for_outside_files_fails_the_build(tmp_path):
 def test_templates_escape_and_refuse_undefined_names():
     from generator.render import environment
 
-    env = environment()
+    env = environment(LAYOUTS, "en")
     assert env.autoescape is True
     import jinja2
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run
-from generator.site import EXIT_SCRIPT, language_name
+from generator.site import Assets, language_name
 from generator.validate import load_catalogue
 from generator.view import Edition
 
-from .conftest import ROOT, SERVICE
+from .conftest import LAYOUTS, ROOT, SERVICE
 
 CAT = load_catalogue(ROOT)
 LANGS = list(CAT.booklet.languages)
@@ -92,9 +92,10 @@ def test_every_page_is_whole_light_and_loads_nothing_from_elsewhere(site, lang):
         assert page.loads == [], path  # inline style and script only, no font files: system fonts
         assert path.stat().st_size <= 150_000, path
         # the one script is the one the Content-Security-Policy allows, by its hash
-        digest = base64.b64encode(hashlib.sha256(EXIT_SCRIPT.encode()).digest()).decode()
+        script = Assets.of(LAYOUTS).script
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"script-src 'sha256-{digest}'" in page.csp and "default-src 'none'" in page.csp
-        assert f"<script>{EXIT_SCRIPT}</script>" in path.read_text("utf-8")
+        assert f"<script>{script}</script>" in path.read_text("utf-8")
         assert page.links[0] == CAT.booklet.exit_url  # the exit comes first
 
 

@@ -10,7 +10,9 @@ from generator.fields import display_url, parse_phone, short_url
 from generator.model import Hours
 from generator.view import Words
 
-W = Words("en")
+from .conftest import LAYOUTS
+
+W = Words("en", LAYOUTS)
 
 
 def hours(*specs: dict) -> tuple[Hours, ...]:
