@@ -524,12 +524,12 @@ def fact_problems(rel: str, lines: list[str], message: Message, english: str) ->
 
     problems = []
     for fact, added in changed_facts(english, str(message.string)):
-        line, column = _msgstr_place(lines, message, fact.written if added else None)
+        line, column = msgstr_place(lines, message, fact.written if added else None)
         problems.append(Problem(rel, line, column, str(message.context), fact_message(fact, added)))
     return problems
 
 
-def _msgstr_place(lines: list[str], message: Message, written: str | None) -> tuple[int, int]:
+def msgstr_place(lines: list[str], message: Message, written: str | None) -> tuple[int, int]:
     """Line and column (1-based) of ``written`` in the msgstr lines of ``message`` in a PO file's
     lines; the msgstr line when it is not found there (or not asked for)."""
     first = max((message.lineno or 1) - 1, 0)
@@ -537,13 +537,14 @@ def _msgstr_place(lines: list[str], message: Message, written: str | None) -> tu
     if start is None:
         return message.lineno or 1, 1
     if written:
-        quoted = written.replace("\\", "\\\\").replace('"', '\\"')
+        quoted = re.escape(written.replace("\\", "\\\\").replace('"', '\\"'))
+        pattern = re.compile(rf"(?<!\d){quoted}(?!\d)" if written[-1:].isdigit() else rf"(?<!\d){quoted}")
         for i in range(start, len(lines)):
             if i > start and not lines[i].lstrip().startswith('"'):
                 break
-            column = lines[i].find(quoted)
-            if column >= 0:
-                return i + 1, column + 1
+            found = pattern.search(lines[i])
+            if found:
+                return i + 1, found.start() + 1
     return start + 1, 1
 
 
