@@ -7,13 +7,16 @@ the validation stage adds the file, line and field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import time
-from urllib.parse import urlsplit
+from typing import Literal
+from urllib.parse import quote, unquote, urlsplit
 
 import phonenumbers
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
+from markdown_it import MarkdownIt
 from phonenumbers import PhoneNumberType, shortnumberinfo
 
 REGION = "BE"
@@ -178,9 +181,19 @@ def display_url(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+_NOT_IN_EMAIL = re.compile(r"[?&%#]|\s|[\x00-\x1f\x7f]")
+"""What a mail client reads as more than an address in a mailto: link (a query that copies a
+third party, an escape, a fragment), and spaces or line breaks. email-validator accepts some."""
+
+
 def parse_email(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("expected an email address such as 'info@example.be'")
+    bad = _NOT_IN_EMAIL.search(value.strip())
+    if bad:
+        what = repr(bad.group(0)) if not bad.group(0).isspace() else ("a line break" if bad.group(0) in "\r\n" else "a space")
+        raise ValueError(f"'{value.strip()}' is not only an email address (it contains {what}); expected an address "
+                         "alone, such as 'info@example.be', without '?', '&', '%', '#', spaces or line breaks")
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -196,3 +209,147 @@ def parse_language(value: object) -> str:
     if value not in _ENGLISH.languages:
         raise ValueError(f"'{value}' is not an ISO 639-1 language code; expected a code such as 'nl', 'fr', 'en'")
     return value
+
+
+def mailto(address: str) -> str:
+    """The mailto: link of an address, percent-encoded: nothing in it can add a header."""
+    return "mailto:" + quote(address, safe="@")
+
+
+# ---------------------------------------------------------------- links and facts written in text
+
+# The only markup content text may use: *emphasis*, **strong** and [links](https://...).
+# Raw HTML is never interpreted (it prints as the characters typed), and a link that is not
+# https, mailto or tel stays plain text. The renderer and the checks of links written in text
+# read text with this one parser, so a check sees exactly the links a reader gets.
+MARKDOWN = MarkdownIt("zero", {"html": False}).enable(["emphasis", "link"])
+MARKDOWN.validateLink = lambda url: url.startswith(("https://", "mailto:", "tel:"))  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class TextLink:
+    """A link written in content text: where it goes, and the words it is shown as."""
+
+    href: str
+    label: str
+
+
+def _inline(text: str) -> list:
+    tokens = MARKDOWN.parseInline(text or "")
+    return list(tokens[0].children or []) if tokens else []
+
+
+def text_links(text: str) -> list[TextLink]:
+    """Every link of a text, as the renderer makes it (markdown-it's normalised href)."""
+    links: list[TextLink] = []
+    href: str | None = None
+    label: list[str] = []
+    for token in _inline(text):
+        if token.type == "link_open":
+            href, label = str(token.attrs.get("href", "")), []
+        elif token.type == "link_close" and href is not None:
+            links.append(TextLink(href, "".join(label)))
+            href = None
+        elif href is not None and token.type in ("text", "code_inline"):
+            label.append(token.content)
+    return links
+
+
+def visible_text(text: str) -> str:
+    """What a reader sees of a text: its words, link labels included, without link targets."""
+    return "".join(token.content for token in _inline(text) if token.type in ("text", "code_inline", "softbreak"))
+
+
+def tel_number(href: str) -> Phone:
+    """The phone number a tel: link dials (ValueError, worded by parse_phone, if it is none)."""
+    return parse_phone(unquote(href.removeprefix("tel:")))
+
+
+FactKind = Literal["link", "address", "email", "phone", "number"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something a reader acts on, written in text: a link's target, a web address, an email,
+    a phone number or another number (a menu choice, an article, a time)."""
+
+    kind: FactKind
+    key: str
+    """What is compared: a phone as E.164, a number's digits in ASCII, an email in lower case."""
+    written: str
+    """As the text writes it (for messages, and to find it in a file)."""
+
+
+TEXT_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+")
+TEXT_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+TEXT_NUMBER = re.compile(r"\+?\d+(?:[ \u00a0\u202f./-]\d+)*")
+"""Digit groups joined by single spaces, dots, slashes or dashes, in which phone numbers are
+looked for ('0800 12 800', '02/212.30.00'); any script's decimal digits (Eastern Arabic too)."""
+_GROUP = re.compile(r"\+?\d+")
+
+
+def ascii_digits(text: str) -> str:
+    """The decimal digits of a text (any script's), in ASCII, with a leading '+' kept."""
+    digits = "".join(str(unicodedata.decimal(c)) for c in text if unicodedata.decimal(c, None) is not None)
+    return ("+" if text.startswith("+") else "") + digits
+
+
+def link_key(href: str) -> str:
+    """A link's target as compared: a tel: link as the number it dials, others as written."""
+    if href.startswith("tel:"):
+        try:
+            return tel_number(href).tel
+        except ValueError:
+            return href
+    return href
+
+
+def text_facts(text: str) -> list[Fact]:
+    """The facts of a text, in order: link targets, web addresses and emails it shows, phone
+    numbers (grouped any way: '0800 12 800' and '080012800' are one), other numbers (without
+    leading zeros: '09:30' and '9h30' have the same)."""
+    found = [Fact("link", link_key(link.href), link.href) for link in text_links(text)]
+    seen = visible_text(text)
+    for match in TEXT_URL.finditer(seen):
+        url = match.group(0).rstrip(".,;:!?")
+        found.append(Fact("address", url, url))
+    seen = TEXT_URL.sub(" ", seen)
+    for match in TEXT_EMAIL.finditer(seen):
+        email = match.group(0).rstrip(".")
+        found.append(Fact("email", email.lower(), email))
+    seen = TEXT_EMAIL.sub(" ", seen)
+    for match in TEXT_NUMBER.finditer(seen):
+        found.extend(_numbers(match.group(0)))
+    return found
+
+
+def _phone_key(digits: str) -> str | None:
+    """The E.164 form of a valid phone number (of any country), written as digits."""
+    if len(digits.lstrip("+")) < 8:
+        return None
+    try:
+        number = phonenumbers.parse(digits, REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if phonenumbers.is_valid_number(number) else None
+
+
+def _numbers(run: str) -> list[Fact]:
+    """The phone numbers and other numbers of a run of digit groups: from each group that starts
+    with 0 or +, the longest run of groups that is a valid phone number ('0800 12 800' in
+    '0800 12 800 24/7'); every other group a number of its own ('24', '7')."""
+    groups = list(_GROUP.finditer(run))
+    out: list[Fact] = []
+    i = 0
+    while i < len(groups):
+        if ascii_digits(groups[i].group(0)).startswith(("0", "+")):
+            phones = ((k, _phone_key(ascii_digits("".join(g.group(0) for g in groups[i:k])))) for k in range(len(groups), i, -1))
+            k, key = next(((k, key) for k, key in phones if key), (i, None))
+            if key:
+                out.append(Fact("phone", key, run[groups[i].start():groups[k - 1].end()]))
+                i = k
+                continue
+        written = groups[i].group(0)
+        out.append(Fact("number", ascii_digits(written).lstrip("+").lstrip("0") or "0", written))
+        i += 1
+    return out

@@ -36,6 +36,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
+from .fields import Fact, text_facts
 from .files import layouts_of, write_atomic
 from .load import Document
 
@@ -490,18 +491,76 @@ def ui_coverage(layouts: Path, lang: str) -> Coverage:
 
 # ------------------------------------------------------------------ keeping facts intact
 
-_FACT = re.compile(r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ./-]{5,}\d")
+_FACT_WORDS: dict[str, tuple[str, str]] = {
+    "link": ("links to", "link to"),
+    "address": ("gives the address", "give the address"),
+    "email": ("gives the email address", "give the email address"),
+    "phone": ("gives the phone number", "give the phone number"),
+    "number": ("has the number", "have the number"),
+}
 
 
-def facts_in(text: str) -> list[str]:
-    """Phone numbers, emails and web addresses written in a text."""
-    return [m.group(0).rstrip(".,;)") for m in _FACT.finditer(text)]
+def changed_facts(english: str, translation: str) -> list[tuple[Fact, bool]]:
+    """What a translation changes of its English's facts: each fact it adds (True) or drops
+    (False), once, in the order of the text it is in (additions first).
+
+    Compared as sets, not multisets: saying a number once where the English repeats it ('call
+    it') sends the reader nowhere new and loses no route, while any target, address, phone number
+    or number that is not the English's, or one of the English's that is missing, is a change.
+    Phone numbers are compared as the number dialled, however grouped or in whichever digits
+    (Eastern Arabic digits included); other numbers without leading zeros ('09:30', '9h30')."""
+    ours = {(f.kind, f.key) for f in text_facts(english)}
+    theirs = {(f.kind, f.key) for f in text_facts(translation)}
+    out: list[tuple[Fact, bool]] = []
+    for facts, other, added in ((text_facts(translation), ours, True), (text_facts(english), theirs, False)):
+        seen: set[tuple[str, str]] = set()
+        for f in facts:
+            if (f.kind, f.key) not in other and (f.kind, f.key) not in seen:
+                seen.add((f.kind, f.key))
+                out.append((f, added))
+    return out
 
 
-def dropped_facts(english: str, translation: str) -> list[str]:
-    """Facts of the English text that the translation lost or changed."""
-    squashed = re.sub(r"[\s./-]", "", translation)
-    return [f for f in facts_in(english) if f not in translation and re.sub(r"[\s./-]", "", f) not in squashed]
+def fact_message(fact: Fact, added: bool) -> str:
+    """'links to https://..., which the English does not' / 'does not link to ..., as the English does'."""
+    does, do = _FACT_WORDS[fact.kind]
+    return f"{does} {fact.written}, which the English does not" if added else f"does not {do} {fact.written}, as the English does"
+
+
+def fact_problems(rel: str, lines: list[str], message: Message, english: str) -> list[Problem]:
+    """A located error for each fact a translation adds or drops: at the fact in the msgstr
+    (an addition), else at the msgstr line."""
+    from .errors import Problem
+
+    problems = []
+    for fact, added in changed_facts(english, str(message.string)):
+        line, column = msgstr_place(lines, message, fact.written if added else None)
+        problems.append(Problem(rel, line, column, str(message.context), fact_message(fact, added)))
+    return problems
+
+
+def msgstr_place(lines: list[str], message: Message, written: str | None) -> tuple[int, int]:
+    """Line and column (1-based) of ``written`` in the msgstr lines of ``message`` in a PO file's
+    lines; the msgstr line when it is not found there (or not asked for)."""
+    first = max((message.lineno or 1) - 1, 0)
+    start = next((i for i in range(first, len(lines)) if lines[i].lstrip().startswith("msgstr")), None)
+    if start is None:
+        return message.lineno or 1, 1
+    if written:
+        quoted = re.escape(written.replace("\\", "\\\\").replace('"', '\\"'))
+        pattern = re.compile(rf"(?<!\d){quoted}(?!\d)" if written[-1:].isdigit() else rf"(?<!\d){quoted}")
+        for i in range(start, len(lines)):
+            if i > start and not lines[i].lstrip().startswith('"'):
+                break
+            found = pattern.search(lines[i])
+            if found:
+                return i + 1, found.start() + 1
+    return start + 1, 1
+
+
+def po_lines(path: Path) -> list[str]:
+    """A PO file's lines, numbered as babel numbers them (split at line feeds only)."""
+    return path.read_bytes().decode("utf-8", "replace").split("\n")
 
 
 # ------------------------------------------------------------------ command helpers
@@ -589,8 +648,9 @@ def _babel_problems(data: bytes, rel: str) -> list[Problem]:
 def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
     """Check a translator's PO file and merge it, all or nothing: a file that ``msgfmt -c``
     rejects (babel's strict parse without msgfmt), an entry whose English is not the current
-    English of its field, an unknown field or a translation that loses a fact refuse the whole
-    file, every problem reported with its line, and content/translations/ is left as it was."""
+    English of its field, an unknown field or a translation that adds or drops a link, address,
+    email or number of its English refuse the whole file, every problem reported with its line
+    (the fact's own place in the msgstr), and content/translations/ is left as it was."""
     import click
 
     from .errors import ContentError, Problem
@@ -612,6 +672,7 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
         problems.append(Problem(rel, 1, 1, "Language", f"'{lang}' is not a translated language of this project; expected one of: "
                                 f"{', '.join(cat.booklet.languages[1:])} (the languages: list of content/booklet.yaml)"))
     known = {f.context: f for f in content_fields(cat)}
+    lines = po_lines(path)
     before = content_translator(root, lang).by_context if lang in cat.booklet.languages and lang != "en" else {}
     for message in incoming:
         if not message.id:
@@ -631,10 +692,7 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
                                     f"({known[message.context].path}:{known[message.context].line}); expected {now!r}: "
                                     f"export again with 'booklet translations --export {lang}' and carry the translation over"))
         elif message.string:
-            lost = dropped_facts(str(message.id), str(message.string))
-            if lost:
-                problems.append(Problem(rel, line, 1, message.context,
-                                        f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
+            problems.extend(fact_problems(rel, lines, message, english))
     stored = content_catalogue_path(root, lang)
     if not problems and stored.exists():
         stored_rel = stored.relative_to(root).as_posix() if stored.is_relative_to(root) else str(stored)
@@ -731,7 +789,8 @@ _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 def translation_file_problems(cat: Catalogue) -> list[Problem]:
     """Problems in the translation catalogues: unreadable files, languages that are not enabled,
-    unknown fields, translations that lose a phone number, email or address, broken placeholders."""
+    unknown fields, translations that add or drop a link, address, email, phone number or number
+    of their English (``changed_facts``), broken placeholders."""
     from .errors import Problem
 
     problems: list[Problem] = []
@@ -750,6 +809,7 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
         except Exception as exc:  # babel raises several kinds of errors for a broken file
             problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
             continue
+        lines = po_lines(path)
         for message in catalog:
             if not message.id or not message.string:
                 continue
@@ -761,10 +821,7 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
                                         "warning"))
                 continue
             if message.id == field.text:
-                lost = dropped_facts(field.text, str(message.string))
-                if lost:
-                    problems.append(Problem(rel, line, 1, str(message.context),
-                                            f"the translation drops or changes {', '.join(repr(x) for x in lost)}; expected them as in the English"))
+                problems.extend(fact_problems(rel, lines, message, field.text))
     layouts = layouts_of(cat.root)  # the project's own catalogues; none to check when it has no layouts/
     for lang in sorted(enabled - {"en"}):
         path = ui_catalogue_path(layouts, lang)

@@ -5,28 +5,55 @@ from __future__ import annotations
 import gettext
 import html as html_module
 import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import jinja2
-from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
+from .fields import MARKDOWN, mailto, tel_number
 from .formats import FORMATS
 from .i18n import ui_translations
 from .qr import qr_width_mm
 from .view import RTL_SCRIPT
 
-# The only markup content text may use: *emphasis*, **strong** and [links](https://...).
-# Raw HTML is never interpreted (it prints as the characters typed), and a link that is not
-# https, mailto or tel stays plain text.
-_MARKDOWN = MarkdownIt("zero", {"html": False}).enable(["emphasis", "link"])
-_MARKDOWN.validateLink = lambda url: url.startswith(("https://", "mailto:", "tel:"))  # type: ignore[method-assign]
+
+def markdown(text: str, marks: Mapping[str, list[str]] | None = None) -> Markup:
+    """Content text as safe inline HTML (markdown-it escapes everything it does not render;
+    fields.MARKDOWN says what it renders). A mailto: link is percent-encoded as the structured
+    emails are; a tel: link dials its number's E.164 form and is followed by the number's marks
+    ('free call'), as a phone line is."""
+    tokens = MARKDOWN.parseInline(text or "")
+    children = list(tokens[0].children or []) if tokens else []
+    out: list[Token] = []
+    pending: list[str] = []
+    for token in children:
+        out.append(token)
+        href = str(token.attrs.get("href", "")) if token.type == "link_open" else ""
+        if href.startswith("mailto:"):
+            token.attrs["href"] = mailto(unquote(href.removeprefix("mailto:")))
+        elif href.startswith("tel:"):
+            try:
+                token.attrs["href"] = tel_number(href).tel
+            except ValueError:
+                pass  # not a phone number: validation refuses the content before anything is rendered
+            pending = list((marks or {}).get(str(token.attrs["href"]), ()))
+        elif token.type == "link_close" and pending:
+            tags = "".join(f' <span class="tag">{html_module.escape(tag)}</span>' for tag in pending)
+            out.append(Token("html_inline", "", 0, content=tags))
+            pending = []
+    return Markup(MARKDOWN.renderer.render(out, MARKDOWN.options, {}))  # noqa: S704 - escaped by markdown-it, html disabled
 
 
-def markdown(text: str) -> Markup:
-    """Content text as safe inline HTML (markdown-it escapes everything it does not render)."""
-    return Markup(_MARKDOWN.renderInline(text or ""))  # noqa: S704 - escaped by markdown-it, html disabled
+@jinja2.pass_context
+def _md(context: Any, text: str) -> Markup:
+    """The |md filter: the document's view (b) carries the marks of its phone numbers."""
+    view = context.get("b")
+    return markdown(text, view.get("tel_marks") if isinstance(view, dict) else None)
 
 
 def environment(layouts: Path, lang: str) -> jinja2.Environment:
@@ -45,7 +72,7 @@ def _environment(layouts: Path, translations: gettext.NullTranslations) -> jinja
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = markdown
+    env.filters["md"] = _md
     env.install_gettext_translations(translations, newstyle=False)  # type: ignore[attr-defined]
     return env
 

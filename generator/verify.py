@@ -45,9 +45,11 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
+from babel import Locale
 
 from . import __version__
 from .files import write_atomic
+from .i18n import content_fields, msgstr_place, po_lines, read_catalogue
 from .load import Document, Loc, format_loc
 from .validate import Catalogue
 from .view import site_page_url
@@ -144,6 +146,8 @@ def targets(cat: Catalogue) -> list[Target]:
                 line, column = doc.where(loc)
                 printed = not held and not _NOT_PRINTED.intersection(p for p in loc if isinstance(p, str))
                 uses.setdefault(url, []).append(Use(owner, name, doc.path, line, column, format_loc(loc), printed))
+    for url, use in _translation_uses(cat):
+        uses.setdefault(url, []).append(use)
     site = cat.booklet.site_url
     if site and ("booklet", "booklet") in cat.documents:
         line, column = cat.doc("booklet", "booklet").where(("site_url",))
@@ -153,6 +157,36 @@ def targets(cat: Catalogue) -> list[Target]:
                 uses.setdefault(url, []).append(Use("booklet", "Web pages (wallet cards' QR codes)", "content/booklet.yaml",
                                                     line, column, "site_url", True))
     return [Target(url, tuple(u)) for url, u in uses.items()]
+
+
+def _translation_uses(cat: Catalogue) -> Iterator[tuple[str, Use]]:
+    """The https addresses the translations print (content/translations/<lang>.po), each at its
+    line and column in the PO file: a translation carries its English's addresses (booklet
+    check), and what a reader of that language meets is checked where it is written. An entry
+    that is not printed (stale, or no longer a field: the English is printed) is 'not printed'."""
+    fields = {f.context: f for f in content_fields(cat)}
+    held = {f"services/{ident}:" for ident, service in cat.services.items() if service.hold}
+    folder = cat.root / "content" / "translations"
+    for lang in cat.booklet.languages[1:]:
+        path = folder / f"{lang}.po"
+        if not path.is_file():
+            continue
+        try:
+            catalog = read_catalogue(path, lang)
+        except Exception:  # noqa: S112 - an unreadable catalogue is booklet check's error
+            continue
+        lines = po_lines(path)
+        rel = path.relative_to(cat.root).as_posix()
+        for message in catalog:
+            if not message.id or not message.string or not message.context:
+                continue
+            field = fields.get(message.context)
+            printed = field is not None and field.text == message.id and not any(message.context.startswith(h) for h in held)
+            for match in _URL_IN_TEXT.finditer(str(message.string)):
+                url = match.group(0).rstrip(".,;:!?")
+                line, column = msgstr_place(lines, message, url)
+                yield url, Use(f"translations/{lang}", f"{Locale('en').languages.get(lang, lang)} translation", rel, line, column,
+                               message.context, printed)
 
 
 def _describe(kind: str, ident: str, doc: Document) -> tuple[str, bool]:

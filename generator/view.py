@@ -20,7 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
-from .fields import DAYS, display_url, format_minutes
+from .fields import DAYS, display_url, format_minutes, mailto
 from .formats import FORMATS, N_
 from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
@@ -200,7 +200,8 @@ class Fields:
         return out
 
 
-def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> dict:
+def phone_tags(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> list[str]:
+    """What a call costs, as printed beside the number: 'free call', 'charged call: <cost>'."""
     _ = w._
     tags = []
     if line.number.kind == "toll_free" or line.free:
@@ -208,6 +209,32 @@ def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phone
     elif line.number.kind == "premium":
         cost = t(f"{field}[{i}].cost", line.cost)
         tags.append(_("charged call: {cost}").format(cost=cost) if cost else _("charged call"))
+    return tags
+
+
+def tel_marks(cat: Catalogue, w: Words, tr: Translate, centre: Centre | None = None, centre_id: str = "") -> dict[str, list[str]]:
+    """The marks of every printed phone number of the content, by the tel: link that dials it:
+    a tel: link written in text (validation makes sure it dials one of these) is marked like
+    the number's own line ('free call', 'charged call: ...')."""
+    marks: dict[str, list[str]] = {}
+    for i, line in enumerate(cat.booklet.emergency):
+        marks.setdefault(line.number.tel, phone_tags(i, line, w, Fields(tr, "booklet:"), "emergency"))
+    for ident in sorted(cat.services):
+        service = cat.services[ident]
+        if service.hold:
+            continue
+        for i, line in enumerate(service.phones):
+            if not line.hold:
+                marks.setdefault(line.number.tel, phone_tags(i, line, w, Fields(tr, f"services/{ident}:")))
+    for c, contact in enumerate(centre.contacts if centre else ()):
+        for i, line in enumerate(contact.phones):
+            marks.setdefault(line.number.tel, phone_tags(i, line, w, Fields(tr, f"centres/{centre_id}:contacts[{c}].")))
+    return marks
+
+
+def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> dict:
+    _ = w._
+    tags = phone_tags(i, line, w, t, field)
     apps = [{"whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal", "sms": "SMS"}[a] for a in line.apps]
     default = _("Messages") if apps and not line.call else _("Phone")
     return {
@@ -256,7 +283,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "short": t("short", service.short) or t("summary", service.summary),
         "lists": t.blocks(service.lists),
         "phones": [phone_view(i, p, w, t) for i, p in enumerate(service.phones) if not p.hold],
-        "emails": [{"address": e, "href": f"mailto:{e}"} for e in service.emails],
+        "emails": [{"address": e, "href": mailto(e)} for e in service.emails],
         "chats": [
             {
                 "label": _("Anonymous chat") if c.anonymous else _("Chat"),
@@ -511,6 +538,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,
         "draft": bool(getattr(tr, "used_drafts", None)),
+        # the marks of tel: links written in text, worded with a translator whose record is dropped
+        # (a number's cost translated for the marks is not a text this document prints)
+        "tel_marks": tel_marks(cat, w, fresh() if fresh else tr, centre, edition.centre or ""),
     }
     absorb = getattr(run_tr, "absorb", None)
     if absorb and tr is not run_tr:

@@ -90,7 +90,7 @@ def many_services(project: Project, ids: list[str], setting: str | None = None) 
         project.write(f"content/services/{sid}.yaml", SERVICE.replace("name: Helpline", f"name: Line {i}"))
     project.write("content/situations/work.yaml", f"title: T\nservices: [{', '.join(ids)}]\n")
     # no 'lead:' (a warning): the formats take their services in list order, or as ``setting`` lists them
-    project.write("content/audiences/workers.yaml", f"title: T\nsituations: [work]\n" + (f"{setting}: [{', '.join(ids)}]\n" if setting else ""))
+    project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\n" + (f"{setting}: [{', '.join(ids)}]\n" if setting else ""))
 
 
 PROJECT_TODAY = "2026-02-01"

@@ -116,8 +116,10 @@ def test_import_refuses_a_translation_that_drops_a_phone_number(project, tmp_pat
     exported.write_text(text)
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 1
     err = capsys.readouterr().err
-    line = text.splitlines().index('msgctxt "services/helpline:summary"') + 2  # the msgid line
-    assert f"{exported}:{line}:1: error: services/helpline:summary: the translation drops or changes '0800 12 800'; expected them as in the English" in err
+    line = text.splitlines().index('msgctxt "services/helpline:summary"') + 3  # the msgstr line
+    column = text.splitlines()[line - 1].index("0800 12 300") + 1
+    assert f"{exported}:{line}:{column}: error: services/helpline:summary: gives the phone number 0800 12 300, which the English does not" in err
+    assert f"{exported}:{line}:1: error: services/helpline:summary: does not give the phone number 0800 12 800, as the English does" in err
     assert not (project.root / "content/translations/fr.po").exists()
 
 
@@ -126,7 +128,9 @@ def test_check_finds_a_stored_translation_that_changes_an_email(project, capsys)
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Write to info@example.be."))
     fill(project, overrides={SUMMARY_CTX: "Écrivez à info@exemple.be."})
     assert run(["--root", str(project.root), "check"]) == 1
-    assert "services/helpline:summary: the translation drops or changes 'info@example.be'" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "services/helpline:summary: gives the email address info@exemple.be, which the English does not" in out
+    assert "services/helpline:summary: does not give the email address info@example.be, as the English does" in out
 
 
 def test_a_catalogue_for_a_language_that_is_not_enabled(project, capsys):
