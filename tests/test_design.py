@@ -17,7 +17,7 @@ from generator.build import prepare
 from generator.cli import run
 from generator.i18n import content_translator
 from generator.validate import load_catalogue
-from generator.view import Edition
+from generator.view import Edition, booklet_view
 
 from .conftest import LAYOUTS, ROOT, SERVICE
 
@@ -125,11 +125,18 @@ def test_a_short_description_is_one_line(project, capsys):
     assert "short: is 81 characters long; expected one line of at most 80 characters" in capsys.readouterr().out
 
 
-def test_without_a_leaflet_list_the_front_leads_with_the_first_service_that_has_a_phone():
-    _document, view, _kind = laid_out("asylum-centre", "leaflet")
+def test_without_a_leaflet_list_the_front_leads_with_the_first_service_that_has_a_phone(project):
+    project.write("content/services/webform.yaml", "name: Web form\nsummary: A form.\nregions: [federal]\nlinks:\n"
+                  "  - url: https://www.example.be/form\n    kind: form\nlast_verified: 2026-01-15\n")
+    project.write("content/services/no-hours.yaml", SERVICE.replace("name: Helpline", "name: No hours")
+                  .replace('    hours:\n      - {days: mo-fr, from: "09:30", to: "13:00"}\n', ""))
+    project.write("content/situations/work.yaml", "title: T\nservices: [webform, no-hours, helpline]\n")
+    cat = load_catalogue(project.root)
+    view = booklet_view(cat, Edition("workers", "en", "leaflet"))
     lead = view["highlights"][0]
-    assert lead["phones"] and lead["phones"][0]["hours"], lead["name"]
-    assert lead["id"] == "federal-ombudsman"  # Fedasil and the Red Cross, listed before it, have no phone
+    assert lead["id"] == "helpline"  # the web form has no phone, the other line no hours
+    assert lead["phones"] and lead["phones"][0]["hours"]
+    assert [v["id"] for v in view["highlights"]] == ["helpline", "webform", "no-hours"]
 
 
 def test_root_is_the_project():

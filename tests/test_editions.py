@@ -92,16 +92,21 @@ def test_regional_edition_leaves_out_other_regions_and_keeps_federal(tmp_path):
     assert run(["--root", str(ROOT), "build", "--audience", "complete", "--lang", "en", "--format", "booklet",
                 "--region", "wallonia", "--out", str(tmp_path)]) == 0
     text = " ".join(" ".join(pdf_text(tmp_path / "en/complete-booklet-wallonia.pdf")).split())
-    for sid, service in cat.services.items():
-        if service.hold:
-            continue
+    from .test_build import printed_services
+
+    services = {sid: cat.services[sid] for sid in printed_services(cat, "complete")}  # of the national edition
+    wanted = {sid for sid, s in services.items() if "federal" in s.regions or "wallonia" in s.regions}
+    assert wanted
+    for sid, service in services.items():
         lines = [line for line in service.phones if not line.hold]
         number = lines[0].number.national if lines else None
-        shown = "federal" in service.regions or "wallonia" in service.regions
         if number and len(number) > 6:  # short numbers (1712) are also named in other services' text
-            assert (number in text) == shown, (sid, service.regions)
-    assert "Lumi" not in text and "Vlaams Mensenrechteninstituut" not in text  # Flanders only (the housing text names the VMRI)
-    assert "Myria" in text and "Forem" in text  # federal, Wallonia
+            assert (number in text) == (sid in wanted), (sid, service.regions)
+        if sid in wanted:
+            assert service.names.get("en", service.name).split(" (")[0] in text, sid
+    # the QR codes, one per service shown: none of a service that serves only other regions
+    [entry] = json.loads((tmp_path / "manifest.json").read_text())["documents"]
+    assert set(entry["qr_urls"]) == {services[sid].links[0].url for sid in wanted if services[sid].links}
 
 
 # ------------------------------------------------------------------ discreet edition
@@ -125,8 +130,12 @@ def test_discreet_edition_has_a_neutral_outside_and_the_same_contacts(tmp_path, 
     meta = pypdf.PdfReader(path).metadata
     assert not [w for w in OUTING if w in f"{meta.title} {meta.subject} {meta.get('/Keywords', '')}".lower()]
     inside = " ".join(pages[1:-1])
-    assert "0800 99 533" in inside or audience != "asylum-centre"  # Lumi is still inside
-    assert "1712" in inside
+    from .test_build import printed_services
+
+    cat = load_catalogue(ROOT)
+    for sid in printed_services(cat, audience):  # the same contacts as the full edition
+        for line in (line for line in cat.services[sid].phones if not line.hold):
+            assert line.number.national in inside, (sid, line.number.national)
 
 
 # ------------------------------------------------------------------ reception-centre edition
@@ -423,10 +432,18 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     # Outside: flap (97 mm) | back (100 mm) | front (100 mm), mirrored for right-to-left
     front = (0, 100) if rtl else (197, 297)
     back = (100, 200) if rtl else (97, 197)
+    from generator.view import Edition, booklet_view
+
+    cat = load_catalogue(ROOT)
+    view = booklet_view(cat, Edition("asylum-centre", lang, "leaflet"))
+    oldest = min(cat.services[v["id"]].last_verified for v in view["highlights"])
     assert "0800" not in _panel_text(outside, *back)  # the back holds the colophon only
-    assert "28" in _panel_text(outside, *back)  # ... with the date of the check
+    assert str(oldest.day) in _panel_text(outside, *back)  # ... with the date of the check (the oldest of its cards)
+    assert view["checked"] in _panel_text(outside, *back) or rtl
     front_text = _panel_text(outside, *front)
-    assert "federalombudsman" in front_text  # the first service with a phone (the Federal Ombudsman) leads the front
+    lead = view["highlights"][0]  # the service that leads (tests/test_design.py: which one)
+    assert lead["phones"] and all(group in front_text for group in lead["phones"][0]["display"].split())  # (pdfium reads
+    # a right-to-left line's number groups in visual order)
     assert "112" in front_text and "101" in front_text  # the emergency numbers too
     assert ("Your rights in Belgium" in front_text) if not rtl else ("حقوقك في بلجيكا" in front_text)
     first_inside = (197, 297) if rtl else (0, 100)
@@ -434,23 +451,35 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
 
 
 def test_leaflet_shows_every_contact_and_its_qr_code(folded):
+    from generator.view import Edition, booklet_view
+
     cat = load_catalogue(ROOT)
     text = " ".join(pdf_text(folded / "en/asylum-centre-leaflet.pdf"))
-    services = [cat.services[s] for s in ("fedasil", "federal-ombudsman", "myria", "lumi", "zsg", "helpline-1712", "sos-viol")]
+    shown = [v["id"] for v in booklet_view(cat, Edition("asylum-centre", "en", "leaflet"))["highlights"]]
+    from .test_build import printed_services
+
+    assert set(shown) == set(printed_services(cat, "asylum-centre")) or cat.audiences["asylum-centre"].leaflet
+    services = [cat.services[s] for s in shown]
     for service in services:
         for line in service.phones:
-            assert line.number.national in text
+            assert (line.number.national in text) == (not line.hold)
     urls = {c.text for c in decode_qr_codes(folded / "en/asylum-centre-leaflet.pdf")}
-    assert {s.links[0].url for s in services} <= urls
+    assert {s.links[0].url for s in services if s.links} <= urls
 
 
 def test_poster_is_one_a3_page_with_big_codes(folded):
+    """The first three of the audience's services with a phone (no poster: list), whichever they are today."""
+    from generator.view import Edition, booklet_view
+
     reader = pypdf.PdfReader(folded / "en/asylum-centre-poster.pdf")
     assert len(reader.pages) == 1
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A3
+    shown = booklet_view(load_catalogue(ROOT), Edition("asylum-centre", "en", "poster"))["highlights"]
+    assert 0 < len(shown) <= 3
     codes = decode_qr_codes(folded / "en/asylum-centre-poster.pdf")
-    assert len(codes) == 3 and all(c.width_mm >= 40 for c in codes)
-    assert "0800 99 961" in pdf_text(folded / "en/asylum-centre-poster.pdf")[0]
+    assert {c.text for c in codes} == {v["qr"].url for v in shown if v["qr"]} and all(c.width_mm >= 40 for c in codes)
+    text = pdf_text(folded / "en/asylum-centre-poster.pdf")[0]
+    assert all(v["phones"][0]["display"] in text for v in shown)
 
 
 def test_too_many_contacts_for_a_poster_is_a_clear_error(project, capsys):
@@ -509,15 +538,19 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     codes = decode_qr_codes(path)
     # the code leads to the audience's discreet page: its address says nothing of the topic, and it is written
     assert [c.text for c in codes] == ["https://www.example.org/services/en/discreet/your-rights-5113.html"] * 10
+    from generator.view import Edition, booklet_view
+
+    # the first of the audience's services with a phone (no card: list), whichever it is today
+    lead = booklet_view(load_catalogue(real_copy.root), Edition("asylum-centre", "en", "card"))["highlights"][0]["phones"][0]["display"]
     page = real_copy.root / "output/site/en/discreet/your-rights-5113.html"
-    assert "0800 99 961" in page.read_text("utf-8") and "LGBT" not in page.read_text("utf-8").split("<body>")[0]
+    assert lead in page.read_text("utf-8") and "LGBT" not in page.read_text("utf-8").split("<body>")[0]
     assert all(c.quiet_zone_clear and c.width_mm >= 20 for c in codes)
     text = pdf_text(path)[0]
-    assert text.count("0800 99 961") == 10  # the Federal Ombudsman, first of the audience with a phone
+    assert text.count(lead) == 10
     assert "LGBT" not in text  # a card is carried in a wallet: neutral title
     assert tagging(path).problems == []
     read = text_in_reading_order(path)  # the first card is tagged, its nine copies are artifacts
-    assert len(read) == 1 and read[0].count("0800 99 961") == 1
+    assert len(read) == 1 and read[0].count(lead) == 1
 
 
 def test_every_shipped_card_fits_in_every_language(real_copy, capsys):
@@ -556,16 +589,33 @@ def test_too_many_lines_for_a_card(project, capsys):
             "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
 
 
-def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(real_copy):
+def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(project):
+    project.write("content/services/helpline.yaml", SERVICE + "notes:\n  - Not an LGBTQI+ organisation.\n  - The line answers in Dutch only.\n")
+    assert run(["--root", str(project.root), "build", "--format", "card", "--format", "booklet"]) == 0
+    card = " ".join(pdf_text(project.root / "output/en/workers-card.pdf")[0].split())
+    assert card.count("The line answers in Dutch only.") == 10  # a service's notes travel with its card
+    assert "LGBT" not in card  # the note that would out its carrier stays in the booklet
+    booklet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
+    assert "Not an LGBTQI+ organisation." in booklet and "The line answers in Dutch only." in booklet
+
+
+def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(real_copy):
+    from generator.view import OUTING, Edition, booklet_view
+
+    from .test_build import plain
+
     booklet = real_copy.root / "content/booklet.yaml"
     booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
     assert run(["--root", str(real_copy.root), "build", "--audience", "workplace", "--audience", "asylum-centre",
                 "--lang", "en", "--format", "card"]) == 0
-    workplace = " ".join(pdf_text(real_copy.root / "output/en/workplace-card.pdf")[0].split())
-    assert "the complaint form is only in Dutch or French" in workplace  # IGVM's note travels with its line
-    assert "112" in workplace and "101" in workplace
-    asylum = " ".join(pdf_text(real_copy.root / "output/en/asylum-centre-card.pdf")[0].split())
-    assert "02 225 44 11" in asylum and "LGBT" not in asylum  # Vluchtelingenwerk is there, its "Not an LGBTQI+ organisation" is not
+    cat = load_catalogue(real_copy.root)
+    for audience in ("workplace", "asylum-centre"):
+        text = " ".join(pdf_text(real_copy.root / f"output/en/{audience}-card.pdf")[0].split())
+        assert "112" in text and "101" in text and not OUTING.search(text)
+        for v in booklet_view(cat, Edition(audience, "en", "card"))["highlights"]:
+            assert v["phones"][0]["display"] in text, v["id"]
+            for note in v["card_notes"]:
+                assert plain(note) in text, (v["id"], note)
 
 
 def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project, capsys):
