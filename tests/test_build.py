@@ -183,9 +183,9 @@ def test_structured_hours_are_printed_in_words(built, catalogue):
     from generator.view import Words
 
     text = " ".join(" ".join(pdf_text(built / "en/complete-booklet.pdf")).split())
-    view = booklet_view(catalogue, Edition("complete"))
+    view = booklet_view(catalogue, Edition("complete"), Words("en", LAYOUTS))
     cards = [v["id"] for s in view["sections"] for v in s["services"] if not v["repeat"]]
-    w = Words("en")
+    w = Words("en", LAYOUTS)
     assert cards and any(line.hours for sid in cards for line in catalogue.services[sid].phones)
     for sid in cards:
         service = catalogue.services[sid]
@@ -358,7 +358,7 @@ def _see_also(v: dict) -> str:
 def test_a_service_printed_earlier_comes_back_as_one_line_with_its_page(built, catalogue):
     """In the shipped booklets, whichever services are in two situations of an audience today."""
     for audience in AUDIENCES:
-        view = booklet_view(catalogue, Edition(audience))
+        view = booklet_view(catalogue, Edition(audience), Words("en", LAYOUTS))
         pages = [" ".join(p.split()) for p in pdf_text(built / f"en/{audience}-booklet.pdf")]
         text = " ".join(pages)
         for v in (v for s in view["sections"] for v in s["services"] if v["repeat"]):
@@ -392,14 +392,14 @@ def test_notes_travel_with_the_card_to_leaflet_and_poster(built, catalogue):
     leaflet = " ".join(" ".join(pdf_text(built / "en/asylum-centre-leaflet.pdf")).split())
     poster = " ".join(" ".join(pdf_text(built / "en/workplace-poster.pdf")).split())
     for text, edition in ((leaflet, Edition("asylum-centre", "en", "leaflet")), (poster, Edition("workplace", "en", "poster"))):
-        view = booklet_view(catalogue, edition)
+        view = booklet_view(catalogue, edition, Words(edition.lang, LAYOUTS))
         assert view["highlights"]
         for v in view["highlights"]:
             for note in catalogue.services[v["id"]].notes:
                 assert plain(note) in text, (edition.format, v["id"], note)
             for phone in v["phones"]:
                 assert phone["display"] in text and all(h in text for h in phone["hours"]), (edition.format, v["id"])
-    todo = [plain(item) for s in booklet_view(catalogue, Edition("asylum-centre", "en", "leaflet"))["todo"] for item in s["steps"] + s["tips"]]
+    todo = [plain(item) for s in booklet_view(catalogue, Edition("asylum-centre", "en", "leaflet"), Words("en", LAYOUTS))["todo"] for item in s["steps"] + s["tips"]]
     assert todo and all(item in leaflet for item in todo), [item for item in todo if item not in leaflet]
     assert "this leaflet" in leaflet.lower() and "this booklet" not in leaflet.lower()
     assert "this poster" in poster.lower() and "this booklet" not in poster.lower()

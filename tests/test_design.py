@@ -17,7 +17,7 @@ from generator.build import prepare
 from generator.cli import run
 from generator.i18n import content_translator
 from generator.validate import load_catalogue
-from generator.view import Edition, booklet_view
+from generator.view import Edition, Words, booklet_view
 
 from .conftest import LAYOUTS, ROOT, SERVICE
 
@@ -132,7 +132,7 @@ def test_without_a_leaflet_list_the_front_leads_with_the_first_service_that_has_
                   .replace('    hours:\n      - {days: mo-fr, from: "09:30", to: "13:00"}\n', ""))
     project.write("content/situations/work.yaml", "title: T\nservices: [webform, no-hours, helpline]\n")
     cat = load_catalogue(project.root)
-    view = booklet_view(cat, Edition("workers", "en", "leaflet"))
+    view = booklet_view(cat, Edition("workers", "en", "leaflet"), Words("en", LAYOUTS))
     lead = view["highlights"][0]
     assert lead["id"] == "helpline"  # the web form has no phone, the other line no hours
     assert lead["phones"] and lead["phones"][0]["hours"]

@@ -17,7 +17,7 @@ from generator.clock import today
 from generator.validate import load_catalogue
 from generator.view import Words
 
-from .conftest import ROOT
+from .conftest import LAYOUTS, ROOT
 from .pdfcheck import pdf_text
 
 AUDIENCE = "workplace"
@@ -102,7 +102,7 @@ def test_the_editor_path_leaves_content_that_checks_builds_and_exports(tmp_path,
     assert run([*cli, "build", "--audience", AUDIENCE, "--lang", "en", "--format", "booklet", "--out", str(out)]) == 0
     text = " ".join(" ".join(pdf_text(out / f"en/{AUDIENCE}-booklet.pdf")).split())
     line = next(line for line in cat.services[changed].phones if line.hours)
-    for words in Words("en").hours(line.hours):
+    for words in Words("en", LAYOUTS).hours(line.hours):
         assert words in text, words
     newcomer = cat.services[added]
     assert newcomer.name.split(" (")[0] in text

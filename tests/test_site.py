@@ -137,7 +137,7 @@ def test_pages_are_in_the_readers_language(site):
     from .test_build import printed_services
 
     hours = [h for sid in printed_services(CAT, "asylum-centre") for line in CAT.services[sid].phones if not line.hold
-             for h in Words("fr").hours(line.hours)]
+             for h in Words("fr", LAYOUTS).hours(line.hours)]
     assert hours and all(" ".join(h.split()) in page.words for h in hours)  # the weekdays and times in French, as the content has them
 
 
