@@ -333,6 +333,17 @@ def emergency_view(lines: tuple[PhoneLine, ...], w: Words, tr: Translate = _engl
     return [phone_view(i, line, w, Fields(tr, "booklet:"), "emergency") for i, line in enumerate(lines)]
 
 
+def call_first(services: list[dict], leads: list[str], shown: dict[str, Service]) -> dict | None:
+    """The number a situation opens with (the NHS habit: "call this" under the heading, before
+    the explanations): the first of the audience's lead among its services, else its first
+    service with a phone line with hours, else its first with a line to call; None without one."""
+    ids = [v["id"] for v in services if v["phones"]]
+    chosen = next((i for i in leads if i in ids), None) \
+        or next((i for i in ids if shown[i].has_phone_with_hours()), None) \
+        or next((i for i in ids if shown[i].has_phone_to_call()), None)
+    return next((v for v in services if v["id"] == chosen), None)
+
+
 def mark_repeats(sections: list[dict]) -> None:
     """A service already printed in full earlier in the same booklet comes back as one line
     (its name, main number and "see page N"): the first card keeps its anchor, later ones repeat."""
@@ -491,6 +502,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                     h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=fmt.qr_symbol_mm)
     else:
         mark_repeats(sections)
+        for section in sections:  # each situation opens with a number to call, before its steps
+            section["call_first"] = call_first(section["services"], leads, shown)
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None

@@ -3,6 +3,8 @@ wallet card says nothing of what its services are about; posters and cards print
 
 from __future__ import annotations
 
+import re
+
 import pypdfium2 as pdfium
 import pytest
 
@@ -176,3 +178,52 @@ def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):
             assert name_at < 0 or name_at > at, f"{pdf.relative_to(shipped)}: {other.name} comes before the lead {label}"
         checked += 1
     assert checked >= 12
+
+
+BIDI = re.compile("[\u2066-\u2069\u200e\u200f]")
+"""Isolation and direction marks, which right-to-left bookmarks carry around Latin runs."""
+
+
+def _outline(reader, items=None) -> list[tuple[str, int]]:
+    """Every bookmark of a PDF with the index of its page, depth first."""
+    out: list[tuple[str, int]] = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            out += _outline(reader, item)
+        else:
+            out.append((item.title, reader.get_destination_page_number(item)))
+    return out
+
+
+def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
+    """In every booklet of the shared build, a situation whose services have a phone shows one of
+    its numbers on the page where its heading is (the number read back from that page), before
+    the explanations; the number and the page come from the content and the PDF's bookmarks."""
+    import pypdf
+
+    from generator.i18n import content_translator
+    from generator.view import Edition, Words, booklet_view
+
+    from .conftest import LAYOUTS
+
+    cat = load_catalogue(ROOT)
+    checked = 0
+    for lang in cat.booklet.languages:
+        tr = content_translator(ROOT, lang)
+        for aid in cat.audiences:
+            pdf = shipped / lang / f"{aid}-booklet.pdf"
+            view = booklet_view(cat, Edition(aid, lang), Words(lang, LAYOUTS), tr)
+            reader = pypdf.PdfReader(pdf)
+            pages = {BIDI.sub("", title): page for title, page in _outline(reader)}
+            for section in view["sections"]:
+                if not any(v["phones"] for v in section["services"]):
+                    continue
+                assert section["call_first"], f"{pdf.name}: {section['id']} opens without a number"
+                page = " ".join(reader.pages[pages[BIDI.sub("", section["title"])]].extract_text().split())
+                number = section["call_first"]["phones"][0]["display"]
+                if view["dir"] == "rtl":  # read back in visual order, isolated: the groups, in any order
+                    assert all(group in page for group in number.split()), (pdf.name, section["id"], number, page[:300])
+                else:
+                    assert number in page, (pdf.name, section["id"], number)
+                checked += 1
+    assert checked >= 100
