@@ -503,6 +503,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     else:
         mark_repeats(sections)
         for section in sections:  # a situation that explains before its cards opens with a number to call
+            # (on every situation it costs Farsi booklets a sheet: the summary-only ones are left as they were)
             explains = section["steps"] or section["tips"] or section["lists"]
             section["call_first"] = call_first(section["services"], leads, shown) if explains else None
     oldest = min((s.last_verified for s in shown.values()), default=None)

@@ -195,10 +195,12 @@ def _outline(reader, items=None) -> list[tuple[str, int]]:
     return out
 
 
-def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
-    """In every booklet of the shared build, a situation whose services have a phone shows one of
-    its numbers on the page where its heading is (the number read back from that page), before
-    the explanations; the number and the page come from the content and the PDF's bookmarks."""
+def test_every_situation_that_explains_opens_with_a_number_on_its_first_page(shipped):
+    """In every booklet of the shared build, a situation with steps, tips or lists, whose services
+    have a phone, shows its call-first number on the page where its heading is (read back from
+    that page), before the explanations; the number and the page come from the content and the
+    PDF's bookmarks. (A situation with only a summary has no such line: see the closing note of
+    issue 24, it would cost the Farsi booklets a sheet.)"""
     import pypdf
 
     from generator.i18n import content_translator
@@ -219,15 +221,14 @@ def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
                 if not any(v["phones"] for v in section["services"]):
                     continue
                 page = " ".join(reader.pages[pages[BIDI.sub("", section["title"])]].extract_text().split())
-                if section["steps"] or section["tips"] or section["lists"]:  # explanations: the call-first line
-                    assert section["call_first"], f"{pdf.name}: {section['id']} opens without a number"
-                    numbers = [section["call_first"]["phones"][0]["display"]]
-                else:  # the cards follow the heading at once
-                    numbers = [v["phones"][0]["display"] for v in section["services"] if v["phones"]]
+                if not (section["steps"] or section["tips"] or section["lists"]):
+                    continue  # no call-first line: its cards follow the heading, but may start on the next page
+                assert section["call_first"], f"{pdf.name}: {section['id']} opens without a number"
+                numbers = [section["call_first"]["phones"][0]["display"]]
                 if view["dir"] == "rtl":  # read back in visual order, isolated: the groups, in any order
                     found = [n for n in numbers if all(group in page for group in n.split())]
                 else:
                     found = [n for n in numbers if n in page]
                 assert found, (pdf.name, section["id"], numbers, page[:300])
                 checked += 1
-    assert checked >= 100
+    assert checked >= 80
