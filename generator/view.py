@@ -110,10 +110,17 @@ class Words:
         runs: list[list[str]] = []
         for _key, group in groupby(enumerate(days), key=lambda p: DAYS.index(p[1]) - p[0]):
             runs.append([d for _i, d in group])
+        ranged = any(len(run) >= 3 for run in runs)
         parts = []
         for run in runs:
             if len(run) >= 3:
                 parts.append(_("{first} to {last}").format(first=self.day(run[0]), last=self.day(run[-1])))
+            elif ranged:
+                # TRANSLATORS: one day in a list that also holds a range of days, as "Friday" in
+                # "Monday to Wednesday and Friday". Where the range has its own words ("du lundi au
+                # mercredi"), the day needs its own too: French "le {day}", Spanish "el {day}".
+                # Elsewhere leave it as "{day}".
+                parts.extend(_("{day}").format(day=self.day(d)) for d in run)
             else:
                 parts.extend(self.day(d) for d in run)
         return format_list(parts, style="standard", locale=self.locale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from datetime import date
 
 import pytest
@@ -64,3 +65,32 @@ def test_languages_dates_and_addresses():
     assert display_url("https://www.unia.be/fr/signaler-discrimination") == "unia.be"
     assert display_url("https://fedasilinfo.be/en/rules-follow") == "fedasilinfo.be/en/rules-follow"
     assert display_url("https://www.lumi.be/") == "lumi.be"
+
+
+@pytest.mark.parametrize(
+    ("lang", "days", "expected"),
+    [
+        # the translation review (issue 26): "Du lundi au mercredi et vendredi" lacked the article
+        ("fr", ("mo", "tu", "we", "fr"), "du lundi au mercredi et le vendredi"),
+        ("fr", ("mo", "we", "th", "fr"), "le lundi et du mercredi au vendredi"),
+        ("es", ("mo", "tu", "we", "fr"), "de lunes a miércoles y el viernes"),
+        # single days with no range keep their bare names
+        ("fr", ("mo", "fr"), "lundi et vendredi"),
+        ("en", ("mo", "tu", "we", "fr"), "Monday to Wednesday and Friday"),
+    ],
+)
+def test_a_day_beside_a_range_is_worded_like_it(lang, days, expected):
+    assert Words(lang, LAYOUTS).days(days) == expected
+
+
+def test_a_day_beside_a_range_takes_the_catalogues_phrase():
+    """The single day of a mixed list goes through its own phrase ("{day}"), so any language whose
+    range has words of its own can give the day its article; a day in a list of days alone does not."""
+
+    class Marked(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return {"{day}": "<{day}>", "{first} to {last}": "[{first}-{last}]"}.get(message, message)
+
+    w = Words("en", LAYOUTS, Marked())
+    assert w.days(("mo", "tu", "we", "fr", "su")) == "[Monday-Wednesday], <Friday> and <Sunday>"
+    assert w.days(("mo", "fr")) == "Monday and Friday"
