@@ -44,10 +44,12 @@ def test_a_second_build_at_the_same_time_is_refused(project, capsys):
 
 # A build that stops inside its third write (a PDF, the manifest, then the second PDF: with the
 # temporary file on disk and its bytes written, before the flush to disk and the rename) and tells the test so, so that the signal is
-# known to arrive mid-write rather than after an arbitrary sleep.
+# known to arrive mid-write rather than after an arbitrary sleep. Ctrl-C as at a terminal: a test
+# run started in the background of a shell inherits SIGINT ignored, and the build would never see it.
 PAUSED = """
-import os, sys, time
+import os, signal, sys, time
 from pathlib import Path
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from generator import files
 from generator.cli import main
 marker, writes, real_fsync = Path(sys.argv[2]), [], os.fsync
