@@ -386,21 +386,19 @@ def lead_ids(audience: Audience, shown: dict[str, Service]) -> list[str]:
     return [first] if first else []
 
 
-def card_words(ident: str, service: Service, booklet: BookletText, lang: str, tr: Translate = _english) -> dict:
-    """A wallet card's name and notes for a service: its neutral ``card_name`` when it has one
-    (validation makes sure a name that says what the service is about has one); a translated
-    label or note that holds a topic word of its language is not printed (the English label, or
-    nothing)."""
-    t = Fields(tr, f"services/{ident}:")
-    name = service.names.get(lang) or service.name
+def card_words(view: dict, service: Service, booklet: BookletText, lang: str, tr: Translate = _english) -> dict:
+    """A wallet card's name and notes for a service, from its view: its neutral ``card_name``
+    when it has one (validation makes sure a name that says what the service is about has one);
+    a translated label or note that holds a topic word of its language is not printed (the
+    English label, or nothing)."""
+    name = view["name"]
     if service.card_name:
-        translated = t("card_name", service.card_name)
+        translated = Fields(tr, f"services/{view['id']}:")("card_name", service.card_name)
         name = service.card_name if booklet.topic_word(translated, lang) else translated
-    notes = [t(f"notes[{i}]", note) for i, note in enumerate(service.notes)]
     return {
         "name": name,
         "name_latin": not RTL_SCRIPT.search(name),
-        "card_notes": [shown for note, shown in zip(service.notes, notes, strict=True)
+        "card_notes": [shown for note, shown in zip(service.notes, view["notes"], strict=True)
                        if not booklet.topic_word(note) and not booklet.topic_word(shown, lang)],
     }
 
@@ -501,7 +499,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                 h["emails"] = []
         if fmt.neutral:  # a wallet card is carried on the body: nothing on it says what it is about
             for h in highlights:
-                h.update(card_words(h["id"], shown[h["id"]], cat.booklet, edition.lang, tr))
+                h.update(card_words(h, shown[h["id"]], cat.booklet, edition.lang, tr))
         chosen_by_editor = chosen is not None
         if fmt.qr_symbol_mm is not None:  # a poster is read from further away: bigger codes
             for h in highlights:
