@@ -232,3 +232,31 @@ def test_every_situation_that_explains_opens_with_a_number_on_its_first_page(shi
                 assert found, (pdf.name, section["id"], numbers, page[:300])
                 checked += 1
     assert checked >= 80
+
+
+def test_where_to_turn_when_nothing_fits_is_the_audiences_own(shipped):
+    """The line for a reader whom no listed service fits comes from the audience when it has one
+    (after sexual violence: the care centres, not Myria or Unia, bodies for migration and
+    discrimination), else from content/booklet.yaml; read back from the booklet's cover and the
+    leaflet's back in English."""
+    cat = load_catalogue(ROOT)
+    general = " ".join(cat.booklet.fallback.split())
+    assert cat.audiences["sexual-violence"].fallback, "the sexual-violence audience has no fallback of its own"
+    for aid, audience in cat.audiences.items():
+        expected = " ".join((audience.fallback or cat.booklet.fallback).split())
+        for name in (f"{aid}-booklet.pdf", f"{aid}-leaflet.pdf"):
+            text = " ".join(" ".join(pdf_text(shipped / "en" / name)).split())
+            assert expected in text, f"en/{name}: '{expected}' is not printed"
+            if audience.fallback:
+                assert general not in text, f"en/{name}: prints the general fallback too"
+    text = " ".join(" ".join(pdf_text(shipped / "en" / "sexual-violence-booklet.pdf")).split())
+    assert "Myria or Unia" not in text
+
+
+def test_an_audiences_fallback_is_translated(project):
+    """An audience's fallback is a field translators get, under its own context."""
+    from generator.i18n import content_fields
+
+    project.write(A, "title: Your rights\nfallback: Call the helpline.\nsituations: [work]\n")
+    fields = {f.context: f.text for f in content_fields(load_catalogue(project.root))}
+    assert fields["audiences/workers:fallback"] == "Call the helpline."
