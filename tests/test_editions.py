@@ -586,16 +586,17 @@ def test_too_many_lines_for_a_card(project, capsys):
     many_services(project, ids, "card")
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
-    assert ("Error: en/workers-card.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7, line-8 "
-            "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
+    # each line prints its name, number, cost and hours: three fit
+    assert ("Error: en/workers-card.pdf: the content takes 3 pages, the format has one; line-3, line-4, line-5, line-6, "
+            "line-7, line-8 do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
 
 
-def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(project):
+def test_wallet_card_leaves_a_services_notes_to_the_booklet(project):
     project.write("content/services/helpline.yaml", SERVICE + "notes:\n  - Not an LGBTQI+ organisation.\n  - The line answers in Dutch only.\n")
     assert run(["--root", str(project.root), "build", "--format", "card", "--format", "booklet"]) == 0
     card = " ".join(pdf_text(project.root / "output/en/workers-card.pdf")[0].split())
-    assert card.count("The line answers in Dutch only.") == 10  # a service's notes travel with its card
-    assert "LGBT" not in card  # the note that would out its carrier stays in the booklet
+    assert card.count("0800 12 800 free call Mon to Fri: 09:30–13:00") == 10  # its number, cost and hours
+    assert "Dutch only" not in card and "LGBT" not in card  # no room for notes; one would out its carrier
     booklet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Not an LGBTQI+ organisation." in booklet and "The line answers in Dutch only." in booklet
 
@@ -620,14 +621,16 @@ def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(r
 
 
 def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project, capsys):
-    """Without a card: list, the card takes the first three services with a phone; when their notes
-    make three lines too long even set compactly, it keeps two (with card: listed, it is an error)."""
+    """Without a card: list, the card takes the first three services with a phone; when their
+    lines' notes (printed where hours are missing) make three lines too long even set compactly,
+    it keeps two (with card: listed, it is an error)."""
     note = "A note long enough to take several lines on a wallet card, however small its type is set. " * 2
     ids = ["line-0", "line-1", "line-2"]
     many_services(project, ids)
+    hours = '    hours:\n      - {days: mo-fr, from: "09:30", to: "13:00"}\n'
     for sid in ids:
         path = project.root / f"content/services/{sid}.yaml"
-        path.write_text(path.read_text() + f"notes:\n  - {note.strip()}\n")
+        path.write_text(path.read_text().replace(hours, f"    note: {note.strip()}\n"))
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
     text = pdf_text(project.root / "output/en/workers-card.pdf")[0]

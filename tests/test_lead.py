@@ -106,7 +106,8 @@ def test_without_a_lead_the_card_keeps_list_order(project, capsys):
 
 def test_a_card_never_names_the_topic(project, capsys):
     """A service whose name says what it is about needs a neutral card_name to be on a card; the
-    card prints that label (translated), never the name, and no note that names the topic."""
+    card prints that label (translated), never the name, and none of the service's notes (about
+    its website, its staff: the booklet's, not a card's)."""
     second_line(project, name="Sexual Violence Line", extra="notes:\n  - Also for LGBTI+ people.\n  - Leave a message.\n")
     audience(project, LEAD.format(first="second"))
     assert problems(project) == [
@@ -124,7 +125,7 @@ def test_a_card_never_names_the_topic(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "card", "--format", "leaflet"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert "Helpline, day and night" in card and "Sexual" not in card
-    assert "Leave a message." in card and "LGBTI" not in card
+    assert "Leave a message." not in card and "LGBTI" not in card
     french = pdf_text(project.root / "output/fr/workers-card.pdf")[0]
     assert "Helpline, day and night" in french and "viol" not in french.lower()
     assert "Sexual Violence Line" in pdf_text(project.root / "output/en/workers-leaflet.pdf")[0]  # the leaflet names it
@@ -260,3 +261,26 @@ def test_an_audiences_fallback_is_translated(project):
     project.write(A, "title: Your rights\nfallback: Call the helpline.\nsituations: [work]\n")
     fields = {f.context: f.text for f in content_fields(load_catalogue(project.root))}
     assert fields["audiences/workers:fallback"] == "Call the helpline."
+
+
+def test_a_card_prints_cost_and_hours_and_a_lines_note_only_where_hours_are_missing(project, capsys):
+    """Under each number: its cost and its hours (days abbreviated), or, for a line without hours,
+    its note (where to find them), unless that note names the topic; a name that is the number
+    is not printed twice."""
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: 0800 99 961")
+                  .replace("0800 12 800\n    hours:\n      - {days: mo-fr, from: \"09:30\", to: \"13:00\"}",
+                           "0800 99 961\n    note: Check the hours on example.be.")
+                  .replace("info@example.be", "jane.doe@example.be"))
+    project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, second]\n")
+    audience(project, LEAD.format(first="helpline") + "  - service: second\n    why: Free.\n")
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0].split("All the contacts")[0]
+    assert "0800 12 800 free call\nMon to Fri: 09:30–13:00" in card
+    assert "0800 99 961 free call\nCheck the hours on example.be." in card
+    assert card.count("0800 99 961") == 1 and "jane.doe" not in card
+    text = (project.root / "content/services/second.yaml").read_text()
+    project.write("content/services/second.yaml", text.replace("Check the hours on example.be.", "Also for LGBTI+ people."))
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
+    assert "0800 99 961" in card and "LGBTI" not in card
