@@ -637,3 +637,57 @@ def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project
     assert text.count("Line 0") == 10 and text.count("Line 1") == 10 and "Line 2" not in text
     manifest = json.loads((project.root / "output/manifest.json").read_text())["documents"]
     assert [d["arrangement"] for d in manifest] == [{"compact": True, "max_lines": 2, "last_resort": True}]
+
+
+WHO_CAN_HELP = {"en": "Who can help", "ar": "من يمكنه مساعدتك", "fa": "چه کسانی می‌توانند کمک کنند"}
+
+
+def test_every_shipped_leaflet_panel_stands_alone(shipped):
+    """No panel opens with the rest of another's text: the inside's first panel starts with "Who
+    can help", and the flap (outside, beside the back) holds what you can do and nothing of the
+    cards; read back from the folded sheets of the shared build."""
+    import json as _json
+
+    documents = {d["path"]: d for d in _json.loads((shipped / "manifest.json").read_text())["documents"]}
+    checked = 0
+    for pdf in sorted(shipped.glob("*/*-leaflet.pdf")):
+        lang = pdf.parent.name
+        if lang not in WHO_CAN_HELP:
+            continue
+        rtl = lang in ("ar", "fa")
+        outside, inside = pdfium.PdfDocument(pdf)[0], pdfium.PdfDocument(pdf)[1]
+        first_inside = _panel_text(inside, *((197, 297) if rtl else (0, 100)))
+        words = WHO_CAN_HELP[lang].split()
+        assert all(w in first_inside.split()[:12] for w in words) if rtl else first_inside.startswith(words[0]), \
+            f"{pdf.relative_to(shipped)}: the inside opens with '{first_inside[:60]}'"
+        flap = _panel_text(outside, *((200, 297) if rtl else (0, 97)))
+        arrangement = documents[str(pdf.relative_to(shipped))]["arrangement"]
+        if "flap_situations" in arrangement:  # the rest is in the booklet, and the flap says so
+            assert "booklet" in flap or rtl, f"{pdf.relative_to(shipped)}: the flap does not point to the booklet"
+        checked += 1
+    assert checked >= 6
+
+
+def test_a_flap_holds_the_situations_that_fit_and_points_to_the_booklet(project, capsys):
+    """Too many situations with steps for the flap: the leaflet prints the first that fit whole,
+    then a line pointing to the booklet; none runs on into the inside panels."""
+    steps = "".join(f"  - Step {i}, write down what happened, when and where, and keep every letter you get.\n"
+                    for i in range(5))
+    titles = [f"Situation {chr(65 + i)}?" for i in range(6)]
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: Second Line"))
+    for i, title in enumerate(titles):
+        project.write(f"content/situations/s{i}.yaml", f"title: {title}\nsummary: S.\nsteps:\n{steps}services: [helpline, second]\n")
+    project.write("content/audiences/workers.yaml", "title: Your rights\nsituations: [" +
+                  ", ".join(f"s{i}" for i in range(6)) + "]\nlead:\n  - {service: helpline, why: Free.}\n")
+    assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 0, capsys.readouterr().err
+    pdf = project.root / "output/en/workers-leaflet.pdf"
+    entry = json.loads((project.root / "output/manifest.json").read_text())["documents"][0]
+    fits = entry["arrangement"]["flap_situations"]
+    assert 0 < fits < len(titles)
+    outside, inside = pdfium.PdfDocument(pdf)[0], pdfium.PdfDocument(pdf)[1]
+    flap = _panel_text(outside, 0, 97)
+    assert [t for t in titles if t in flap] == titles[:fits]
+    pointer = "There is more on what you can do, in other situations too, in the booklet “Your rights”."
+    assert pointer in flap and flap.index(pointer) > flap.index(titles[fits - 1])
+    inside_text = " ".join(_panel_text(inside, a, a + 100) for a in (0, 100, 197))
+    assert not any(t in inside_text for t in titles) and inside_text.startswith("Who can help")
