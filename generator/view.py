@@ -531,10 +531,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                     h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=fmt.qr_symbol_mm)
     else:
         mark_repeats(sections)
-        for section in sections:  # a situation that explains before its cards opens with a number to call
-            # (on every situation it costs Farsi booklets a sheet: the summary-only ones are left as they were)
-            explains = section["steps"] or section["tips"] or section["lists"]
-            section["call_first"] = call_first(section["services"], leads, shown) if explains else None
+        for section in sections:  # every situation opens with a number to call, whatever page its cards start on
+            section["call_first"] = call_first(section["services"], leads, shown)
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
