@@ -155,3 +155,13 @@ def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path, 
     html = template.render(b=view, generator=generator, keywords=keywords, page_css=fmt.page_css(),
                            full_list_mm=qr_width_mm(full_list) if full_list else 0)
     return isolate_ltr(html) if view.get("dir") == "rtl" else html
+
+
+def render_back_cover(view: dict, *, generator: str, layouts: Path, notes_pages: int) -> str:
+    """The HTML of a booklet's last pages: ``notes_pages`` ruled pages for the reader's own
+    numbers and notes (those that would be left blank to fill the last folded sheet), then the
+    back cover. Laid out after the booklet's pages and joined to them."""
+    template = environment(layouts, view["lang"]).get_template("back-cover.html.j2")
+    html = template.render(b=view | {"notes_pages": notes_pages}, generator=generator, keywords="",
+                           page_css=FORMATS["booklet"].page_css())
+    return isolate_ltr(html) if view.get("dir") == "rtl" else html

@@ -561,7 +561,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "intro": intro,
         "discreet": edition.discreet,
         "introduction": g.items("introduction", cat.booklet.introduction) if audience.general else [],
-        "fallback": t("fallback", audience.fallback) if audience.fallback else g("fallback", cat.booklet.fallback),
+        # the audience's own, unless the edition must not say what it is about (its own names its topic)
+        "fallback": t("fallback", audience.fallback) if audience.fallback and not (edition.discreet or fmt.neutral)
+                    else g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
         "centre": centre_view(edition.centre, centre, w, tr) if centre and edition.centre else None,
