@@ -371,7 +371,7 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
            quiet: bool) -> None:
     """Check every web address in content/ (links, forms, QR targets, sources) over HTTPS: broken,
     moved and redirected addresses, each with its file:line:column. Exits 1 when a printed
-    address is broken. Results are cached in OUT/verify/results.json."""
+    address is broken or could not be checked in time. Results are cached in OUT/verify/results.json."""
     import json
     from dataclasses import replace
     from datetime import timedelta
@@ -403,7 +403,11 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
     for line in problems:
         click.echo(line, err=to_err)
     click.echo(checker.summary(report), err=to_err)
-    if report.broken_printed():
+    late = [] if offline else report.unchecked_printed()
+    if late:
+        click.echo(f"error: {len(late)} printed address{'es' if len(late) != 1 else ''} not checked "
+                   f"(time limits): nothing is known of {'them' if len(late) != 1 else 'it'}", err=to_err)
+    if report.broken_printed() or late:
         ctx.exit(1)
 
 
