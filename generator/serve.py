@@ -162,6 +162,7 @@ class Server(ThreadingHTTPServer):
     and a connection closed by its client is no error worth a traceback."""
 
     daemon_threads = True
+    request_queue_size = 128  # connections waiting to be accepted (each is then answered or closed at once)
 
     def __init__(self, address: tuple[str, int], handler_class: type[SimpleHTTPRequestHandler]):
         if ":" in address[0]:
