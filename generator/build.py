@@ -226,8 +226,9 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
                 raise
         if variant(len(failures) - 1).get("back_cover") and len(document.pages) % SHEET_PAGES == 0:
             # its pages fill whole sheets: a back cover of its own would take a sheet more
-            failures[-1] = BuildError(f"{job.source.relpath}: the back cover would take a sheet of its own")
-            raise failures[-1]
+            whole = BuildError(f"{job.source.relpath}: the back cover would take a sheet of its own")
+            failures[-1] = whole
+            raise whole
         # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
         expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect
         found[id(document)] = design.check(document, job.kind, expect)
