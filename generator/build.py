@@ -230,7 +230,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             failures[-1] = whole
             raise whole
         # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
-        expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect
+        expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect  # as Expect.of
         found[id(document)] = design.check(document, job.kind, expect)
         return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)])
 

@@ -159,10 +159,12 @@ class Expect:
     """The cover must hold on its page (a centre's booklet tries its contacts there)."""
 
     @classmethod
-    def of(cls, view: dict) -> Expect:
+    def of(cls, view: dict, arrangement: dict | None = None) -> Expect:
+        """From the view, for the arrangement laid out: a booklet with a back cover of its own
+        names itself there, on pages laid out after the checked ones."""
         words = view.get("format_words", {})
         fmt = view.get("format", "booklet")
-        own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself else ()
+        own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself and not (arrangement or {}).get("back_cover") else ()
         return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
                    tuple(e["display"] for e in view.get("emergency", ())), bool(view.get("arrangements")))
 
