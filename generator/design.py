@@ -9,7 +9,9 @@ is checked by every build (fit.py checks what does not fit; this module checks w
 - no blank panel on a leaflet (all six carry content);
 - a poster leaves at most a quarter of its sheet blank;
 - the document names its own format ("this leaflet"), never another one;
-- the emergency numbers are printed.
+- the emergency numbers are printed;
+- no line ends inside what must stay on one line: a time range ("09:00–"), a phone number, a
+  hyphenated name ("Saint-"), a web address anywhere but after "/" or ".".
 
 Each check returns plain messages; the build reports them as warnings (the content is not wrong,
 its layout is) and the tests require none for the shipped content.
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formats import FORMATS
+from .render import unbreakable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -172,6 +175,7 @@ def check(document: Any, fmt: str, expect: Expect) -> list[str]:
         end = _page_of(document, "cover-checked")
         if end is not None and end > 0:
             problems.append(f"the cover runs onto page {end + 1}: its last line does not fit on page 1")
+    problems += check_breaks(document)
     return problems + check_words(document_text(document, pages), expect.own, expect.others, expect.emergency)
 
 
@@ -187,3 +191,64 @@ def _page_of(document: Any, css_class: str) -> int | None:
         if holds(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
             return number
     return None
+
+
+# ------------------------------------------------------------------ line breaks: what must stay on one line
+
+BREAK_REASONS = {
+    "time": "a time range must not break",
+    "phone": "a phone number must not break",
+    "name": "a hyphenated name must not break",
+    "web": 'a web address breaks only after "/" or "."',
+}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+"""A <wbr> (laid out as U+200B), word joiners and bidi isolates: no width, no letter."""
+
+
+def _line_boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
+    """Each line box of the page's body, with the block it belongs to, in document order."""
+    if type(box).__name__ == "LineBox":
+        yield parent, box
+        return
+    for child in getattr(box, "children", None) or []:
+        if not _is_margin(child):
+            yield from _line_boxes(child, box)
+
+
+def wrapped_lines(document: Any) -> Iterator[tuple[int, str, str]]:
+    """Each place where a paragraph runs on from one line to the next, also from one page to the
+    next: (the page of the first line, its text, the next line's text)."""
+    previous: tuple[int, Any, Any, str] | None = None
+    for number, page in enumerate(document.pages, 1):
+        for parent, line in _line_boxes(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+            element = getattr(parent, "element", None)
+            text = "".join(_texts(line))
+            if previous is not None:
+                p_number, p_parent, p_element, p_text = previous
+                if parent is p_parent or (p_number != number and element is not None and element is p_element):
+                    yield p_number, p_text, text
+            previous = (number, parent, element, text)
+
+
+def bad_breaks(before: str, after: str) -> list[tuple[str, str]]:
+    """Where the break between two lines of one paragraph falls inside what must stay on one line
+    (render.unbreakable): (the first line's end of it, why), e.g. ("09:00–", "a time range must not break")."""
+    head, rest = before.translate(_INVISIBLE), after.translate(_INVISIBLE)
+    end = head.rstrip()
+    if not end or not rest.strip():
+        return []
+    gap = " " if end != head else ""  # broken at a space, or inside a word (after a hyphen, a dash, a slash)
+    joined = end + gap + rest.lstrip()
+    cut = len(end)
+    found: dict[int, tuple[str, str]] = {}
+    for kind, start, stop in unbreakable(joined):
+        if start < cut and stop > cut + len(gap):
+            found.setdefault(start, (joined[start:cut], BREAK_REASONS[kind]))
+    return list(found.values())
+
+
+def check_breaks(document: Any) -> list[str]:
+    """Every line that ends inside a time range, a phone number, a hyphenated name, or a web
+    address anywhere but after "/" or ".", in every language."""
+    return [f'page {number}: "{tail}" ends a line; {reason}'
+            for number, before, after in wrapped_lines(document) for tail, reason in bad_breaks(before, after)]

@@ -155,3 +155,35 @@ def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path, 
     html = template.render(b=view, generator=generator, keywords=keywords, page_css=fmt.page_css(),
                            full_list_mm=qr_width_mm(full_list) if full_list else 0)
     return isolate_ltr(html) if view.get("dir") == "rtl" else html
+
+
+# ------------------------------------------------------------------ what a line must not break
+
+WJ = "\u2060"
+"""WORD JOINER: forbids a line break on either side of it; invisible, and left out of the text a
+PDF reader extracts or copies (Noto Sans maps it; Pango draws nothing for it)."""
+
+_SPACE = "[ \u00a0\u2009\u202f]"  # babel writes French ranges with thin spaces: "09:00 – 12:30"
+_TIME = r"\d{1,2}(?::\d\d|h\d\d|h)"
+TIME_RANGE = re.compile(rf"(?<![\d:]){_TIME}{_SPACE}?[–—-]{_SPACE}?{_TIME}(?![\d:])")
+"""A range of hours written with a dash ("09:00–12:30", "9h-17h"): "09:00–" at a line's end reads
+as open from nine."""
+PHONE = re.compile(r"(?<![\w+])(?:\+\d{2,3}[ \u00a0]?|0)\d{1,3}(?:[ \u00a0./]\d{2,3}){2,4}(?![\w])")
+"""A phone number written in groups ("0800 99 961", "02 225 44 11", "+32 2 225 44 11", "02/535.45.42")."""
+NAME = re.compile(r"(?<![\w-])[^\W\d_][\w'’ʼ]*(?:-[^\W\d_][\w'’ʼ]*)+")
+"""A hyphenated word; one that starts with a capital is a name ("Saint-Pierre", "Louvain-la-Neuve")."""
+WEB = re.compile(r"(?<![\w@.-])(?:[a-z\d](?:[a-z\d-]*[a-z\d])?\.)+[a-z]{2,}(?:/[\w\-./%~]*)?", re.I)
+"""A web address: it may break after "/" or ".", never at a hyphen ("rules-/follow" reads as two addresses)."""
+_WEB_PART = re.compile(r"[^./]*-[^./]*")
+
+
+def unbreakable(text: str) -> list[tuple[str, int, int]]:
+    """What a line must not break in ``text``: (kind, start, end) for each time range, phone
+    number and hyphenated name, and each hyphenated part of a web address (between its dots
+    and slashes, where it may break). Kinds: 'time', 'phone', 'name', 'web'."""
+    found = [("time", *m.span()) for m in TIME_RANGE.finditer(text)]
+    found += [("phone", *m.span()) for m in PHONE.finditer(text)]
+    found += [("name", *m.span()) for m in NAME.finditer(text) if m.group()[0].isupper()]
+    for m in WEB.finditer(text):
+        found += [("web", m.start() + p.start(), m.start() + p.end()) for p in _WEB_PART.finditer(m.group()) if p.group()]
+    return sorted(found, key=lambda f: (f[1], f[2]))
