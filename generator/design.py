@@ -203,6 +203,8 @@ BREAK_REASONS = {
 }
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u2066\u2067\u2068\u2069\u200e\u200f"), None)
 """A <wbr> (laid out as U+200B), word joiners and bidi isolates: no width, no letter."""
+_MARKS = dict.fromkeys(map(ord, "\u2060\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+_IN_WORD = set("-‐–—/")
 
 
 def _line_boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
@@ -233,11 +235,13 @@ def wrapped_lines(document: Any) -> Iterator[tuple[int, str, str]]:
 def bad_breaks(before: str, after: str) -> list[tuple[str, str]]:
     """Where the break between two lines of one paragraph falls inside what must stay on one line
     (render.unbreakable): (the first line's end of it, why), e.g. ("09:00–", "a time range must not break")."""
-    head, rest = before.translate(_INVISIBLE), after.translate(_INVISIBLE)
-    end = head.rstrip()
+    end, rest = before.translate(_INVISIBLE).rstrip(), after.translate(_INVISIBLE)
     if not end or not rest.strip():
         return []
-    gap = " " if end != head else ""  # broken at a space, or inside a word (after a hyphen, a dash, a slash)
+    # WeasyPrint drops the space a line breaks at: a line that ends with neither a hyphen, a dash,
+    # a slash nor a <wbr> broke at a space
+    inside = end[-1] in _IN_WORD or before.translate(_MARKS).rstrip().endswith("\u200b")
+    gap = "" if inside else " "
     joined = end + gap + rest.lstrip()
     cut = len(end)
     found: dict[int, tuple[str, str]] = {}
