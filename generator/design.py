@@ -217,42 +217,55 @@ def _line_boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
             yield from _line_boxes(child, box)
 
 
-def wrapped_lines(document: Any) -> Iterator[tuple[int, str, str]]:
-    """Each place where a paragraph runs on from one line to the next, also from one page to the
-    next: (the page of the first line, its text, the next line's text)."""
-    previous: tuple[int, Any, Any, str] | None = None
+def paragraphs(document: Any) -> Iterator[list[tuple[int, str]]]:
+    """The lines of each paragraph (a block's lines, also when it runs on to the next page), as
+    (page, text), in document order."""
+    lines: list[tuple[int, str]] = []
+    previous: tuple[int, Any, Any] | None = None
     for number, page in enumerate(document.pages, 1):
         for parent, line in _line_boxes(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
             element = getattr(parent, "element", None)
-            text = "".join(_texts(line))
-            if previous is not None:
-                p_number, p_parent, p_element, p_text = previous
-                if parent is p_parent or (p_number != number and element is not None and element is p_element):
-                    yield p_number, p_text, text
-            previous = (number, parent, element, text)
+            same = previous is not None and (parent is previous[1] or (
+                previous[0] != number and element is not None and element is previous[2]))
+            if lines and not same:
+                yield lines
+                lines = []
+            lines.append((number, "".join(_texts(line))))
+            previous = (number, parent, element)
+    if lines:
+        yield lines
 
 
-def bad_breaks(before: str, after: str) -> list[tuple[str, str]]:
-    """Where the break between two lines of one paragraph falls inside what must stay on one line
-    (render.unbreakable): (the first line's end of it, why), e.g. ("09:00–", "a time range must not break")."""
-    end, rest = before.translate(_INVISIBLE).rstrip(), after.translate(_INVISIBLE)
-    if not end or not rest.strip():
-        return []
-    # WeasyPrint drops the space a line breaks at: a line that ends with neither a hyphen, a dash,
-    # a slash nor a <wbr> broke at a space
-    inside = end[-1] in _IN_WORD or before.translate(_MARKS).rstrip().endswith("\u200b")
-    gap = "" if inside else " "
-    joined = end + gap + rest.lstrip()
-    cut = len(end)
-    found: dict[int, tuple[str, str]] = {}
+def bad_breaks(lines: list[str]) -> list[tuple[int, str, str]]:
+    """Where a paragraph's lines break inside what must stay on one line (render.unbreakable):
+    (the index of the line that ends there, its end of the run, why), e.g. (0, "09:00–", "a time
+    range must not break")."""
+    joined, cuts = "", []  # cuts: (the line, where it ends in joined, the width of the space dropped there)
+    for number, line in enumerate(lines):
+        text = line.translate(_INVISIBLE)
+        if number and joined and text.strip():
+            # WeasyPrint drops the space a line breaks at: a line that ends with neither a hyphen,
+            # a dash, a slash nor a <wbr> broke at a space
+            before = lines[number - 1].translate(_MARKS).rstrip()
+            gap = "" if joined[-1] in _IN_WORD or before.endswith("\u200b") else " "
+            cuts.append((number - 1, len(joined), len(gap)))
+            joined += gap
+        joined += text.strip() if number else text.rstrip()
+    found: dict[int, tuple[int, str, str]] = {}
     for kind, start, stop in unbreakable(joined):
-        if start < cut and stop > cut + len(gap):
-            found.setdefault(start, (joined[start:cut], BREAK_REASONS[kind]))
-    return list(found.values())
+        for index, cut, dropped in cuts:
+            if start < cut and stop > cut + dropped:
+                found.setdefault(cut, (index, joined[start:cut], BREAK_REASONS[kind]))
+    return [found[cut] for cut in sorted(found)]
 
 
 def check_breaks(document: Any) -> list[str]:
     """Every line that ends inside a time range, a phone number, a hyphenated name, or a web
-    address anywhere but after "/" or ".", in every language."""
-    return [f'page {number}: "{tail}" ends a line; {reason}'
-            for number, before, after in wrapped_lines(document) for tail, reason in bad_breaks(before, after)]
+    address anywhere but after "/" or ".", in every language: 'page 3: "09:00–" ends a line; a
+    time range must not break'."""
+    problems = []
+    for lines in paragraphs(document):
+        if len(lines) > 1:
+            problems += [f'page {lines[line][0]}: "{tail}" ends a line; {reason}'
+                         for line, tail, reason in bad_breaks([text for _page, text in lines])]
+    return problems
