@@ -28,7 +28,7 @@ from babel.units import format_unit
 from .files import write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
-from .render import environment, isolate_ltr
+from .render import environment, isolate_ltr, keep_together
 from .validate import Catalogue
 from .view import LOCALES, Edition, Words, booklet_view
 
@@ -146,7 +146,7 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
                                **_common(layouts, assets, edition.lang, exit_url))
         if view["dir"] == "rtl":
             html = isolate_ltr(html, elements=True)
-        _write(out / SITE / path, html, written, out)
+        _write(out / SITE / path, keep_together(html, elements=True), written, out)
     _write_indexes(cat, root, out, written, translators, layouts, assets)
     return written
 

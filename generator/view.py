@@ -310,7 +310,8 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
-        "qr_display": re.findall(r"[^./]*[./]?", qr.display)[:-1] if qr else [],
+        # the printed address in parts that break only after "/" or "." (a word joiner after each hyphen: render.WJ)
+        "qr_display": [part.replace("-", "-\u2060") for part in re.findall(r"[^./]*[./]?", qr.display)[:-1]] if qr else [],
         # the QR column's width needs (cards have a fixed table layout): see metrics.py
         "qr_url_em": widest_unbreakable_em(qr.display, w.layouts) if qr else 0,
         "qr_label_em": widest_unbreakable_em(links[0]["label"], w.layouts, bold=True) if links else 0,
