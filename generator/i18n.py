@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, normalize, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 
 from .fields import Fact, text_facts
 from .files import layouts_of, leads_out, write_atomic
@@ -341,10 +341,29 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
 
 def _left_stale(message: Message, old: Message | None, english: str | None) -> bool:
     """A stale entry sent back as exported: still marked fuzzy, its translation still the stored
-    translation of the old English. Taking it would print an outdated translation as a draft of
-    the new English; it is left stale, and its English is printed until a translator updates it."""
+    translation of the old English, and still carrying that old English as its previous msgid
+    (``#| msgid``). Taking it would print an outdated translation as a draft of the new English;
+    it is left stale, and its English is printed until a translator updates it.
+
+    A translator who has read the change and finds the translation still right says so as
+    gettext's tools do: by removing the ``#| msgid`` lines (the entry stays a draft if it stays
+    fuzzy) or the fuzzy flag (reviewed). Either way the entry is taken, translation unchanged."""
     return (old is not None and message.fuzzy and message.id == english and old.id != message.id
-            and old.string == message.string)
+            and old.string == message.string and _previous_msgid(message) == old.id)
+
+
+def _previous_msgid(message: Message) -> str | None:
+    """The previous msgid (``#| msgid``) of an entry read by babel, which keeps those lines as
+    translator comments ('| msgid "..."', '| "..."'); None when the entry has none."""
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not lines or not lines[0].startswith("msgid "):
+        return None
+    quoted = [lines[0].removeprefix("msgid ").strip()]
+    quoted += [line for line in lines[1:] if line.startswith('"')]
+    try:
+        return denormalize("\n".join(quoted))
+    except Exception:  # a damaged comment: as if there were none
+        return None
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]]:

@@ -333,6 +333,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(loc, f"'{sid}' goes on the wallet card, which is carried on the body, and its {label} says what "
                                 f"it is about ('{word}', a topic word of content/booklet.yaml); expected a neutral 'card_name:' "
                                 f"in content/services/{sid}.yaml, such as 'Helpline, day and night'"))
+    _check_glosses(cat, add)
     for cid, centre in cat.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):
@@ -407,6 +408,19 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
                                 "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
+
+
+def _check_glosses(cat: Catalogue, add: Callable[[Problem], None]) -> None:
+    """A printed service without full_name: its name (in Latin script, often French or Dutch) is
+    all an Arabic, Farsi or Ukrainian reader gets of what it is. A warning (an error under --strict)."""
+    printed = {sid for audience in cat.audiences.values() for ref in audience.situations if ref.situation in cat.situations
+               for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+    for sid in sorted(printed):
+        service = cat.services.get(sid)
+        if service is not None and service.hold is None and not service.full_name:
+            add(cat.doc("services", sid).problem(("name",), f"no 'full_name:' under the name '{service.name}': a reader who does not "
+                "read it learns what the service is only from that line, translated; expected what it is in a few plain "
+                "words, such as 'full_name: Federal Migration Centre'", severity="warning"))
 
 
 def _check_lead(doc: Document, audience: Audience, offered: set[str], services: dict[str, Service],
