@@ -251,9 +251,11 @@ CARD = Format(
     selection="card",
     default_count=3,
     prints_emails=False,
-    # First at full size, then more compactly (never under 7 pt); a card that chose its own
-    # services (no 'card:' list) keeps two of the three at last.
-    variants=({"compact": False}, {"compact": True}, {"compact": True, "max_lines": 2, "last_resort": True}),
+    # First at full size, then more compactly (never under 7 pt), then without the glosses in the
+    # reader's script (a third number matters more); a card that chose its own services (no
+    # 'card:' list) keeps two of the three at last.
+    variants=({"compact": False}, {"compact": True, "glosses": True}, {"compact": True},
+              {"compact": True, "max_lines": 2, "last_resort": True}),
     links_to_site=True,
     neutral=True,
     names_itself=False,
