@@ -76,7 +76,7 @@ HIDE_SAFARI = N_("iPhone, Safari: the book button, the clock tab (History), swip
 HIDE_FILES = N_("Files you downloaded (PDF) stay in Downloads: delete them there too.")
 HIDE_OFFLINE = N_("This site keeps the pages you opened on the phone so that they open without internet. "
                   "Deleting this site's data in the browser's settings removes them.")
-HIDE_EXIT = N_("The “Leave this page” button opens another site in place of this page, "
+HIDE_EXIT = N_("The “{leave}” button opens another site in place of this page, "
                "so that the Back button does not bring it back.")
 NOT_FOUND = "Page not found"
 NOT_FOUND_TEXT = "This address leads to no page. Choose your language to see where to get help:"
@@ -208,6 +208,8 @@ def _web_view(cat: Catalogue, edition: Edition, view: dict) -> None:
     leads = [v for v in leads if any(p["href"] for p in v["phones"])]
     view["call_first"] = sorted(leads, key=lambda v: not any(p["always"] and p["href"] for p in v["phones"]))
     view["jump"] = [{"id": s["id"], "title": s["title"]} for s in view["sections"]]
+    # a number written in a text is marked as its line is, in brackets: it copies as "0800 99 961 (free call)"
+    view["tel_marks"] = {tel: [f"({mark})" for mark in marks] for tel, marks in view["tel_marks"].items()}
 
 
 def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], manifest: dict[str, dict], *,
@@ -242,6 +244,8 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
         _web_view(cat, edition, view)
         view |= {"about": w._(ABOUT), "checked_note": w._(CHECKED_NOTE).format(date=view["checked"]),
                  "draft_note": w._(DRAFT_NOTE)}
+        if edition.discreet:  # the discreet booklet's intro speaks of a booklet: the page says what it is
+            view["intro"] = [view["about"]]
         same = [(lang, Edition(edition.audience, lang, "booklet", edition.region, edition.discreet, edition.centre).page)
                 for lang in languages]
         alternates = [{"lang": lang, "dir": _dir(lang), "name": language_name(lang), "href": f"../{path}"}
@@ -304,7 +308,7 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
         hide = {"lang": lang, "dir": view["dir"], "title": _(HIDE), "subtitle": "",
                 "paragraphs": [_(HIDE_INTRO), _(HIDE_PRIVATE), _(HIDE_HISTORY)],
                 "browsers": [_(HIDE_CHROME), _(HIDE_SAMSUNG), _(HIDE_SAFARI)],
-                "more": [_(HIDE_FILES), _(HIDE_OFFLINE), _(HIDE_EXIT)]}
+                "more": [_(HIDE_FILES), _(HIDE_OFFLINE), _(HIDE_EXIT).format(leave=_(LEAVE))]}
         alternates = [{"lang": other, "dir": _dir(other), "name": language_name(other), "href": f"../{other}/{PRIVACY}"}
                       for other in present]
         template = environment(layouts, lang).get_template("site/privacy.html.j2")

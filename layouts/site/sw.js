@@ -3,7 +3,16 @@
 // whenever there is a connection. Nothing from other sites is kept (the pages load nothing from them).
 var CACHE = "pages-v1";
 self.addEventListener("install", function () { self.skipWaiting(); });
-self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
+// The page that registered this worker was fetched before it: keep it (and any other open page) now.
+self.addEventListener("activate", function (event) {
+  event.waitUntil(self.clients.claim().then(function () {
+    return self.clients.matchAll({type: "window"});
+  }).then(function (windows) {
+    return caches.open(CACHE).then(function (cache) {
+      return Promise.all(windows.map(function (w) { return cache.add(w.url).catch(function () {}); }));
+    });
+  }));
+});
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) { return; }
