@@ -50,7 +50,7 @@ class Page(HTMLParser):
             self.links.append(a["href"] or "")
         if tag == "link" and a.get("rel") == "alternate":
             self.alternates[a.get("hreflang") or ""] = a.get("href") or ""
-        elif a.get("src") or (tag == "link" and a.get("href")):
+        elif a.get("src") or (tag == "link" and a.get("href") and a.get("href") != "data:,"):  # no icon to fetch
             self.loads.append(a.get("src") or a.get("href") or "")
         if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy":
             self.csp = a.get("content") or ""
