@@ -25,6 +25,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -258,9 +259,24 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
             html = isolate_ltr(html, elements=True)
         _write(site / edition.page, html, written, out)
     _write_indexes(cat, root, out, written, translators, layouts, assets)
+    _remove_old_addresses(site, cat)
     (site / WORKER).parent.mkdir(parents=True, exist_ok=True)
     _write(site / WORKER, assets.worker, written, out)
     return written
+
+
+def _remove_old_addresses(site: Path, cat: Catalogue) -> None:
+    """Pages and PDFs that an earlier version wrote at addresses that name their audience
+    (site/<lang>/<audience>.html, .../discreet/..., centres/<id>/...) are deleted, so that
+    publishing the folder publishes none of them."""
+    named = re.compile(rf"(?:{'|'.join(map(re.escape, cat.audiences))})(?:-[a-z-]+)?\.(?:html|pdf)")
+    for path in sorted(site.rglob("*"), reverse=True):
+        relative = path.relative_to(site)
+        old = relative.parts[0] == "centres" or "discreet" in relative.parts or bool(named.fullmatch(path.name))
+        if old and path.is_file():
+            path.unlink()
+        elif old and path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def _open_words(w: Words) -> dict[str, str]:

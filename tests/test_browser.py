@@ -10,8 +10,8 @@ or 2.2 A or AA nor of its best practices, in light and dark."""
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import shutil
 import threading
 import urllib.request

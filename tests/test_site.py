@@ -293,3 +293,14 @@ def test_call_first_box_leads_with_the_audiences_choice_and_names_are_kept_whole
         # numbers and names are not for a browser's translation
         assert re.search(rf'<a class="num" href="{re.escape(tel)}" translate="no">', html)
         assert '<bdi translate="no">' in html
+
+
+def test_addresses_of_an_earlier_version_that_name_the_topic_are_removed(project):
+    site = project.root / "output/site"
+    for old in ("en/workers.html", "en/workers-booklet.pdf", "en/discreet/your-rights-ed57.html", "centres/x/en/workers.html"):
+        (site / old).parent.mkdir(parents=True, exist_ok=True)
+        (site / old).write_text("old")
+    assert run(["--root", str(project.root), "build", "--lang", "en", "--format", "booklet"]) == 0
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    assert [p for p in left if "workers" in p or "discreet" in p or "centres" in p] == []
+    assert f"{Edition('workers', 'en').page}" in left
