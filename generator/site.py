@@ -110,8 +110,8 @@ class Assets:
 
 
 def language_name(lang: str) -> str:
-    """A language as its readers write it ("Français", "العربية", "فارسی")."""
-    name = Locale.parse(LOCALES.get(lang, lang)).display_name or lang
+    """A language as its readers write it ("Français", "العربية", "فارسی"; not "Français (Belgique)")."""
+    name = Locale.parse(lang).display_name or lang
     return name[:1].upper() + name[1:]
 
 
