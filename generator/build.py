@@ -137,6 +137,9 @@ class Job:
     alternatives: tuple[str, ...] = ()
     """Other HTML of the same content, tried in order when ``html`` does not fit its format or
     leaves a panel blank (a leaflet's roomier and more compact arrangements)."""
+    view: dict | None = None
+    """The view the HTML was made from, for a leaflet whose flap holds fewer of its situations
+    than it has: the worker makes the HTML again with those that fit (fit.FlapOverflow)."""
 
 
 LAST_RESORT = {name: i for name, f in FORMATS.items() for i, v in enumerate(f.variants) if v.get("last_resort")}
@@ -169,7 +172,15 @@ def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict
                           keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
 
 
-def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
+class _Retrim(Exception):  # noqa: N818 - a signal between a job's checks and the job, never shown
+    """The leaflet's flap holds only the first ``fits`` situations of what you can do."""
+
+    def __init__(self, fits: int) -> None:
+        super().__init__(fits)
+        self.fits = fits
+
+
+def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
     on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages, what
     the design checks found on the laid-out pages and which arrangement (formats.py) was printed.
@@ -182,6 +193,8 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
     found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
     failures: list[BuildError | None] = []  # per arrangement tried, in order: why it did not fit
 
+    trimmed: list[int] = []  # how many situations the flap holds, once it was found to hold fewer than all
+
     def checks(document: Any) -> int:
         """Raises BuildError when the content does not fit; counts the layout warnings that make
         another arrangement worth trying (a blank panel)."""
@@ -189,6 +202,11 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
         if fmt.fit is not None:
             try:
                 fit.check(fmt, document, job.source.relpath)
+            except fit.FlapOverflow as exc:
+                if not trimmed and job.view is not None and all(failures[:-1]):  # no arrangement fitted yet
+                    raise _Retrim(exc.fits) from None  # make every arrangement again with what fits
+                failures[-1] = exc
+                raise
             except BuildError as exc:
                 failures[-1] = exc
                 raise
@@ -196,16 +214,29 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], int]]:
         return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)])
 
     chosen: list[Any] = []
+    candidates = [job.html, *job.alternatives]
     try:
-        written = html_to_pdfs([job.html, *job.alternatives], outputs, layouts=job.layouts, rtl=job.rtl,
-                               cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
+        try:
+            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl,
+                                   cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
+        except _Retrim as retrim:  # the flap holds only the first situations: the rest is in the booklet
+            assert job.view is not None
+            trimmed.append(retrim.fits)
+            failures.clear()
+            view = job.view | {"todo": job.view["todo"][:retrim.fits], "todo_more": True}
+            candidates = [_render(view, job.source, job.kind, job.layouts, variant) for variant in arrangements(view, job.kind)]
+            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl,
+                                   cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
     except BuildError:
         last_resort = LAST_RESORT.get(job.kind)
         compact = failures[last_resort] if last_resort is not None and last_resort < len(failures) else None
         if compact is not None:
             raise compact from None  # the most compact arrangement says what to shorten
         raise
-    arrangement, document = chosen
+    order, document = chosen
+    arrangement = dict(arrangements(job.view or {}, job.kind)[order]) if job.view is not None else {"order": order}
+    if trimmed:
+        arrangement["flap_situations"] = trimmed[0]  # the flap holds these first situations; the rest is in the booklet
     return [(edition, pdf, pages, found.get(id(document), []), arrangement)
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
@@ -215,7 +246,7 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
     job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
-              design.Expect.of(view), alternatives(view, edition.source, kind, layouts))
+              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind == "leaflet" else None)
     [(_edition, pdf, pages, _design, _arrangement)] = run_job(job)
     return pdf, pages, view
 
@@ -530,16 +561,18 @@ class _Run:
             confirmed.extend(e.relpath for e in prints if e not in members and e.relpath in self.manifest)
             if members:
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
-                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind, self.layouts)), view, prints)
+                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind, self.layouts),
+                           view=view if kind == "leaflet" else None), view, prints)
 
-    def record(self, result: list[tuple[Edition, bytes, int, list[str], int]], view: dict, prints: dict[Edition, str]) -> None:
+    def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: dict, prints: dict[Edition, str]) -> None:
         """Write each PDF of a finished job, then the manifest that describes it."""
         for edition, pdf, pages, found, arrangement in result:
             write_atomic(self.out / edition.relpath, pdf)
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,
-                          found, arrangements(view, FORMATS[edition.source.format].source)[arrangement],
+                          found, arrangement if "order" not in arrangement else
+                          arrangements(view, FORMATS[edition.source.format].source)[arrangement["order"]],
                           "" if edition.print_shop else edition.page, "" if edition.print_shop else edition.site_pdf)
             self.manifest[built.path] = asdict(built)
             write_manifest(self.out, self.manifest)

@@ -9,7 +9,10 @@ is checked by every build (fit.py checks what does not fit; this module checks w
 - no blank panel on a leaflet (all six carry content);
 - a poster leaves at most a quarter of its sheet blank;
 - the document names its own format ("this leaflet"), never another one;
-- the emergency numbers are printed.
+- the emergency numbers are printed;
+- the numbers are the strongest thing on the page: 112 and 101 set at least as large as any
+  other number and larger than any title or name, every other number larger than the names;
+- a document keeps to a type scale of at most ``MAX_SIZES`` sizes.
 
 Each check returns plain messages; the build reports them as warnings (the content is not wrong,
 its layout is) and the tests require none for the shipped content.
@@ -164,10 +167,82 @@ class Expect:
                    tuple(e["display"] for e in view.get("emergency", ())), bool(view.get("arrangements")))
 
 
+MAX_SIZES = 7
+"""Type sizes one document may use (a designer's scale: the emergency numbers, the title, the
+other numbers and headings, the names, the text, the small print, the fine print under a code)."""
+
+PT_PER_PX = 0.75  # WeasyPrint computes in CSS pixels, 96 to the inch
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of text as laid out: its size in points, the classes of its element and its
+    ancestors' (innermost first), its tag's and its text."""
+
+    size: float
+    classes: tuple[str, ...]
+    tags: tuple[str, ...]
+    text: str
+
+
+def text_runs(document: Any) -> Iterator[Run]:
+    """Every run of text of the document's pages, with the classes and tags it sits in."""
+    def walk(box: Any, classes: tuple[str, ...], tags: tuple[str, ...]) -> Iterator[Run]:
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", None):
+            own = tuple((element.get("class") or "").split())
+            if own and (not classes or own != classes[:len(own)]):
+                classes = own + classes
+            tag = box.element_tag
+            if not tags or tags[0] != tag:
+                tags = (tag,) + tags
+        text = getattr(box, "text", None)
+        if isinstance(text, str) and text.strip():
+            yield Run(round(float(box.style["font_size"]) * PT_PER_PX, 1), classes, tags, text)
+        for child in getattr(box, "children", None) or []:
+            if not _is_margin(child):
+                yield from walk(child, classes, tags)
+
+    for page in document.pages:
+        yield from walk(page._page_box, (), ())  # noqa: SLF001 - WeasyPrint keeps the box tree there
+
+
+def check_type(runs: list[Run]) -> list[str]:
+    """The numbers stronger than the words; a scale of at most MAX_SIZES sizes."""
+    problems = []
+    sizes = sorted({r.size for r in runs}, reverse=True)
+    if len(sizes) > MAX_SIZES:
+        listed = ", ".join(f"{size:g}" for size in sizes)
+        problems.append(f"{len(sizes)} type sizes ({listed} pt); at most {MAX_SIZES} expected (a scale: emergency "
+                        "numbers, title, numbers and headings, names, text, small print, fine print)")
+    emergency = [r for r in runs if "num" in r.classes and "emergency" in r.classes]
+    if not emergency:
+        return problems
+    least = min(r.size for r in emergency)
+    numbers = [r for r in runs if "num" in r.classes and "emergency" not in r.classes]
+    words = [r for r in runs if "num" not in r.classes and "tag" not in r.classes
+             and (set(r.tags[:2]) & HEADINGS or {"name", "line-name", "card-title"} & set(r.classes[:2]))]
+    bigger = max(numbers, key=lambda r: r.size, default=None)
+    if bigger is not None and bigger.size > least:
+        problems.append(f"the emergency numbers ({least:g} pt) are smaller than {_quote(bigger.text)} ({bigger.size:g} pt); "
+                        "112 and 101 must be at least as large as any other number")
+    title = max(words, key=lambda r: r.size, default=None)
+    if title is not None and title.size >= least:
+        problems.append(f"the emergency numbers ({least:g} pt) are not larger than {_quote(title.text)} ({title.size:g} pt); "
+                        "112 and 101 must be larger than any title or name")
+    names = [r for r in runs if {"name", "line-name", "see-name", "centre-name"} & set(r.classes[:2])]
+    name = max(names, key=lambda r: r.size, default=None)
+    small = min(numbers, key=lambda r: r.size, default=None)
+    if name is not None and small is not None and small.size <= name.size:
+        problems.append(f"the number {_quote(small.text)} ({small.size:g} pt) is not larger than {_quote(name.text)} "
+                        f"({name.size:g} pt); a number to call must be larger than the names of services")
+    return problems
+
+
 def check(document: Any, fmt: str, expect: Expect) -> list[str]:
     """Every design check of one laid-out document (its boxes are walked once)."""
     pages = [page_lines(page) for page in document.pages]
-    problems = check_pages(document, fmt, pages)
+    problems = check_pages(document, fmt, pages) + check_type(list(text_runs(document)))
     if expect.one_page_cover:
         end = _page_of(document, "cover-checked")
         if end is not None and end > 0:

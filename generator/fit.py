@@ -42,12 +42,31 @@ def _contact_ids(document: Any, beyond: int) -> list[str]:
     return sorted(late)
 
 
+class FlapOverflow(BuildError):
+    """What you can do does not fit on the leaflet's flap: ``fits`` of its situations do (the
+    build prints those, and points to the booklet for the rest)."""
+
+    def __init__(self, message: str, fits: int) -> None:
+        super().__init__(message)
+        self.fits = fits
+
+
+FLAP = 2
+"""The leaflet's page that is its flap (1 the front, 2 the flap, 3-5 the inside, 6 the back)."""
+
+
 def check_leaflet(document: Any, what: str) -> None:
-    """Front on one panel, contacts on at most four, back on one."""
+    """Front on one panel, what you can do on the flap, contacts on at most four, back on one:
+    each panel stands alone, none opens with the rest of another's text."""
     front = pages_of(document, "front")
     if any(pages != {1} for pages in front.values()):
         raise BuildError(f"{what}: the front panel's text does not fit on one panel; shorten the audience's title, "
                          "subtitle or intro")
+    todo = list(pages_of(document, "todo").values())
+    if any(pages != {FLAP} for pages in todo):
+        fits = next((i for i, pages in enumerate(todo) if pages != {FLAP}), len(todo))
+        raise FlapOverflow(f"{what}: what you can do takes more than the flap; {fits} of its {len(todo)} situations fit "
+                           "on it", fits)
     flow_pages = set().union(*pages_of(document, "flow").values())
     used = len(flow_pages)
     if used > LEAFLET_INSIDE_PANELS:

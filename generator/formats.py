@@ -173,7 +173,8 @@ LEAFLET = Format(
     # cards saying in one line what each service does, and at last set a little tighter (8.5 pt,
     # never under 7 pt); a leaflet with little to say (a regional edition) is tried last in larger
     # type (11 pt), then with the general introduction ("Your rights") on its flap; and at last
-    # with the inside cards shared evenly over the three inside panels, in 10 pt and then 11 pt.
+    # with the inside cards shared evenly over the three inside panels, in 10 pt, 9 pt (when the
+    # flap's steps take more than it in 10 pt) and then 11 pt.
     # The first arrangement without a blank panel is printed; when every one leaves one, the
     # fitting one with the fewest layout warnings. When none fits, the error is that of the most
     # compact one (last_resort): it names what to shorten.
@@ -182,7 +183,8 @@ LEAFLET = Format(
               {"spread": False, "short_cards": True, "dense": True},
               {"spread": False, "short_cards": True, "dense": True, "no_places": True, "last_resort": True},
               {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
-              {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "large": True, "balanced": True}),
+              {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "balanced": True},
+              {"spread": True, "large": True, "balanced": True}),
     # smaller type, parts flowing on, one-line cards: each takes no more room than the first
     denser=frozenset(range(1, 8)),
     # Both sides of an A4 sheet drawn landscape, folded twice along lines parallel to its short

@@ -99,7 +99,7 @@ def _loc(loc: tuple[str | int, ...]) -> str:
 SERVICE_FIELDS = ("full_name", "card_name", "summary", "short", "lists.heading", "lists.items", "notes", "phones.label", "phones.note",
                   "phones.cost", "chats.note", "links.label", "links.note", "addresses.note")
 SITUATION_FIELDS = ("title", "summary", "lists.heading", "lists.items", "steps", "tips")
-AUDIENCE_FIELDS = ("title", "subtitle", "intro")
+AUDIENCE_FIELDS = ("title", "subtitle", "intro", "fallback")
 BOOKLET_FIELDS = ("introduction", "fallback", "colophon", "emergency.label", "emergency.note")
 CENTRE_FIELDS = ("contacts.name", "contacts.summary", "contacts.notes", "contacts.phones.label", "contacts.phones.note",
                  "contacts.phones.cost", "contacts.links.label", "contacts.links.note", "contacts.addresses.note")

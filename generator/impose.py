@@ -94,7 +94,7 @@ CARD_MM = (85.0, 55.0)
 CARD_GRID = (2, 5)  # columns, rows on an A4 portrait sheet
 A4_PORTRAIT = (A4_LANDSCAPE[1], A4_LANDSCAPE[0])
 MARK_MM = 4.0  # length of a cut mark, outside the cards
-MARK_GAP_MM = 1.0  # gap between a card's edge and its mark
+MARK_GAP_MM = 3.0  # gap between a card's edge and its mark (3 mm, as printers expect: a mark nearer is cut into)
 
 
 def card_positions() -> list[tuple[float, float]]:

@@ -316,6 +316,10 @@ class Audience(Strict):
     """Print a table of contents."""
     general: bool = True
     """Print the general introduction (content/booklet.yaml) after the cover."""
+    fallback: Text | None = None
+    """Where to turn when none of its services fits, instead of content/booklet.yaml's: printed
+    on the leaflet's back, the booklet's cover and back cover, and the web page. An audience for
+    one kind of need says where that need is met (after sexual violence, not Myria or Unia)."""
     lead: tuple[Lead, ...] | None = None
     """What a reader in crisis meets first, chosen for need, most important first, each with why:
     the first that a reader can call in an edition leads the leaflet's front panel, the booklet's

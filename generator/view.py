@@ -116,8 +116,8 @@ class Words:
     def day(self, code: str, width: str = "wide") -> str:
         return self.locale.days["format"][width][DAYS.index(code)]
 
-    def days(self, days: tuple[str, ...]) -> str:
-        """('mo','tu','we','fr') -> 'Monday to Wednesday, Friday'."""
+    def days(self, days: tuple[str, ...], width: str = "wide") -> str:
+        """('mo','tu','we','fr') -> 'Monday to Wednesday, Friday' ('Mon to Wed and Fri' abbreviated)."""
         _ = self._
         if days == DAYS:
             return _("every day")
@@ -128,15 +128,15 @@ class Words:
         parts = []
         for run in runs:
             if len(run) >= 3:
-                parts.append(_("{first} to {last}").format(first=self.day(run[0]), last=self.day(run[-1])))
+                parts.append(_("{first} to {last}").format(first=self.day(run[0], width), last=self.day(run[-1], width)))
             elif ranged:
                 # TRANSLATORS: one day in a list that also holds a range of days, as "Friday" in
                 # "Monday to Wednesday and Friday". Where the range has its own words ("du lundi au
                 # mercredi"), the day needs its own too: French "le {day}", Spanish "el {day}".
                 # Elsewhere leave it as "{day}".
-                parts.extend(_("{day}").format(day=self.day(d)) for d in run)
+                parts.extend(_("{day}").format(day=self.day(d, width)) for d in run)
             else:
-                parts.extend(self.day(d) for d in run)
+                parts.extend(self.day(d, width) for d in run)
         return format_list(parts, style="standard", locale=self.locale)
 
     def clock(self, minutes: int) -> str:
@@ -156,8 +156,9 @@ class Words:
             return f"{self.clock(h.start)}–{self.clock(h.end)}"  # type: ignore[arg-type]
         return format_interval(start, end, "Hm", locale=self.locale)
 
-    def hours(self, hours: tuple[Hours, ...]) -> list[str]:
-        """Opening hours in words, one line per set of days, in week order."""
+    def hours(self, hours: tuple[Hours, ...], width: str = "wide") -> list[str]:
+        """Opening hours in words, one line per set of days, in week order (days' names
+        abbreviated where room is short: a wallet card)."""
         _ = self._
         if any(h.days == DAYS and h.start == 0 and h.end == 24 * 60 for h in hours):
             return [_("24 hours a day, 7 days a week")]
@@ -167,7 +168,7 @@ class Words:
         lines = []
         for days, periods in by_days.items():
             times = format_list([self.period(p) for p in periods], style="standard", locale=self.locale)
-            line = _("{days}: {times}").format(days=self.days(days), times=times)
+            line = _("{days}: {times}").format(days=self.days(days, width), times=times)
             lines.append(line[:1].upper() + line[1:])
         return lines
 
@@ -400,20 +401,43 @@ def lead_ids(audience: Audience, shown: dict[str, Service]) -> list[str]:
     return [first] if first else []
 
 
-def card_words(view: dict, service: Service, booklet: BookletText, lang: str, tr: Translate = _english) -> dict:
-    """A wallet card's name and notes for a service, from its view: its neutral ``card_name``
-    when it has one (validation makes sure a name that says what the service is about has one);
-    a translated label or note that holds a topic word of its language is not printed (the
-    English label, or nothing)."""
+NON_LATIN = re.compile("[\u0400-\u04ff\u0590-\u08ff\u1200-\u139f\ufb1d-\ufdff\ufe70-\ufeff]")
+"""Letters of the scripts the content is translated into other than Latin (Cyrillic, Hebrew,
+Arabic with its forms, Ethiopic)."""
+
+
+def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr: Translate = _english) -> dict:
+    """A wallet card's words for a service, from its view. Its name: the neutral ``card_name``
+    when it has one (validation makes sure a name that says what the service is about has one),
+    else its name, and none when the name is its number ('1712': never named twice). Under a
+    Latin name, what it is in the reader's script (its translated ``full_name``) when the card's
+    language is written in another script. Under the number its cost and hours; a note only
+    where the hours are missing (the note of that line says where to find them): a card has no
+    room for notes about a website, a menu or the staff, which the booklet prints. A translated
+    label or note that holds a topic word of its language is not printed (the English label, or
+    nothing)."""
+    lang = w.lang
     name = view["name"]
     if service.card_name:
         translated = Fields(tr, f"services/{view['id']}:")("card_name", service.card_name)
         name = service.card_name if booklet.topic_word(translated, lang) else translated
+    phones = view["phones"][:1]
+    if phones and name.replace(" ", "") == phones[0]["display"].replace(" ", ""):
+        name = ""
+    gloss = view["full_name"]
+    if service.card_name or not gloss or NON_LATIN.search(name) or not NON_LATIN.search(gloss) \
+            or booklet.topic_word(gloss, lang) or booklet.topic_word(gloss, "*"):
+        gloss = ""
+    lines = [line for line in service.phones if not line.hold][:1]
+    for p, line in zip(phones, lines, strict=True):
+        p["hours"] = w.hours(line.hours, width="abbreviated")
     return {
         "name": name,
         "name_latin": not RTL_SCRIPT.search(name),
-        "card_notes": [shown for note, shown in zip(service.notes, view["notes"], strict=True)
-                       if not booklet.topic_word(note) and not booklet.topic_word(shown, lang)],
+        "gloss": gloss,
+        "card_notes": [p["note"] for p, line in zip(phones, lines, strict=True)
+                       if p["note"] and not p["hours"] and not booklet.topic_word(line.note or "")
+                       and not booklet.topic_word(p["note"], lang)],
     }
 
 
@@ -513,7 +537,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                 h["emails"] = []
         if fmt.neutral:  # a wallet card is carried on the body: nothing on it says what it is about
             for h in highlights:
-                h.update(card_words(h, shown[h["id"]], cat.booklet, edition.lang, tr))
+                h.update(card_words(h, shown[h["id"]], cat.booklet, w, tr))
         chosen_by_editor = chosen is not None
         if fmt.qr_symbol_mm is not None:  # a poster is read from further away: bigger codes
             for h in highlights:
@@ -521,10 +545,8 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                     h["qr_mm"] = qr_width_mm(h["qr"], symbol_min_mm=fmt.qr_symbol_mm)
     else:
         mark_repeats(sections)
-        for section in sections:  # a situation that explains before its cards opens with a number to call
-            # (on every situation it costs Farsi booklets a sheet: the summary-only ones are left as they were)
-            explains = section["steps"] or section["tips"] or section["lists"]
-            section["call_first"] = call_first(section["services"], leads, shown) if explains else None
+        for section in sections:  # every situation opens with a number to call, whatever page its cards start on
+            section["call_first"] = call_first(section["services"], leads, shown)
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
@@ -553,7 +575,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "intro": intro,
         "discreet": edition.discreet,
         "introduction": g.items("introduction", cat.booklet.introduction) if audience.general else [],
-        "fallback": g("fallback", cat.booklet.fallback),
+        "fallback": t("fallback", audience.fallback) if audience.fallback else g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
         "centre": centre_view(edition.centre, centre, w, tr) if centre and edition.centre else None,

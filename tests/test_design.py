@@ -152,7 +152,38 @@ def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards
     cat = load_catalogue(ROOT)
     edition = Edition("workplace", "fa", "leaflet")
     view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fa"), LAYOUTS)
-    balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced"))
+    # in 9 pt: in 10 pt (roomy) the Farsi flap's steps take more than the flap (fit.FlapOverflow)
+    balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced") and not v.get("roomy"))
     document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
     assert len(document.pages) == 6
     assert not any("blank" in p for p in design.check_pages(document, "leaflet"))
+
+
+def _runs(html: str) -> list[str]:
+    document = HTML(string=f"<html><body>{html}</body></html>").render()
+    return design.check_type(list(design.text_runs(document)))
+
+
+def test_the_type_check_finds_emergency_numbers_weaker_than_a_title_or_a_number():
+    good = ('<h1 style="font-size: 18pt">Your rights</h1><div class="emergency"><a class="num" style="font-size: 24pt">112</a>'
+            '</div><h4 class="name" style="font-size: 11pt">Unia</h4><a class="num" style="font-size: 12pt">0800 12 800</a>')
+    assert _runs(good) == []
+    assert _runs(good.replace("24pt", "18pt")) == [
+        "the emergency numbers (18 pt) are not larger than 'Your rights' (18 pt); 112 and 101 must be larger than any "
+        "title or name"]
+    assert _runs(good.replace("24pt", "11pt").replace('h1 style="font-size: 18pt"', 'h1 style="font-size: 10pt"')) == [
+        "the emergency numbers (11 pt) are smaller than '0800 12 800' (12 pt); 112 and 101 must be at least as large as any "
+        "other number",
+        "the emergency numbers (11 pt) are not larger than 'Unia' (11 pt); 112 and 101 must be larger than any title or name"]
+    assert _runs(good.replace("12pt", "11pt")) == [
+        "the number '0800 12 800' (11 pt) is not larger than 'Unia' (11 pt); a number to call must be larger than the "
+        "names of services"]
+
+
+def test_the_type_check_counts_the_sizes_of_a_document():
+    sizes = [24, 18, 12, 11, 10, 8.5, 7.5]
+    html = "".join(f'<p style="font-size: {s}pt">Text {s}</p>' for s in sizes)
+    assert _runs(html) == []
+    assert _runs(html + '<p style="font-size: 9pt">Another</p>') == [
+        "8 type sizes (24, 18, 12, 11, 10, 9, 8.5, 7.5 pt); at most 7 expected (a scale: emergency numbers, title, numbers "
+        "and headings, names, text, small print, fine print)"]

@@ -589,16 +589,17 @@ def test_too_many_lines_for_a_card(project, capsys):
     many_services(project, ids, "card")
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 1
-    assert ("Error: en/workers-card.pdf: the content takes 2 pages, the format has one; line-5, line-6, line-7, line-8 "
-            "do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
+    # each line prints its name, number, cost and hours: three fit
+    assert ("Error: en/workers-card.pdf: the content takes 3 pages, the format has one; line-3, line-4, line-5, line-6, "
+            "line-7, line-8 do not fit: list fewer services under card: in the audience's file") in capsys.readouterr().err
 
 
-def test_wallet_card_prints_notes_but_none_that_outs_its_carrier(project):
+def test_wallet_card_leaves_a_services_notes_to_the_booklet(project):
     project.write("content/services/helpline.yaml", SERVICE + "notes:\n  - Not an LGBTQI+ organisation.\n  - The line answers in Dutch only.\n")
     assert run(["--root", str(project.root), "build", "--format", "card", "--format", "booklet"]) == 0
     card = " ".join(pdf_text(project.root / "output/en/workers-card.pdf")[0].split())
-    assert card.count("The line answers in Dutch only.") == 10  # a service's notes travel with its card
-    assert "LGBT" not in card  # the note that would out its carrier stays in the booklet
+    assert card.count("0800 12 800 free call Mon to Fri: 09:30–13:00") == 10  # its number, cost and hours
+    assert "Dutch only" not in card and "LGBT" not in card  # no room for notes; one would out its carrier
     booklet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Not an LGBTQI+ organisation." in booklet and "The line answers in Dutch only." in booklet
 
@@ -623,17 +624,73 @@ def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(r
 
 
 def test_a_card_that_chose_its_own_lines_keeps_two_when_three_do_not_fit(project, capsys):
-    """Without a card: list, the card takes the first three services with a phone; when their notes
-    make three lines too long even set compactly, it keeps two (with card: listed, it is an error)."""
+    """Without a card: list, the card takes the first three services with a phone; when their
+    lines' notes (printed where hours are missing) make three lines too long even set compactly,
+    it keeps two (with card: listed, it is an error)."""
     note = "A note long enough to take several lines on a wallet card, however small its type is set. " * 2
     ids = ["line-0", "line-1", "line-2"]
     many_services(project, ids)
+    hours = '    hours:\n      - {days: mo-fr, from: "09:30", to: "13:00"}\n'
     for sid in ids:
         path = project.root / f"content/services/{sid}.yaml"
-        path.write_text(path.read_text() + f"notes:\n  - {note.strip()}\n")
+        path.write_text(path.read_text().replace(hours, f"    note: {note.strip()}\n"))
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
     assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
     text = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert text.count("Line 0") == 10 and text.count("Line 1") == 10 and "Line 2" not in text
     manifest = json.loads((project.root / "output/manifest.json").read_text())["documents"]
     assert [d["arrangement"] for d in manifest] == [{"compact": True, "max_lines": 2, "last_resort": True}]
+
+
+WHO_CAN_HELP = {"en": "Who can help", "ar": "من يمكنه مساعدتك", "fa": "چه کسانی می‌توانند کمک کنند"}
+
+
+def test_every_shipped_leaflet_panel_stands_alone(shipped):
+    """No panel opens with the rest of another's text: the inside's first panel starts with "Who
+    can help", and the flap (outside, beside the back) holds what you can do and nothing of the
+    cards; read back from the folded sheets of the shared build."""
+    import json as _json
+
+    documents = {d["path"]: d for d in _json.loads((shipped / "manifest.json").read_text())["documents"]}
+    checked = 0
+    for pdf in sorted(shipped.glob("*/*-leaflet.pdf")):
+        lang = pdf.parent.name
+        if lang not in WHO_CAN_HELP:
+            continue
+        rtl = lang in ("ar", "fa")
+        outside, inside = pdfium.PdfDocument(pdf)[0], pdfium.PdfDocument(pdf)[1]
+        first_inside = _panel_text(inside, *((197, 297) if rtl else (0, 100)))
+        words = WHO_CAN_HELP[lang].split()
+        assert all(w in first_inside.split()[:12] for w in words) if rtl else first_inside.startswith(words[0]), \
+            f"{pdf.relative_to(shipped)}: the inside opens with '{first_inside[:60]}'"
+        flap = _panel_text(outside, *((200, 297) if rtl else (0, 97)))
+        arrangement = documents[str(pdf.relative_to(shipped))]["arrangement"]
+        if "flap_situations" in arrangement:  # the rest is in the booklet, and the flap says so
+            assert "booklet" in flap or rtl, f"{pdf.relative_to(shipped)}: the flap does not point to the booklet"
+        checked += 1
+    assert checked >= 6
+
+
+def test_a_flap_holds_the_situations_that_fit_and_points_to_the_booklet(project, capsys):
+    """Too many situations with steps for the flap: the leaflet prints the first that fit whole,
+    then a line pointing to the booklet; none runs on into the inside panels."""
+    steps = "".join(f"  - Step {i}, write down what happened, when and where, and keep every letter you get.\n"
+                    for i in range(5))
+    titles = [f"Situation {chr(65 + i)}?" for i in range(6)]
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: Second Line"))
+    for i, title in enumerate(titles):
+        project.write(f"content/situations/s{i}.yaml", f"title: {title}\nsummary: S.\nsteps:\n{steps}services: [helpline, second]\n")
+    project.write("content/audiences/workers.yaml", "title: Your rights\nsituations: [" +
+                  ", ".join(f"s{i}" for i in range(6)) + "]\nlead:\n  - {service: helpline, why: Free.}\n")
+    assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 0, capsys.readouterr().err
+    pdf = project.root / "output/en/workers-leaflet.pdf"
+    entry = json.loads((project.root / "output/manifest.json").read_text())["documents"][0]
+    fits = entry["arrangement"]["flap_situations"]
+    assert 0 < fits < len(titles)
+    outside, inside = pdfium.PdfDocument(pdf)[0], pdfium.PdfDocument(pdf)[1]
+    flap = _panel_text(outside, 0, 97)
+    assert [t for t in titles if t in flap] == titles[:fits]
+    pointer = "There is more on what you can do, in other situations too, in the booklet “Your rights”."
+    assert pointer in flap and flap.index(pointer) > flap.index(titles[fits - 1])
+    inside_text = " ".join(_panel_text(inside, a, a + 100) for a in (0, 100, 197))
+    assert not any(t in inside_text for t in titles) and inside_text.startswith("Who can help")

@@ -106,7 +106,8 @@ def test_without_a_lead_the_card_keeps_list_order(project, capsys):
 
 def test_a_card_never_names_the_topic(project, capsys):
     """A service whose name says what it is about needs a neutral card_name to be on a card; the
-    card prints that label (translated), never the name, and no note that names the topic."""
+    card prints that label (translated), never the name, and none of the service's notes (about
+    its website, its staff: the booklet's, not a card's)."""
     second_line(project, name="Sexual Violence Line", extra="notes:\n  - Also for LGBTI+ people.\n  - Leave a message.\n")
     audience(project, LEAD.format(first="second"))
     assert problems(project) == [
@@ -124,7 +125,7 @@ def test_a_card_never_names_the_topic(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "card", "--format", "leaflet"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert "Helpline, day and night" in card and "Sexual" not in card
-    assert "Leave a message." in card and "LGBTI" not in card
+    assert "Leave a message." not in card and "LGBTI" not in card
     french = pdf_text(project.root / "output/fr/workers-card.pdf")[0]
     assert "Helpline, day and night" in french and "viol" not in french.lower()
     assert "Sexual Violence Line" in pdf_text(project.root / "output/en/workers-leaflet.pdf")[0]  # the leaflet names it
@@ -195,12 +196,10 @@ def _outline(reader, items=None) -> list[tuple[str, int]]:
     return out
 
 
-def test_every_situation_that_explains_opens_with_a_number_on_its_first_page(shipped):
-    """In every booklet of the shared build, a situation with steps, tips or lists, whose services
-    have a phone, shows its call-first number on the page where its heading is (read back from
-    that page), before the explanations; the number and the page come from the content and the
-    PDF's bookmarks. (A situation with only a summary has no such line: see the closing note of
-    issue 24, it would cost the Farsi booklets a sheet.)"""
+def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
+    """In every booklet of the shared build, every situation whose services have a phone shows
+    its call-first number on the page where its heading is (read back from that page), before
+    the explanations; the number and the page come from the content and the PDF's bookmarks."""
     import pypdf
 
     from generator.i18n import content_translator
@@ -221,8 +220,6 @@ def test_every_situation_that_explains_opens_with_a_number_on_its_first_page(shi
                 if not any(v["phones"] for v in section["services"]):
                     continue
                 page = " ".join(reader.pages[pages[BIDI.sub("", section["title"])]].extract_text().split())
-                if not (section["steps"] or section["tips"] or section["lists"]):
-                    continue  # no call-first line: its cards follow the heading, but may start on the next page
                 assert section["call_first"], f"{pdf.name}: {section['id']} opens without a number"
                 numbers = [section["call_first"]["phones"][0]["display"]]
                 if view["dir"] == "rtl":  # read back in visual order, isolated: the groups, in any order
@@ -231,4 +228,55 @@ def test_every_situation_that_explains_opens_with_a_number_on_its_first_page(shi
                     found = [n for n in numbers if n in page]
                 assert found, (pdf.name, section["id"], numbers, page[:300])
                 checked += 1
-    assert checked >= 80
+    assert checked >= 150
+
+
+def test_where_to_turn_when_nothing_fits_is_the_audiences_own(shipped):
+    """The line for a reader whom no listed service fits comes from the audience when it has one
+    (after sexual violence: the care centres, not Myria or Unia, bodies for migration and
+    discrimination), else from content/booklet.yaml; read back from the booklet's cover and the
+    leaflet's back in English."""
+    cat = load_catalogue(ROOT)
+    general = " ".join(cat.booklet.fallback.split())
+    assert cat.audiences["sexual-violence"].fallback, "the sexual-violence audience has no fallback of its own"
+    for aid, audience in cat.audiences.items():
+        expected = " ".join((audience.fallback or cat.booklet.fallback).split())
+        for name in (f"{aid}-booklet.pdf", f"{aid}-leaflet.pdf"):
+            text = " ".join(" ".join(pdf_text(shipped / "en" / name)).split())
+            assert expected in text, f"en/{name}: '{expected}' is not printed"
+            if audience.fallback:
+                assert general not in text, f"en/{name}: prints the general fallback too"
+    text = " ".join(" ".join(pdf_text(shipped / "en" / "sexual-violence-booklet.pdf")).split())
+    assert "Myria or Unia" not in text
+
+
+def test_an_audiences_fallback_is_translated(project):
+    """An audience's fallback is a field translators get, under its own context."""
+    from generator.i18n import content_fields
+
+    project.write(A, "title: Your rights\nfallback: Call the helpline.\nsituations: [work]\n")
+    fields = {f.context: f.text for f in content_fields(load_catalogue(project.root))}
+    assert fields["audiences/workers:fallback"] == "Call the helpline."
+
+
+def test_a_card_prints_cost_and_hours_and_a_lines_note_only_where_hours_are_missing(project, capsys):
+    """Under each number: its cost and its hours (days abbreviated), or, for a line without hours,
+    its note (where to find them), unless that note names the topic; a name that is the number
+    is not printed twice."""
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: 0800 99 961")
+                  .replace("0800 12 800\n    hours:\n      - {days: mo-fr, from: \"09:30\", to: \"13:00\"}",
+                           "0800 99 961\n    note: Check the hours on example.be.")
+                  .replace("info@example.be", "jane.doe@example.be"))
+    project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, second]\n")
+    audience(project, LEAD.format(first="helpline") + "  - service: second\n    why: Free.\n")
+    project.write("content/booklet.yaml", f"site_url: {SITE}\n")
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0].split("All the contacts")[0]
+    assert "0800 12 800 free call\nMon to Fri: 09:30–13:00" in card
+    assert "0800 99 961 free call\nCheck the hours on example.be." in card
+    assert card.count("0800 99 961") == 1 and "jane.doe" not in card
+    text = (project.root / "content/services/second.yaml").read_text()
+    project.write("content/services/second.yaml", text.replace("Check the hours on example.be.", "Also for LGBTI+ people."))
+    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
+    assert "0800 99 961" in card and "LGBTI" not in card

@@ -138,3 +138,33 @@ def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
     assert any(n % 4 for n in counts.values()), counts
     assert len(pypdf.PdfReader(shop / "en/many-poster-print.pdf").pages) == 1  # a poster is not padded
     assert "/Duplex" not in _preferences(shop / "en/many-poster-print.pdf")  # a print shop's file: PDF 1.6, no /Duplex
+
+
+# ------------------------------------------------------------------ the sheet of wallet cards
+
+
+def test_cut_marks_stand_3mm_off_the_cards(shipped):
+    """Every cut mark on the sheet of ten cards is a hairline in line with a cut, starting 3 mm
+    outside the cards (a mark nearer the trim is cut into, or left on the card), read from the
+    page's content stream."""
+    import re as _re
+
+    from generator.impose import CARD_GRID, CARD_MM, card_positions
+
+    mm = 72 / 25.4
+    page = pypdf.PdfReader(shipped / "en/workplace-card.pdf").pages[0]
+    data = page.get_contents().get_data().decode("latin-1")
+    marks = [tuple(map(float, m)) for m in _re.findall(r"([\d.]+) ([\d.]+) m ([\d.]+) ([\d.]+) l S", data)]
+    cols, rows = CARD_GRID
+    x0, y0 = card_positions()[(rows - 1) * cols]
+    left, bottom = x0, y0
+    right, top = x0 + cols * CARD_MM[0] * mm, y0 + rows * CARD_MM[1] * mm
+    assert len(marks) == 2 * (cols + 1) + 2 * (rows + 1)
+    for x1, y1, x2, y2 in marks:
+        if x1 == x2:  # a vertical mark above or below the cards
+            gap = min(abs(y - edge) for y in (y1, y2) for edge in (bottom, top))
+            assert not bottom < y1 < top and not bottom < y2 < top
+        else:
+            gap = min(abs(x - edge) for x in (x1, x2) for edge in (left, right))
+            assert not left < x1 < right and not left < x2 < right
+        assert gap >= 3 * mm - 0.01, (x1, y1, x2, y2, gap / mm)
