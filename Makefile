@@ -87,6 +87,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check generator tests tools bench
 	$(BIN)/mypy generator tools
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/zizmor --offline --quiet .github/workflows/
 
 # Both locks from pyproject.toml, with pip-tools in a venv of its own (.venv-lock), against the
 # package index alone (this machine's pip configuration and find-links folders are ignored).

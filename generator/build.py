@@ -27,7 +27,7 @@ from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
 from .quick import code_fingerprint, inputs_fingerprint, library_versions, remember
-from .render import render_booklet
+from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .site import write_site
 from .validate import Catalogue, load_catalogue
@@ -172,6 +172,13 @@ def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict
                           keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
 
 
+SHEET_PAGES = 4
+"""Pages of a folded sheet of the booklet (the imposed booklet and the print shop's)."""
+
+VIEW_IN_WORKER = ("leaflet", "booklet")
+"""Formats whose worker needs the view: a leaflet lays its flap out again, a booklet adds its back cover."""
+
+
 class _Retrim(Exception):  # noqa: N818 - a signal between a job's checks and the job, never shown
     """The leaflet's flap holds only the first ``fits`` situations of what you can do."""
 
@@ -195,6 +202,17 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
 
     trimmed: list[int] = []  # how many situations the flap holds, once it was found to hold fewer than all
 
+    def variant(order: int) -> dict:
+        return arrangements(job.view, job.kind)[order] if job.view is not None else {}
+
+    def tail(order: int, pages: int) -> str | None:
+        """A booklet's notes pages and back cover, laid out after its pages: as many notes pages
+        as fill its last folded sheet."""
+        if not variant(order).get("back_cover") or job.view is None:
+            return None
+        return render_back_cover(job.view, generator=f"booklet {__version__} (WeasyPrint)", layouts=job.layouts,
+                                 notes_pages=-(pages + 1) % SHEET_PAGES)
+
     def checks(document: Any) -> int:
         """Raises BuildError when the content does not fit; counts the layout warnings that make
         another arrangement worth trying (a blank panel)."""
@@ -210,15 +228,22 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             except BuildError as exc:
                 failures[-1] = exc
                 raise
-        found[id(document)] = design.check(document, job.kind, job.expect)
+        if variant(len(failures) - 1).get("back_cover") and len(document.pages) % SHEET_PAGES == 0:
+            # its pages fill whole sheets: a back cover of its own would take a sheet more
+            whole = BuildError(f"{job.source.relpath}: the back cover would take a sheet of its own")
+            failures[-1] = whole
+            raise whole
+        # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
+        expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect  # as Expect.of
+        found[id(document)] = design.check(document, job.kind, expect)
         return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)])
 
     chosen: list[Any] = []
     candidates = [job.html, *job.alternatives]
     try:
         try:
-            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl,
-                                   cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
+            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
+                                   check=checks, chosen=chosen, denser=fmt.denser, tail=tail)
         except _Retrim as retrim:  # the flap holds only the first situations: the rest is in the booklet
             assert job.view is not None
             trimmed.append(retrim.fits)
@@ -246,7 +271,7 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
     job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
-              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind == "leaflet" else None)
+              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind in VIEW_IN_WORKER else None)
     [(_edition, pdf, pages, _design, _arrangement)] = run_job(job)
     return pdf, pages, view
 
@@ -562,7 +587,7 @@ class _Run:
             if members:
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
                            expect=design.Expect.of(view), alternatives=alternatives(view, source, kind, self.layouts),
-                           view=view if kind == "leaflet" else None), view, prints)
+                           view=view if kind in VIEW_IN_WORKER else None), view, prints)
 
     def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: dict, prints: dict[Edition, str]) -> None:
         """Write each PDF of a finished job, then the manifest that describes it."""

@@ -78,8 +78,11 @@ Examples:
 @click.option("--errors-only", is_flag=True, help="Show only errors.")
 @click.option("--file", "files", multiple=True, metavar="PATH", help="Report only on this content file (repeatable).")
 @click.option("--audience", "audience", metavar="ID", help="Report only on this audience's files: it, its situations and their services.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the counts and every problem as JSON to this file (for the weekly workflow).")
 @click.pass_context
-def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, files: tuple[str, ...], audience: str | None) -> None:
+def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, files: tuple[str, ...], audience: str | None,
+          json_path: Path | None) -> None:
     """Validate all content without rendering; report every problem at once, errors last."""
     from .errors import report, use_colour
     from .validate import load_catalogue
@@ -88,6 +91,8 @@ def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, fi
     cat = load_catalogue(root)
     scope = _scope(root, cat, files, audience)
     problems = [p for p in cat.problems if scope is None or p.path in scope]
+    if json_path is not None:
+        _write_check_json(json_path, problems)
     shown = [p for p in problems if p.severity == "error"] if errors_only else problems
     colour = use_colour()
     errors = [p for p in problems if p.severity == "error"]
@@ -122,6 +127,22 @@ def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, fi
                f"{_count(len(cat.audiences), 'audience')}{where}: {count}", color=colour)
     if errors or (strict and any(p.kind != "due" for p in warnings)):  # a check due again is not yet stale
         ctx.exit(1)
+
+
+def _write_check_json(path: Path, problems: list) -> None:
+    """Counts (errors, warnings, warnings by kind) and every problem, for tools."""
+    import json
+    from dataclasses import asdict
+
+    kinds: dict[str, int] = {}
+    for p in problems:
+        if p.severity == "warning":
+            kinds[p.kind or "other"] = kinds.get(p.kind or "other", 0) + 1
+    data = {"errors": sum(1 for p in problems if p.severity == "error"),
+            "warnings": sum(1 for p in problems if p.severity == "warning"),
+            "warnings_by_kind": dict(sorted(kinds.items())), "problems": [asdict(p) for p in sorted(problems)]}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
 
 
 def _count(n: int, noun: str) -> str:
@@ -371,7 +392,7 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
            quiet: bool) -> None:
     """Check every web address in content/ (links, forms, QR targets, sources) over HTTPS: broken,
     moved and redirected addresses, each with its file:line:column. Exits 1 when a printed
-    address is broken. Results are cached in OUT/verify/results.json."""
+    address is broken or could not be checked in time. Results are cached in OUT/verify/results.json."""
     import json
     from dataclasses import replace
     from datetime import timedelta
@@ -403,7 +424,11 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
     for line in problems:
         click.echo(line, err=to_err)
     click.echo(checker.summary(report), err=to_err)
-    if report.broken_printed():
+    late = [] if offline else report.unchecked_printed()
+    if late:
+        click.echo(f"error: {len(late)} printed address{'es' if len(late) != 1 else ''} not checked "
+                   f"(time limits): nothing is known of {'them' if len(late) != 1 else 'it'}", err=to_err)
+    if report.broken_printed() or late:
         ctx.exit(1)
 
 

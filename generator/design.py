@@ -12,7 +12,9 @@ is checked by every build (fit.py checks what does not fit; this module checks w
 - the emergency numbers are printed;
 - the numbers are the strongest thing on the page: 112 and 101 set at least as large as any
   other number and larger than any title or name, every other number larger than the names;
-- a document keeps to a type scale of at most ``MAX_SIZES`` sizes.
+- a document keeps to a type scale of at most ``MAX_SIZES`` sizes;
+- no line ends inside what must stay on one line: a time range ("09:00–"), a phone number, a
+  hyphenated name ("Saint-"), a web address anywhere but after "/" or ".".
 
 Each check returns plain messages; the build reports them as warnings (the content is not wrong,
 its layout is) and the tests require none for the shipped content.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formats import FORMATS
+from .render import unbreakable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -159,10 +162,12 @@ class Expect:
     """The cover must hold on its page (a centre's booklet tries its contacts there)."""
 
     @classmethod
-    def of(cls, view: dict) -> Expect:
+    def of(cls, view: dict, arrangement: dict | None = None) -> Expect:
+        """From the view, for the arrangement laid out: a booklet with a back cover of its own
+        names itself there, on pages laid out after the checked ones."""
         words = view.get("format_words", {})
         fmt = view.get("format", "booklet")
-        own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself else ()
+        own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself and not (arrangement or {}).get("back_cover") else ()
         return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
                    tuple(e["display"] for e in view.get("emergency", ())), bool(view.get("arrangements")))
 
@@ -247,6 +252,7 @@ def check(document: Any, fmt: str, expect: Expect) -> list[str]:
         end = _page_of(document, "cover-checked")
         if end is not None and end > 0:
             problems.append(f"the cover runs onto page {end + 1}: its last line does not fit on page 1")
+    problems += check_breaks(document)
     return problems + check_words(document_text(document, pages), expect.own, expect.others, expect.emergency)
 
 
@@ -262,3 +268,81 @@ def _page_of(document: Any, css_class: str) -> int | None:
         if holds(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
             return number
     return None
+
+
+# ------------------------------------------------------------------ line breaks: what must stay on one line
+
+BREAK_REASONS = {
+    "time": "a time range must not break",
+    "phone": "a phone number must not break",
+    "name": "a hyphenated name must not break",
+    "web": 'a web address breaks only after "/" or "."',
+}
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+"""A <wbr> (laid out as U+200B), word joiners and bidi isolates: no width, no letter."""
+_MARKS = dict.fromkeys(map(ord, "\u2060\u2066\u2067\u2068\u2069\u200e\u200f"), None)
+_IN_WORD = set("-‐–—/")
+
+
+def _line_boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
+    """Each line box of the page's body, with the block it belongs to, in document order."""
+    if type(box).__name__ == "LineBox":
+        yield parent, box
+        return
+    for child in getattr(box, "children", None) or []:
+        if not _is_margin(child):
+            yield from _line_boxes(child, box)
+
+
+def paragraphs(document: Any) -> Iterator[list[tuple[int, str]]]:
+    """The lines of each paragraph (a block's lines, also when it runs on to the next page), as
+    (page, text), in document order."""
+    lines: list[tuple[int, str]] = []
+    previous: tuple[int, Any, Any] | None = None
+    for number, page in enumerate(document.pages, 1):
+        for parent, line in _line_boxes(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+            element = getattr(parent, "element", None)
+            same = previous is not None and (parent is previous[1] or (
+                previous[0] != number and element is not None and element is previous[2]))
+            if lines and not same:
+                yield lines
+                lines = []
+            lines.append((number, "".join(_texts(line))))
+            previous = (number, parent, element)
+    if lines:
+        yield lines
+
+
+def bad_breaks(lines: list[str]) -> list[tuple[int, str, str]]:
+    """Where a paragraph's lines break inside what must stay on one line (render.unbreakable):
+    (the index of the line that ends there, its end of the run, why), e.g. (0, "09:00–", "a time
+    range must not break")."""
+    joined, cuts = "", []  # cuts: (the line, where it ends in joined, the width of the space dropped there)
+    for number, line in enumerate(lines):
+        text = line.translate(_INVISIBLE)
+        if number and joined and text.strip():
+            # WeasyPrint drops the space a line breaks at: a line that ends with neither a hyphen,
+            # a dash, a slash nor a <wbr> broke at a space
+            before = lines[number - 1].translate(_MARKS).rstrip()
+            gap = "" if joined[-1] in _IN_WORD or before.endswith("\u200b") else " "
+            cuts.append((number - 1, len(joined), len(gap)))
+            joined += gap
+        joined += text.strip() if number else text.rstrip()
+    found: dict[int, tuple[int, str, str]] = {}
+    for kind, start, stop in unbreakable(joined):
+        for index, cut, dropped in cuts:
+            if start < cut and stop > cut + dropped:
+                found.setdefault(cut, (index, joined[start:cut], BREAK_REASONS[kind]))
+    return [found[cut] for cut in sorted(found)]
+
+
+def check_breaks(document: Any) -> list[str]:
+    """Every line that ends inside a time range, a phone number, a hyphenated name, or a web
+    address anywhere but after "/" or ".", in every language: 'page 3: "09:00–" ends a line; a
+    time range must not break'."""
+    problems = []
+    for lines in paragraphs(document):
+        if len(lines) > 1:
+            problems += [f'page {lines[line][0]}: "{tail}" ends a line; {reason}'
+                         for line, tail, reason in bad_breaks([text for _page, text in lines])]
+    return problems

@@ -20,6 +20,15 @@ def layouts_of(root: Path) -> Path:
     return (root / "layouts").resolve()
 
 
+def leads_out(path: Path, folder: Path) -> bool:
+    """Whether ``path`` (through a symbolic link, of its own or of a folder on the way) is a file
+    outside ``folder``: content is read only from the project's own files."""
+    try:
+        return not path.resolve(strict=True).is_relative_to(folder.resolve(strict=True))
+    except (OSError, RuntimeError):  # a broken or looping link
+        return True
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename: readers never
     see half a file, and a crash never leaves one."""

@@ -139,6 +139,10 @@ BOOKLET = Format(
     lead="cover",
     inner_fill=0.40,
     print_shop=True,
+    # A back cover of its own (the emergency numbers, where to turn, the colophon), after ruled
+    # pages for the reader's notes where the last folded sheet has room (build.py); when the
+    # content fills whole sheets, it would take a sheet more: the colophon ends the last page.
+    variants=({"back_cover": True}, {"back_cover": False}),
     # Read on screen or made into a booklet by a print shop: no sides to choose, but an A5 page
     # is printed as A5, and the print shop's file is padded to whole folded sheets.
     actual_size=True,

@@ -34,10 +34,10 @@ from typing import TYPE_CHECKING
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, normalize, read_po, write_po
+from babel.messages.pofile import PoFileError, denormalize, normalize, read_po, write_po
 
 from .fields import Fact, text_facts
-from .files import layouts_of, write_atomic
+from .files import layouts_of, leads_out, write_atomic
 from .load import Document
 
 if TYPE_CHECKING:
@@ -341,10 +341,29 @@ def import_catalogue(root: Path, incoming: Catalog, lang: str, fields: list[Fiel
 
 def _left_stale(message: Message, old: Message | None, english: str | None) -> bool:
     """A stale entry sent back as exported: still marked fuzzy, its translation still the stored
-    translation of the old English. Taking it would print an outdated translation as a draft of
-    the new English; it is left stale, and its English is printed until a translator updates it."""
+    translation of the old English, and still carrying that old English as its previous msgid
+    (``#| msgid``). Taking it would print an outdated translation as a draft of the new English;
+    it is left stale, and its English is printed until a translator updates it.
+
+    A translator who has read the change and finds the translation still right says so as
+    gettext's tools do: by removing the ``#| msgid`` lines (the entry stays a draft if it stays
+    fuzzy) or the fuzzy flag (reviewed). Either way the entry is taken, translation unchanged."""
     return (old is not None and message.fuzzy and message.id == english and old.id != message.id
-            and old.string == message.string)
+            and old.string == message.string and _previous_msgid(message) == old.id)
+
+
+def _previous_msgid(message: Message) -> str | None:
+    """The previous msgid (``#| msgid``) of an entry read by babel, which keeps those lines as
+    translator comments ('| msgid "..."', '| "..."'); None when the entry has none."""
+    lines = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+    if not lines or not lines[0].startswith("msgid "):
+        return None
+    quoted = [lines[0].removeprefix("msgid ").strip()]
+    quoted += [line for line in lines[1:] if line.startswith('"')]
+    try:
+        return denormalize("\n".join(quoted))
+    except Exception:  # a damaged comment: as if there were none
+        return None
 
 
 def _spans(lines: list[str]) -> list[tuple[int, int]]:
@@ -580,12 +599,112 @@ _PO_LINE = re.compile(rf"(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \
 _MSGFMT_LINE = re.compile(r"(\d+):(?:(\d+):)?\s*(.*)")
 
 
+MAX_PO_BYTES = 1 << 20
+"""The largest PO file taken (the catalogues are about 60 KB): babel's line wrapping is quadratic
+in an entry's length, so an unbounded file could hold a build or an import for hours."""
+MAX_PO_STRING = 4000
+"""The most characters in one msgid or msgstr (the longest field is under 1000)."""
+_STRING_START = re.compile(r"\s*(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)(?=[\s\"])")
+_CHARSET = re.compile(r"charset=([^\s\\\"]+)", re.IGNORECASE)
+
+
+def po_safety_problems(data: bytes, rel: str) -> list[Problem]:
+    """What makes a PO file unsafe to even parse, found in one pass over its bytes: too large a
+    file or string (MAX_PO_BYTES, MAX_PO_STRING), bytes that are not UTF-8, a declared charset
+    other than UTF-8 (a file declaring ISO-8859-1 with UTF-8 text would be read as 'Ã  Unia')."""
+    from .errors import Problem
+
+    if len(data) > MAX_PO_BYTES:
+        return [Problem(rel, 1, 1, "", f"the file has {len(data):,} bytes; expected at most {MAX_PO_BYTES:,} "
+                                       "(a catalogue is about 60,000): not read")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return [Problem(rel, line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1, "",
+                        f"byte 0x{data[exc.start]:02x} is not UTF-8; expected a UTF-8 file (charset=UTF-8)")]
+    problems: list[Problem] = []
+    declared = _CHARSET.search(text)
+    if declared and declared[1].lower().replace("_", "-") not in ("utf-8", "utf8"):
+        line = text[: declared.start()].count("\n") + 1
+        problems.append(Problem(rel, line, 1, "Content-Type",
+                                f"declares charset={declared[1]}, but its bytes are UTF-8"
+                                f"{' text' if not text.isascii() else ''}; expected charset=UTF-8"))
+    keyword, start, size = "", 0, 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        body = raw.lstrip()
+        if body.startswith("#~"):
+            body = body[2:].lstrip()
+        elif body.startswith("#"):
+            continue
+        opening = _STRING_START.match(body)
+        if opening:
+            if size > MAX_PO_STRING:
+                problems.append(_too_long(rel, start, keyword, size))
+            keyword, start, size = opening[1], number, 0
+        quoted = body[opening.end():].strip() if opening else body.strip()
+        size += max(0, len(quoted) - 2)  # the text between the quotes
+    if size > MAX_PO_STRING:
+        problems.append(_too_long(rel, start, keyword, size))
+    return problems
+
+
+def _too_long(rel: str, line: int, keyword: str, size: int) -> Problem:
+    from .errors import Problem
+
+    return Problem(rel, line, 1, keyword, f"a string of about {size:,} characters; expected at most {MAX_PO_STRING:,} "
+                                          "(a field's text is well under 1,000): the file is not read")
+
+
+def placeholder_problems(english: str, translated: str) -> list[str]:
+    """Why a translated layout phrase cannot safely take ``str.format`` with the English's
+    names: a name the English does not have (or one it has left out), a positional field ({0},
+    {}), a conversion or format spec ({date!r}, {date:>99999999}), a field with an attribute or
+    index ({date.year}), or an unbalanced brace. Empty when it is safe."""
+    import string
+
+    def fields(text: str) -> tuple[set[str], list[str]]:
+        names: set[str] = set()
+        bad: list[str] = []
+        for _literal, name, spec, conversion in string.Formatter().parse(text):
+            if name is None:
+                continue
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            if not name or name.isdigit():
+                bad.append(f"{written} is a positional field")
+            elif not re.fullmatch(r"[a-z_]+", name):
+                bad.append(f"{written} is not a plain name")
+            elif spec or conversion:
+                bad.append(f"{written} has a format spec or conversion")
+            else:
+                names.add(name)
+        return names, bad
+
+    try:
+        wanted, _ = fields(english)
+    except ValueError:
+        return []  # the English is not a format string: nothing is formatted
+    try:
+        got, bad = fields(translated)
+    except ValueError as exc:
+        return [f"{exc} (a lone {{ or }}: write {{{{ or }}}} for a brace)"]
+    if bad:
+        return bad
+    if got != wanted:
+        have = ", ".join("{" + n + "}" for n in sorted(got)) or "none"
+        return [f"placeholders {have} differ from the English {', '.join('{' + n + '}' for n in sorted(wanted)) or 'none'}"]
+    return []
+
+
 def po_file_problems(path: Path, rel: str) -> list[Problem]:
     """What makes a PO file unsafe to take: the errors of ``msgfmt -c --check-format`` (GNU
     gettext), at the lines msgfmt names; without msgfmt, babel's parse with strict checks (every
     string quoted and closed on its line, no unknown keyword, no msgid without msgstr)."""
     from .errors import Problem
 
+    unsafe = po_safety_problems(path.read_bytes(), rel)
+    if unsafe:
+        return unsafe
     msgfmt = msgfmt_path()
     if msgfmt is None:
         return _babel_problems(path.read_bytes(), rel)
@@ -784,9 +903,6 @@ def print_coverage(cat: Catalogue, root: Path, layouts: Path, langs: tuple[str, 
 
 # ------------------------------------------------------------------ checks run with `booklet check`
 
-_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
-
-
 def translation_file_problems(cat: Catalogue) -> list[Problem]:
     """Problems in the translation catalogues: unreadable files, languages that are not enabled,
     unknown fields, translations that add or drop a link, address, email, phone number or number
@@ -803,6 +919,14 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
         if lang not in enabled or lang == "en":
             problems.append(Problem(rel, 1, 1, "", f"'{lang}' is not an enabled language; expected one of: "
                                     f"{', '.join(sorted(enabled - {'en'}))}, or add it to languages: in content/booklet.yaml"))
+            continue
+        if leads_out(path, folder):
+            problems.append(Problem(rel, 1, 1, "", "a symbolic link leading out of content/ (or a broken one); expected the "
+                                                   "file itself in content/translations/: not read"))
+            continue
+        unsafe = po_safety_problems(path.read_bytes(), rel)
+        if unsafe:
+            problems.extend(unsafe)
             continue
         try:
             catalog = read_catalogue(path, lang)
@@ -828,19 +952,22 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
         if not path.exists():
             continue
         rel = path.relative_to(cat.root).as_posix() if path.is_relative_to(cat.root) else str(path)
+        unsafe = po_safety_problems(path.read_bytes(), rel)
+        if unsafe:
+            problems.extend(unsafe)
+            continue
         try:
             catalog = read_catalogue(path, lang)
         except Exception as exc:
             problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
             continue
+        lines = po_lines(path)
         for message in catalog:
             if not message.id or not message.string:
                 continue
-            wanted = sorted(_PLACEHOLDER.findall(str(message.id)))
-            got = sorted(_PLACEHOLDER.findall(str(message.string)))
-            if wanted != got:
-                problems.append(Problem(rel, message.lineno or 1, 1, "msgstr",
-                                        f"placeholders {', '.join(got) or 'none'} differ from the English {', '.join(wanted)}; expected the same placeholders"))
+            for why in placeholder_problems(str(message.id), str(message.string)):
+                problems.append(Problem(rel, *msgstr_place(lines, message, None), "msgstr",
+                                        f"{why}; expected the English's placeholders, each as {{name}}"))
     return problems
 
 

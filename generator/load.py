@@ -88,6 +88,10 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+MAX_DEPTH = 20
+"""Lists and mappings nested at most this deep (the content's deepest field is 4 levels): a value
+nested hundreds deep would exhaust Python's recursion in every check that walks the data."""
+
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "int", "bool", "null", "timestamp")}
 
 
@@ -107,6 +111,9 @@ class _Builder:
             self.fail(node, loc, "YAML anchors (&) and aliases (*) are not allowed; expected each value written out")
         self.seen.add(id(node))
         self.doc.positions[loc] = _mark(node)
+        if len(loc) > MAX_DEPTH and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self.fail(node, loc[:MAX_DEPTH], f"lists or fields nested more than {MAX_DEPTH} levels deep; expected the "
+                                             "shape of the field (see docs/fields.md)")
         if node.tag not in _ALLOWED_TAGS:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             self.fail(node, loc, f"YAML tag '{tag}' is not allowed; expected a plain value")

@@ -37,7 +37,8 @@ def width_em(text: str, layouts: Path, bold: bool = False) -> float:
 
 def widest_unbreakable_em(text: str, layouts: Path, bold: bool = False) -> float:
     """The widest piece of ``text`` a line cannot break inside: words, and the parts of a web
-    address (lines break after ".", "/" and "-"). Rounded up, with a small margin."""
-    pieces = re.split(r"\s+|(?<=[./-])", text)
+    address (lines break after "." and "/", never at a hyphen: view.py joins them). Rounded up,
+    with a small margin."""
+    pieces = re.split(r"\s+|(?<=[./])", text)
     widest = max((width_em(p, layouts, bold) for p in pieces if p), default=0.0)
     return math.ceil(widest * SAFETY * 100) / 100

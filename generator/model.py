@@ -178,7 +178,8 @@ class Service(Strict):
     """The organisation's name, as it writes it."""
     full_name: Text | None = None
     """What the organisation is, in a few words ('Federal Migration Centre'), or its long official
-    name: printed under the name, and translated (the name is not)."""
+    name: printed under the name, and translated (the name is not). A printed service without it
+    is a warning (an error under --strict)."""
     card_name: Text | None = None
     """A neutral label printed on the wallet card instead of the name, when the name says what
     the service is about ('Écoute Violences Conjugales'): a card is carried on the body and must

@@ -388,7 +388,8 @@ def html_to_pdf(html: str, *, layouts: Path, pdf_identifier: bytes | None = None
 def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Printing | Layout | None]], *,
                  layouts: Path, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
-                 denser: frozenset[int] = frozenset()) -> list[tuple[bytes, int]]:
+                 denser: frozenset[int] = frozenset(),
+                 tail: Callable[[int, int], str | None] | None = None) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
     Given as a Printing (impose.layout_for), an output also carries its format's viewer
@@ -401,7 +402,9 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     has some, the one with the fewest, laid out once; when none fits, the last one's error is raised.
     The number of the arrangement written (0: the first) and its laid-out document are appended
     to ``chosen`` when given. When the first fits with warnings, the arrangements in ``denser``
-    (which take no more room than the first) are not tried.
+    (which take no more room than the first) are not tried. ``tail`` (the number of the
+    arrangement written, its number of pages) may give the HTML of pages to lay out on their own
+    and join after them (a booklet's notes pages and back cover), or None.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -436,6 +439,11 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     _warnings, order, document = best
     if chosen is not None:
         chosen.extend((order, document))
+    more = tail(order, len(document.pages)) if tail is not None else None
+    if more is not None:  # laid out on their own: the pages before them stay as they were checked
+        extra = HTML(string=more, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
+        document = document.copy([*document.pages, *extra.pages])
     results = []
     for identifier, output in outputs:
         pages = [len(document.pages)]

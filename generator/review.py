@@ -14,6 +14,7 @@ workflow's GitHub issue.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -163,16 +164,29 @@ def markdown(made: list[Entry]) -> str:
              + " with something to confirm, the most urgent first. Print the call sheet with `booklet review-sheet`; after a call, record it with "
              "`booklet confirm SERVICE`.", ""]
     for entry in made:
-        lines.append(f"### {entry.name} ({entry.title.lower()})")
-        lines.append(f"`{entry.path}`" + (f", last checked {entry.last_verified.isoformat()}" if entry.last_verified else ""))
+        lines.append(f"### {_escape(entry.name)} ({entry.title.lower()})")
+        lines.append(_code(entry.path) + (f", last checked {entry.last_verified.isoformat()}" if entry.last_verified else ""))
         for call in entry.calls:
             held = " (on hold)" if call["hold"] else ""
-            lines.append(f"- Call {call['label']}{held}: {call['number']} ({'; '.join(call['hours'])})")
+            lines.append(f"- Call {_escape(call['label'])}{held}: {_escape(call['number'])} "
+                         f"({_escape('; '.join(call['hours']))})")
         lines.append("")
-        lines.extend(f"- [ ] **{TITLES[i.kind]}**: {_escape(i.text)} (`{i.where}`)" for i in entry.items)
+        lines.extend(f"- [ ] **{TITLES[i.kind]}**: {_escape(i.text)} ({_code(i.where)})" for i in entry.items)
         lines.append("")
     return "\n".join(lines)
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|~])")
+
+
 def _escape(text: str) -> str:
-    return text.replace("<", "&lt;").replace("@", "@\u200b")  # no HTML, no @mentions of GitHub users
+    """Content's text as plain words in the issue: on one line (no heading or list of its own),
+    every character that would start Markdown or HTML escaped, and no @mention of a GitHub user
+    or #reference to an issue (a zero-width space after @ and #)."""
+    text = _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()).replace("&", "&amp;"))
+    return text.replace("@", "@\u200b").replace("#", "#\u200b")
+
+
+def _code(text: str) -> str:
+    """A file's place as inline code (a backtick in it cannot close the code early)."""
+    return "`" + " ".join(text.split()).replace("`", "'") + "`"

@@ -6,7 +6,11 @@ otherwise) and watches the project's content/ and layouts/ (watchfiles). After e
 does not stop it: every page shows the error with its file:line:column until it is fixed.
 
 Only files under the output folder are served: a path with '..' (typed, or encoded as %2e%2e),
-an absolute path or a symbolic link that leads out of the folder gets 404. Into each HTML page
+an absolute path or a symbolic link that leads out of the folder gets 404. Only requests naming
+the served address in their Host header are answered (127.0.0.1, localhost, [::1], the --host
+given): a web page whose name an attacker points at 127.0.0.1 (DNS rebinding) gets 421. Each
+connection has CONNECTION_TIMEOUT seconds to send its request, and at most MAX_CONNECTIONS are
+served at once (the others are closed at once), so half-sent requests cannot pile up threads. Into each HTML page
 the server adds one script, the reloader (and allows it by hash in the page's
 Content-Security-Policy), and, while the content has an error, a banner that shows it.
 """
@@ -16,9 +20,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import ipaddress
 import re
+import socket
+import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -47,6 +55,13 @@ RELOADER = (
     "})();"
 )
 RELOADER_HASH = base64.b64encode(hashlib.sha256(RELOADER.encode()).digest()).decode()
+CONNECTION_TIMEOUT = 10.0
+"""Seconds a connection may stay silent (sending its request, or between requests) before it is closed."""
+THREADS = 8
+"""Connections answered at a time."""
+MAX_CONNECTIONS = 32
+"""Connections open at a time (answered or waiting for a thread); more are closed at once."""
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -104,10 +119,101 @@ def decorate(page: str, state: State) -> str:
         f"<script>{RELOADER}</script>"
 
 
-def handler(root: Path, state: State) -> type[SimpleHTTPRequestHandler]:
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names a request's Host header may give: the loopback ones and the address served; for
+    a wildcard address (0.0.0.0, ::), this computer's name and addresses too."""
+    names = {*LOOPBACK_NAMES, host.lower().strip("[]")}
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - only compared
+        name = socket.gethostname()
+        names.update({name.lower(), socket.getfqdn(name).lower()})
+        try:
+            names.update(str(info[4][0]) for info in socket.getaddrinfo(name, None))
+        except OSError:
+            pass
+    return frozenset(names)
+
+
+def host_of(header: str) -> str | None:
+    """The name in a Host header, without its port ('[::1]:8765' -> '::1'); None when malformed."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        end = header.find("]")
+        rest = header[end + 1:]
+        if end < 0 or (rest and not re.fullmatch(r":\d{1,5}", rest)):
+            return None
+        return header[1:end]
+    name, _, port = header.partition(":")
+    if not name or (port and not port.isdigit()) or not re.fullmatch(r"[a-z0-9.-]+", name):
+        return None
+    return name
+
+
+class Server(ThreadingHTTPServer):
+    """A threading server with a bounded pool: THREADS answer, MAX_CONNECTIONS are open at most,
+    and a connection closed by its client is no error worth a traceback."""
+
+    daemon_threads = True
+    request_queue_size = 128  # connections waiting to be accepted (each is then answered or closed at once)
+
+    def __init__(self, address: tuple[str, int], handler_class: type[SimpleHTTPRequestHandler]):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, handler_class)
+        self.pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="serve")
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # too many at once: closed, not queued
+            return
+        self.pool.submit(self._answer, request, client_address)
+
+    def _answer(self, request: Any, client_address: Any) -> None:
+        try:
+            self.process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the client went away or stayed silent: nothing to report
+        super().handle_error(request, client_address)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def handler(root: Path, state: State, hosts: frozenset[str] = frozenset(LOOPBACK_NAMES)) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
+        timeout = CONNECTION_TIMEOUT
+
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(root), **kwargs)
+
+        def _host_refused(self) -> bool:
+            """421 for a Host this server is not (DNS rebinding), 400 for none or a malformed one."""
+            given = self.headers.get_all("Host") or []
+            name = host_of(given[0]) if len(given) == 1 else None
+            if name is None:
+                self._send(HTTPStatus.BAD_REQUEST, b"Bad request: one Host header naming this server is required.\n",
+                           "text/plain; charset=utf-8")
+                return True
+            if name not in hosts:
+                self._send(HTTPStatus.MISDIRECTED_REQUEST,
+                           f"Misdirected request: this server answers only {', '.join(sorted(hosts))}.\n".encode(),
+                           "text/plain; charset=utf-8")
+                return True
+            return False
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
             pass  # quiet: the terminal shows the builds
@@ -125,6 +231,8 @@ def handler(root: Path, state: State) -> type[SimpleHTTPRequestHandler]:
             self.do_GET()
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            if self._host_refused():
+                return None
             if self.path == STATE_PATH:
                 return self._send(HTTPStatus.OK, state.token().encode(), "text/plain; charset=utf-8")
             if urlsplit(self.path).path in ("", "/"):
@@ -184,11 +292,14 @@ def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, sa
     layouts = existing_layouts(layouts_of(root))
     state = State()
     rebuild(root, out, request, state, say)
-    server = ThreadingHTTPServer((host, port), handler(out, state))
-    server.daemon_threads = True
+    server = Server((host, port), handler(out, state, allowed_hosts(host)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    address = f"http://{host}:{server.server_address[1]}/"
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{server.server_address[1]}/"
+    if not is_loopback(host):
+        say(f"warning: --host {host} is not a loopback address: anyone on this network can read {out}, "
+            "the call sheet included")
     say(f"Serving {out} on {address} (Ctrl-C to stop)")
     try:
         for _changes in watch(str(root / "content"), str(layouts), stop_event=stop, debounce=100, step=50, rust_timeout=200):

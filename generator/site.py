@@ -39,7 +39,7 @@ from .files import write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
-from .render import environment, isolate_ltr
+from .render import environment, isolate_ltr, keep_together
 from .validate import Catalogue
 from .view import LOCALES, Edition, Words, booklet_view, lead_ids
 
@@ -257,7 +257,7 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
                                **_common(layouts, assets, edition.lang, exit_url, "../"))
         if view["dir"] == "rtl":
             html = isolate_ltr(html, elements=True)
-        _write(site / edition.page, html, written, out)
+        _write(site / edition.page, keep_together(html, elements=True), written, out)
     _write_indexes(cat, root, out, written, translators, layouts, assets)
     _remove_old_addresses(site, cat)
     (site / WORKER).parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ warning it found, each with file, line, column and field, so an editor can fix t
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from . import clock
 from . import model as model_module
 from .errors import Problem
 from .fields import TEXT_URL, Phone, parse_email, tel_number, text_facts, text_links, visible_text
+from .files import leads_out
 from .formats import FORMATS
 from .load import Document, LoadError, Loc, read
 from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
@@ -211,6 +213,24 @@ def _validate(doc: Document, model: type[BaseModel], ident: str | None, problems
     return obj
 
 
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""What an id is (model.Id): lower-case letters and digits, in words joined by '-'."""
+
+
+def _file_refused(file: Path, rel: str, ident: str, content: Path) -> Problem | None:
+    """Why a content file is not read: a symbolic link leading out of content/, or a file name
+    that is not an id (the id names the file's pages and PDFs: 'x"y <z>#?' would break their
+    links, '..' would make a centre's booklet the general edition's)."""
+    if leads_out(file, content):
+        return Problem(rel, 1, 1, "", "a symbolic link leading out of content/ (or a broken one); expected the file itself "
+                                      "in content/: not read")
+    if not _ID.fullmatch(ident):
+        near = re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", ident.lower())).strip("-") or "name"
+        return Problem(rel, 1, 1, "id", f"the file name '{file.name}' does not make an id; expected lower-case letters "
+                                        f"and digits in words joined by '-', such as '{near}{file.suffix}': not read")
+    return None
+
+
 def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
     """Read and check all of content/ under ``root``; problems are collected, never raised."""
     today = today or clock.today()
@@ -224,6 +244,10 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
         for file in files:
             ident = file.stem
             rel = file.relative_to(root).as_posix()
+            refused = _file_refused(file, rel, ident, content)
+            if refused is not None:
+                cat.problems.append(refused)
+                continue
             if ident in seen:
                 cat.problems.append(Problem(rel, 1, 1, "id", f"duplicate id '{ident}' (also {seen[ident]}); expected each id once"))
                 continue
@@ -239,7 +263,9 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
             if obj is not None:
                 target[ident] = obj
     booklet_file = content / "booklet.yaml"
-    if booklet_file.exists():
+    if booklet_file.exists() and leads_out(booklet_file, content):
+        cat.problems.append(_file_refused(booklet_file, "content/booklet.yaml", "booklet", content))  # type: ignore[arg-type]
+    elif booklet_file.exists():
         try:
             doc = read(booklet_file, root)
             cat.documents[("booklet", "booklet")] = doc
@@ -307,6 +333,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(loc, f"'{sid}' goes on the wallet card, which is carried on the body, and its {label} says what "
                                 f"it is about ('{word}', a topic word of content/booklet.yaml); expected a neutral 'card_name:' "
                                 f"in content/services/{sid}.yaml, such as 'Helpline, day and night'"))
+    _check_glosses(cat, add)
     for cid, centre in cat.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):
@@ -381,6 +408,19 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("links", i, "url"),
                                 f"address of {len(link.url)} characters makes a QR code {width:g} mm wide, more than {QR_MAX_MM:g} mm; "
                                 "expected a shorter address (the organisation's page one level up, or a short link it publishes)"))
+
+
+def _check_glosses(cat: Catalogue, add: Callable[[Problem], None]) -> None:
+    """A printed service without full_name: its name (in Latin script, often French or Dutch) is
+    all an Arabic, Farsi or Ukrainian reader gets of what it is. A warning (an error under --strict)."""
+    printed = {sid for audience in cat.audiences.values() for ref in audience.situations if ref.situation in cat.situations
+               for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+    for sid in sorted(printed):
+        service = cat.services.get(sid)
+        if service is not None and service.hold is None and not service.full_name:
+            add(cat.doc("services", sid).problem(("name",), f"no 'full_name:' under the name '{service.name}': a reader who does not "
+                "read it learns what the service is only from that line, translated; expected what it is in a few plain "
+                "words, such as 'full_name: Federal Migration Centre'", severity="warning"))
 
 
 def _check_lead(doc: Document, audience: Audience, offered: set[str], services: dict[str, Service],

@@ -93,6 +93,9 @@ class Policy:
     max_redirects: int = 5
     max_body: int = 1 << 20
     """Bytes of an answer read at most."""
+    request_limit: float = 30.0
+    """Seconds for one request in all (name, connection, TLS, headers and body, within the run's
+    deadline): a site that sends a byte now and then is cut off and reported broken (timeout)."""
     deadline: float = 300.0
     """Seconds for the whole run; addresses not checked by then are reported 'unchecked'."""
     allow_loopback: bool = False
@@ -251,6 +254,11 @@ class Report:
     def broken_printed(self) -> list[Target]:
         return [t for t in self.targets if t.printed and self.results[t.url].severity == "error"]
 
+    def unchecked_printed(self) -> list[Target]:
+        """Printed addresses this run could not check (time limits, no network, --offline without
+        a cached result): nothing is known of them, which is never 'all is well'."""
+        return [t for t in self.targets if t.printed and self.results[t.url].status == "unchecked"]
+
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for target in self.targets:
@@ -273,6 +281,7 @@ class Report:
             "no_network": self.no_network,
             "counts": self.counts(),
             "broken_printed": len(self.broken_printed()),
+            "unchecked_printed": len(self.unchecked_printed()),
             "owners": [
                 {"owner": owner, "name": name,
                  "addresses": [{**self.results[t.url].to_json(), **{k: v for k, v in asdict(u).items() if k not in ("owner", "name")}}
@@ -359,15 +368,33 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+_SPECIAL_V6 = tuple((ipaddress.IPv6Network(net), what) for net, what in (
+    ("2002::/16", "a 6to4 transition address"),  # embeds an IPv4 address (2002:7f00:1:: is 127.0.0.1)
+    ("2001::/32", "a Teredo transition address"),
+    ("64:ff9b::/96", "a NAT64 address"), ("64:ff9b:1::/48", "a NAT64 address"),
+    ("2001:10::/28", "an ORCHID address"), ("2001:20::/28", "an ORCHID address"),
+    ("2001:db8::/32", "a documentation address"), ("3fff::/20", "a documentation address"),
+    ("::/96", "an IPv4-compatible address"), ("100::/64", "a discard-only address"),
+))
+"""IPv6 ranges that carry or translate to other addresses, or are never on the Internet: refused
+whatever the Python version's ``is_global`` says of them (3.11 calls 6to4 and NAT64 global)."""
+
+
 def _not_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, policy: Policy) -> str:
     """Why an address must not be connected to ('' when it may)."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
     if ip.is_loopback:
         return "" if policy.allow_loopback else "a loopback address"
+    if ip.is_unspecified:
+        return "an unspecified address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        for net, what in _SPECIAL_V6:
+            if ip in net:
+                return what
     for test, what in ((ip.is_link_local, "a link-local address"), (ip.is_multicast, "a multicast address"),
                        (ip.is_private, "a private address"), (ip.is_reserved, "a reserved address"),
-                       (ip.is_unspecified, "an unspecified address"), (not ip.is_global, "not a public address")):
+                       (not ip.is_global, "not a public address")):
         if test:
             return what
     return ""
@@ -442,7 +469,7 @@ class _GuardedBackend(httpcore.SyncBackend):
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        addresses = _resolve(host, port, timeout or self.policy.timeout)
+        addresses = _resolve(host, port, _left(timeout or self.policy.timeout, httpcore.ConnectTimeout))
         for ip in addresses:
             why = _not_public(ipaddress.ip_address(ip), self.policy)
             if why:
@@ -450,14 +477,56 @@ class _GuardedBackend(httpcore.SyncBackend):
         error: Exception | None = None
         for ip in addresses:
             try:
-                return super().connect_tcp(ip, port, timeout, local_address, socket_options)
+                stream = super().connect_tcp(ip, port, _left(timeout, httpcore.ConnectTimeout), local_address, socket_options)
+                return _Bounded(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         assert error is not None
         raise error
 
 
-def _resolve(host: str, port: int, timeout: float) -> list[str]:
+_REQUEST = threading.local()
+"""The monotonic time by which the request the current thread makes must be over (`end`)."""
+
+
+def _left(timeout: float | None, error: type[Exception]) -> float | None:
+    """The time a step of the current request may take: its own timeout, cut to what is left of
+    the request's limit; ``error`` when nothing is left."""
+    end: float | None = getattr(_REQUEST, "end", None)
+    if end is None:
+        return timeout
+    left = end - time.monotonic()
+    if left <= 0:
+        raise error("the request's time limit passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _Bounded(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the time limit of the
+    request using it: a server sending a byte every half second never hits the per-read timeout,
+    and is cut off here."""
+
+    def __init__(self, stream: httpcore.NetworkStream):
+        self.stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _Bounded(self.stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> list[str]:
     """The addresses of a host, looked up in a daemon thread so that a hanging resolver cannot
     hold the run past `timeout`."""
     box: list[Any] = []
@@ -596,6 +665,22 @@ class _Checker:
         raise AssertionError("unreachable")
 
     def _get(self, url: str) -> _Outcome:
+        limit = min(self.policy.request_limit, self.deadline - time.monotonic())
+        _REQUEST.end = time.monotonic() + limit
+        try:
+            return self._get_within(url)
+        except httpx.TimeoutException:
+            if time.monotonic() < _REQUEST.end - 0.05:
+                raise
+            if limit < self.policy.request_limit:
+                return _Outcome(1, None, error=("unchecked", f"not checked: the run's time limit ({self.policy.deadline:g} s) passed",
+                                                True))
+            return _Outcome(1, None, error=("broken", f"no complete answer within {limit:g} s (timeout: the site "
+                                                      "answers too slowly)", True))
+        finally:
+            _REQUEST.end = None
+
+    def _get_within(self, url: str) -> _Outcome:
         try:
             with self.client.stream("GET", url) as response:
                 read = 0
@@ -609,9 +694,11 @@ class _Checker:
             return _Outcome(1, None, error=("refused", str(exc), True))
         except _NoName as exc:
             return _Outcome(1, None, error=("broken", str(exc), False))
-        except httpx.ConnectTimeout:
-            return _Outcome(1, None, error=("broken", f"no connection within {self.policy.timeout:g} s (timeout)", False))
-        except httpx.TimeoutException:
+        except httpx.TimeoutException as exc:
+            if time.monotonic() >= (_REQUEST.end or 0) - 0.05:
+                raise  # the request's own limit: said so by _get
+            if isinstance(exc, httpx.ConnectTimeout):
+                return _Outcome(1, None, error=("broken", f"no connection within {self.policy.timeout:g} s (timeout)", False))
             return _Outcome(1, None, error=("broken", f"no answer within {self.policy.timeout:g} s (timeout)", True))
         except httpx.ConnectError as exc:
             if _caused_by(exc, ssl.SSLError):

@@ -324,7 +324,8 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
         "qr": qr,
         "qr_mm": qr_width_mm(qr) if qr else 0,
         "qr_label": links[0]["label"] if links else "",
-        "qr_display": re.findall(r"[^./]*[./]?", qr.display)[:-1] if qr else [],
+        # the printed address in parts that break only after "/" or "." (a word joiner after each hyphen: render.WJ)
+        "qr_display": [part.replace("-", "-\u2060") for part in re.findall(r"[^./]*[./]?", qr.display)[:-1]] if qr else [],
         # the QR column's width needs (cards have a fixed table layout): see metrics.py
         "qr_url_em": widest_unbreakable_em(qr.display, w.layouts) if qr else 0,
         "qr_label_em": widest_unbreakable_em(links[0]["label"], w.layouts, bold=True) if links else 0,
@@ -575,7 +576,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "intro": intro,
         "discreet": edition.discreet,
         "introduction": g.items("introduction", cat.booklet.introduction) if audience.general else [],
-        "fallback": t("fallback", audience.fallback) if audience.fallback else g("fallback", cat.booklet.fallback),
+        # the audience's own, unless the edition must not say what it is about (its own names its topic)
+        "fallback": t("fallback", audience.fallback) if audience.fallback and not (edition.discreet or fmt.neutral)
+                    else g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
         "centre": centre_view(edition.centre, centre, w, tr) if centre and edition.centre else None,

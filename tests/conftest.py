@@ -38,6 +38,7 @@ links:
   - url: https://www.example.be/report
     kind: form
 last_verified: 2026-01-15
+full_name: Listening line
 """
 
 SITUATION = """\

@@ -252,7 +252,7 @@ def test_check_puts_errors_last_collapses_review_notes_and_narrows(project, caps
     assert "\x1b[" not in "\n".join(lines)  # not a terminal: no colour
     # --reviews lists every note; --errors-only shows only the error; --file narrows to one file
     assert run(["--root", str(project.root), "check", "--reviews"]) == 1
-    assert "content/services/helpline.yaml:16:5: warning: review[0]: needs review: Confirm the name." in capsys.readouterr().out
+    assert "content/services/helpline.yaml:17:5: warning: review[0]: needs review: Confirm the name." in capsys.readouterr().out
     assert run(["--root", str(project.root), "check", "--errors-only"]) == 1
     out = capsys.readouterr().out
     assert "review" not in out and "Last checked" not in out and error in out

@@ -61,6 +61,7 @@ def test_fields_cover_the_content(project):
     enable_french(project)
     contexts = [f.context for f in content_fields(load_catalogue(project.root))]
     assert contexts == [
+        "services/helpline:full_name",
         "services/helpline:summary",
         "situations/work:title",
         "situations/work:summary",
@@ -77,7 +78,7 @@ def test_changing_one_english_sentence_makes_exactly_that_field_stale(project):
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens, advises and helps."))
     result = coverage(load_catalogue(project.root), project.root, "fr")
     assert [f.context for f in result.stale] == [SUMMARY_CTX]
-    assert result.missing == [] and result.drafts == 5
+    assert result.missing == [] and result.drafts == 6
 
 
 def test_export_import_round_trip_loses_nothing(project, tmp_path, capsys):
@@ -87,7 +88,7 @@ def test_export_import_round_trip_loses_nothing(project, tmp_path, capsys):
     exported = tmp_path / "fr-export.po"
     assert run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(exported)]) == 0
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
-    assert "fr: 0 translations taken, 6 unchanged" in capsys.readouterr().out
+    assert "fr: 0 translations taken, 7 unchanged" in capsys.readouterr().out
     first = {(m.context, m.id, m.string, m.fuzzy) for m in read_po(io.BytesIO(stored_before)) if m.id}
     after = {(m.context, m.id, m.string, m.fuzzy) for m in read_po((project.root / "content/translations/fr.po").open("rb")) if m.id}
     assert after == first
@@ -100,9 +101,9 @@ def test_import_takes_a_reviewed_translation(project, tmp_path, capsys):
     run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(exported)])
     review_one(exported, SUMMARY_CTX, "Écoute et aide.")
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
-    assert "fr: 1 translation taken, 5 unchanged" in capsys.readouterr().out
+    assert "fr: 1 translation taken, 6 unchanged" in capsys.readouterr().out
     result = coverage(load_catalogue(project.root), project.root, "fr")
-    assert (result.reviewed, result.drafts) == (1, 5)
+    assert (result.reviewed, result.drafts) == (1, 6)
 
 
 def test_import_refuses_a_translation_that_drops_a_phone_number(project, tmp_path, capsys):
@@ -192,7 +193,7 @@ def test_coverage_table(project, capsys):
     fill(project)
     assert run(["--root", str(project.root), "translations"]) == 0
     out = capsys.readouterr().out
-    assert "│ fr       │ content │       6 │          6 │        0 │              6 │     0 │       0 │    100 % │" in out
+    assert "│ fr       │ content │       7 │          7 │        0 │              7 │     0 │       0 │    100 % │" in out
 
 
 REAL_LANGS = [lang for lang in load_catalogue(ROOT).booklet.languages if lang != "en"]
@@ -345,7 +346,7 @@ def test_import_changes_only_the_lines_of_the_entry_it_takes_and_keeps_the_heade
     review_one(exported, SUMMARY_CTX,
                "Écoute et aide, longuement, patiemment, à toute heure du jour et de la nuit, sans jamais juger personne.")
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
-    assert "fr: 1 translation taken, 5 unchanged" in capsys.readouterr().out
+    assert "fr: 1 translation taken, 6 unchanged" in capsys.readouterr().out
     after = stored.read_text()
     old_blocks, new_blocks = before.split("\n\n"), after.split("\n\n")
     changed = [i for i, (a, b) in enumerate(zip(old_blocks, new_blocks, strict=False)) if a != b]
@@ -355,7 +356,7 @@ def test_import_changes_only_the_lines_of_the_entry_it_takes_and_keeps_the_heade
     assert "#, fuzzy" not in new_blocks[changed[0]]
     assert old_blocks[0] == new_blocks[0]  # the header, translator and dates included
     result = coverage(load_catalogue(project.root), project.root, "fr")
-    assert (result.reviewed, result.drafts) == (1, 5)
+    assert (result.reviewed, result.drafts) == (1, 6)
 
 
 def test_import_puts_a_new_entry_after_the_field_before_it(project, tmp_path):
@@ -387,7 +388,8 @@ def test_translations_lists_twenty_then_says_how_many_more(project, capsys):
     out = capsys.readouterr().out
     listed = [line for line in out.splitlines() if line.endswith(": fr: missing")]
     assert len(listed) == 20
-    assert listed[:2] == ["content/services/helpline.yaml:2: summary: fr: missing", "content/services/line00.yaml:2: summary: fr: missing"]
+    assert listed[:3] == ["content/services/helpline.yaml:15: full_name: fr: missing", "content/services/helpline.yaml:2: summary: fr: missing",
+                          "content/services/line00.yaml:15: full_name: fr: missing"]
     total = len(content_fields(load_catalogue(project.root), "fr"))
     assert f"... and {total - 20} more: run 'booklet translations --details'" in out
     assert run(["--root", str(project.root), "translations", "--details"]) == 0
@@ -409,3 +411,26 @@ def test_a_stale_entry_sent_back_untouched_stays_stale(project, tmp_path, capsys
     assert (project.root / "content/translations/fr.po").read_bytes() == stored
     result = coverage(load_catalogue(project.root), project.root, "fr")
     assert [f.context for f in result.stale] == [SUMMARY_CTX]
+
+
+def test_a_stale_entry_confirmed_unchanged_is_taken_as_a_draft_of_the_new_english(project, tmp_path, capsys):
+    """Issue 26: a translator who reads the change and finds the translation still right removes
+    the '#| msgid' lines (gettext's way of saying the change was seen) and keeps the draft mark:
+    the entry is taken, no longer stale, still a draft. Before, it was skipped as 'unchanged'
+    because only its translation text was compared, and the English stayed printed."""
+    enable_french(project)
+    fill(project, overrides={SUMMARY_CTX: "Écoute et aide."})
+    project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens and helps you."))
+    exported = tmp_path / "fr.po"
+    assert run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(exported)]) == 0
+    text = exported.read_text("utf-8")
+    previous = '#| msgid "Listens and helps."\n'
+    assert text.count(previous) == 1 and "#, fuzzy\n" + previous in text
+    exported.write_text(text.replace(previous, ""), "utf-8")  # what the translator's editor does on "confirm"
+    capsys.readouterr()
+    assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 0
+    assert "fr: 1 translation taken, 6 unchanged" in capsys.readouterr().out
+    stored = next(m for m in read_po((project.root / "content/translations/fr.po").open("rb")) if m.context == SUMMARY_CTX)
+    assert (stored.id, stored.string, stored.fuzzy) == ("Listens and helps you.", "Écoute et aide.", True)
+    result = coverage(load_catalogue(project.root), project.root, "fr")
+    assert result.stale == [] and (result.reviewed, result.drafts) == (0, 7)

@@ -73,7 +73,7 @@ def test_nothing_changed_answers_before_loading_the_validator_or_renderer(projec
     second = build()
     assert second.stdout.strip() == "[]"  # nothing heavy was imported
     assert "Done: nothing changed, no PDF rendered" in second.stderr
-    notice = "content/services/helpline.yaml:15:7: warning: hold: on hold, left out of every booklet: Not sure this number is theirs."
+    notice = "content/services/helpline.yaml:16:7: warning: hold: on hold, left out of every booklet: Not sure this number is theirs."
     assert notice in first.stderr and notice in second.stderr
     # a changed input, or a PDF gone, takes the full path again
     project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other helpline"))

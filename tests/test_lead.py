@@ -181,7 +181,7 @@ def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):
     assert checked >= 12
 
 
-BIDI = re.compile("[\u2066-\u2069\u200e\u200f]")
+BIDI = re.compile("[\u2066-\u2069\u200e\u200f\u2060]")  # bidi marks, and word joiners (render.keep_together)
 """Isolation and direction marks, which right-to-left bookmarks carry around Latin runs."""
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 import yaml
 from babel.messages.pofile import read_po
 
+from generator.validate import load_catalogue
 from generator.view import Edition
 
 from .conftest import ROOT
@@ -69,3 +73,53 @@ def test_see_page_puts_the_number_where_the_phrase_does(shipped):
     before, after = catalog.get("see page {page}").string.split("{page}")
     text = " ".join(pdf_text(shipped / "fa/complete-booklet.pdf"))
     assert before.strip() in text and after.strip() in text
+
+
+def letters(text: str) -> list[str]:
+    """The letters and digits of a text, compared as a multiset: text extraction returns a
+    right-to-left line's Latin runs in content-stream order, mirrors brackets, drops ZWNJ and puts
+    spaces around an Arabic vowel mark drawn as its own glyph."""
+    return [c for c in text if c.isalnum()]
+
+
+def glosses_under_names(pdf: Path, expected: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """service id -> (name, gloss): 'ok' where a line of the PDF (or two: a long name wraps) holds
+    the name's letters and the lines right under it begin with the gloss's letters; else what is there."""
+    lines = [letters(line) for page in pdfium.PdfDocument(str(pdf)) for line in page.get_textpage().get_text_range().splitlines()]
+    found = {}
+    for ident, (name, gloss) in expected.items():
+        want_name, want_gloss = Counter(letters(name)), letters(gloss)
+        found[ident] = "name not found"
+        for j in range(len(lines)):
+            span = next((k for k in (1, 2) if Counter(c for line in lines[j : j + k] for c in line) == want_name), 0)
+            if span:
+                under = [c for line in lines[j + span : j + span + 3] for c in line][: len(want_gloss)]
+                found[ident] = "ok" if Counter(under) == Counter(want_gloss) else "under the name: " + "".join(under)
+                if found[ident] == "ok":
+                    break
+    return found
+
+
+def test_every_printed_service_has_a_full_name():
+    """Issue 26: no printed service of the shipped content lacks its gloss (the check's warning)."""
+    cat = load_catalogue(ROOT)
+    assert [str(p) for p in cat.warnings if "full_name" in p.message] == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "uk"])
+def test_the_translated_gloss_is_printed_under_every_latin_name(shipped, lang):
+    """An Arabic, Farsi or Ukrainian reader reads what each service is, in their language, right
+    under its name in Latin script: every service of the complete booklet, read back from the PDF."""
+    cat = load_catalogue(ROOT)
+    idents = {sid for ref in cat.audiences["complete"].situations
+              for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+    expected = {}
+    for ident in sorted(idents):
+        data = service(ident)
+        if data.get("hold"):
+            continue
+        name = (data.get("names") or {}).get(lang, data["name"])
+        expected[ident] = (name, translated(lang, f"services/{ident}:full_name", data["full_name"]))
+    assert len(expected) >= 20
+    found = glosses_under_names(shipped / lang / "complete-booklet.pdf", expected)
+    assert {ident: why for ident, why in found.items() if why != "ok"} == {}

@@ -108,6 +108,7 @@ def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
                 "--out", str(shop)]) == 0
     manifest = {e["path"]: e for e in json.loads((shop / "manifest.json").read_text())["documents"]}
     counts = {}
+    notes = 0
     for audience in ("workers", "some", "many"):
         laid_out = pypdf.PdfReader(office / f"en/{audience}-booklet.pdf")
         path = shop / f"en/{audience}-booklet-print.pdf"
@@ -116,9 +117,11 @@ def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
         counts[audience] = n
         assert total % 4 == 0 and total - n < 4, f"{audience}: {n} pages laid out, {total} printed"
         assert manifest[f"en/{audience}-booklet-print.pdf"]["pages"] == total
-        # the blanks stand just before the back cover, which is still the last page
-        assert [_is_blank(page) for page in printed.pages] == [False] * (n - 1) + [True] * (total - n) + [False]
+        # the pages that would be blank before the back cover are the reader's notes pages: none is blank
+        # (a booklet without a back cover of its own, a centre's, gets blanks: test_padded_order_*)
+        assert not any(_is_blank(page) for page in printed.pages)
         text = pdf_text(path)
+        notes += sum(" ".join(t.split()) == "My numbers and notes" for t in text)
         assert text[-1] == pdf_text(office / f"en/{audience}-booklet.pdf")[-1]
         assert "The information in this booklet was checked on" in text[-1]
         assert text[:n - 1] == pdf_text(office / f"en/{audience}-booklet.pdf")[:n - 1]
@@ -133,9 +136,9 @@ def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
         assert [f for f in pdfua_failures(path) if not f.startswith("PDFUA1-ID-")] == []
         prefs = _preferences(path)
         assert prefs.get("/PrintScaling") == "/None" and "/Duplex" not in prefs
-    # audiences of different lengths, some of them padded; the office booklet is not
-    assert len(set(counts.values())) == 3, counts
-    assert any(n % 4 for n in counts.values()), counts
+    # audiences of different lengths, every one on whole folded sheets, some with notes pages
+    assert len({n for n in counts.values()}) >= 2 and all(n % 4 == 0 for n in counts.values()), counts
+    assert notes >= 1
     assert len(pypdf.PdfReader(shop / "en/many-poster-print.pdf").pages) == 1  # a poster is not padded
     assert "/Duplex" not in _preferences(shop / "en/many-poster-print.pdf")  # a print shop's file: PDF 1.6, no /Duplex
 
@@ -168,3 +171,54 @@ def test_cut_marks_stand_3mm_off_the_cards(shipped):
             gap = min(abs(x - edge) for x in (x1, x2) for edge in (left, right))
             assert not left < x1 < right and not left < x2 < right
         assert gap >= 3 * mm - 0.01, (x1, y1, x2, y2, gap / mm)
+
+
+# ------------------------------------------------------------------ the booklet's last pages
+
+
+def test_a_booklets_back_cover_and_notes_pages_fill_its_last_sheet(shipped):
+    """Every booklet of the shared build ends on whole folded sheets with no blank page: with a
+    back cover of its own (the emergency numbers, where to turn, the colophon), after ruled pages
+    for the reader's notes where the last sheet has room; or, when its content fills whole
+    sheets, with the colophon on its last page. Read back from the PDFs, in every language."""
+    from generator.validate import load_catalogue
+
+    from .conftest import ROOT
+
+    cat = load_catalogue(ROOT)
+    documents = json.loads((shipped / "manifest.json").read_text())["documents"]
+    covers = notes = 0
+    for entry in documents:
+        if entry["format"] != "booklet" or entry["discreet"] or entry["centre"]:
+            continue
+        pages = [" ".join(t.split()) for t in pdf_text(shipped / entry["path"])]
+        assert all(pages), f"{entry['path']}: a blank page"
+        if not entry["arrangement"].get("back_cover"):
+            assert len(pages) % 4 == 0, f"{entry['path']}: {len(pages)} pages and no back cover"
+            continue
+        assert len(pages) % 4 == 0, f"{entry['path']}: {len(pages)} pages"
+        back = pages[-1]
+        assert "112" in back and "101" in back, f"{entry['path']}: the back cover has no emergency number"
+        if entry["lang"] == "en":
+            audience = cat.audiences[entry["audience"]]
+            assert " ".join((audience.fallback or cat.booklet.fallback).split()) in back
+            assert "This booklet lists services" in back
+        covers += 1
+        if entry["lang"] == "en":
+            ruled = [p for p in pages if p.startswith("My numbers and notes")]
+            assert all(p == "My numbers and notes" for p in ruled)
+            notes += len(ruled)
+    assert covers >= 16
+
+
+def test_the_pages_left_to_fill_the_last_sheet_are_for_the_readers_notes(project, capsys):
+    """A short booklet (a cover and a page of content): one ruled page for the reader's numbers
+    and notes, then the back cover, four pages in all; its imposed copy is one sheet with no blank."""
+    project.write("content/booklet.yaml", 'emergency:\n  - {number: "112", label: Emergency}\n')
+    assert run(["--root", str(project.root), "build", "--format", "booklet", "--format", "booklet-imposed"]) == 0, \
+        capsys.readouterr().err
+    pages = [" ".join(t.split()) for t in pdf_text(project.root / "output/en/workers-booklet.pdf")]
+    assert len(pages) == 4 and pages[2] == "My numbers and notes"
+    assert pages[3].startswith("In danger now? Call 112 Emergency") and "This booklet lists services" in pages[3]
+    assert "This booklet lists services" not in " ".join(pages[:3])
+    assert len(pdf_text(project.root / "output/en/workers-booklet-imposed.pdf")) == 2  # one sheet, both sides

@@ -50,7 +50,7 @@ def test_the_most_urgent_first_with_numbers_hours_and_what_to_confirm(project, c
                         "Old Check Line (check more than 12 months old)", "Question Line (open question)",
                         "Did this happen? (open question)"]
     assert out.startswith("4 services to call and 1 other file with something to confirm, the most urgent first.")
-    assert (f"- [ ] **Printed address broken**: {BROKEN} (links[0].url): answered 404 Not Found; checked 2026-01-31 "
+    assert (f"- [ ] **Printed address broken**: {BROKEN} (links\\[0\\].url): answered 404 Not Found; checked 2026-01-31 "
             "(`content/services/broken-form.yaml:12`)") in out
     assert "- [ ] **On hold**: 0800 12 800 is not printed: Two sources give different numbers. (`content/services/held-line.yaml:9`)" in out
     assert "- Call Reception: 02 212 30 00 (hours not known)\n- Call Phone (on hold): 0800 12 800 (Monday to Friday: 09:30–13:00)" in out

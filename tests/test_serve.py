@@ -4,13 +4,15 @@ from outside the output folder."""
 from __future__ import annotations
 
 import http.client
+import socket
+import struct
 import threading
 import time
 
 import pytest
 
 from generator.request import BuildRequest
-from generator.serve import RELOADER, RELOADER_HASH, serve
+from generator.serve import RELOADER, RELOADER_HASH, allowed_hosts, host_of, serve
 from generator.view import Edition
 
 from .conftest import AUDIENCE, SERVICE, SITUATION, Project
@@ -132,3 +134,98 @@ def test_it_listens_on_this_computer_only_by_default():
 
     help_text = CliRunner().invoke(main, ["serve", "--help"]).output
     assert "[default: 127.0.0.1]" in help_text
+
+
+def raw(port: int, request: bytes) -> tuple[int, str]:
+    """A request written byte for byte (its Host header as an attacker's page would send it)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "127.0.0.1.attacker.example:{port}",
+                                  "localhost.:{port}", "10.0.0.1:{port}"])
+def test_a_request_for_another_host_gets_421(shared, host):
+    """DNS rebinding: a web page whose name resolves to 127.0.0.1 cannot read output/."""
+    _project, _out, port, _lines = shared
+    request = f"GET /site/en/workers.html HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n"
+    status, body = raw(port, request.encode())
+    assert status == 421
+    assert body == "Misdirected request: this server answers only 127.0.0.1, ::1, localhost.\n"
+
+
+@pytest.mark.parametrize("request_text", ["GET /site/en/workers.html HTTP/1.0\r\n\r\n",
+                                          "GET /site/en/workers.html HTTP/1.1\r\nHost: a b\r\n\r\n",
+                                          "GET /site/en/workers.html HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\n\r\n"])
+def test_a_request_without_one_clear_host_gets_400(shared, request_text):
+    _project, _out, port, _lines = shared
+    status, body = raw(port, request_text.encode())
+    assert status == 400 and body == "Bad request: one Host header naming this server is required.\n"
+
+
+@pytest.mark.parametrize("host", ["localhost:{port}", "127.0.0.1:{port}", "LOCALHOST"])
+def test_the_served_names_are_answered(shared, host):
+    _project, _out, port, _lines = shared
+    request = f"GET /site/{WORKERS} HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n"
+    status, body = raw(port, request.encode())
+    assert status == 200 and "tel:+3280012800" in body
+
+
+def test_hosts_of_a_wildcard_address_and_headers():
+    assert {"127.0.0.1", "localhost", "::1", "0.0.0.0", socket.gethostname().lower()} <= allowed_hosts("0.0.0.0")
+    assert allowed_hosts("192.168.1.5") == {"127.0.0.1", "localhost", "::1", "192.168.1.5"}
+    assert host_of("[::1]:8765") == "::1" and host_of("[::1]x") is None and host_of("a:b") is None and host_of("") is None
+
+
+def test_a_host_that_is_not_loopback_is_warned_about(project, monkeypatch):
+    monkeypatch.setattr("generator.serve.rebuild", lambda *args: None)
+    lines: list[str] = []
+    stop = threading.Event()
+    stop.set()
+    monkeypatch.setattr("watchfiles.watch", lambda *a, **k: iter(()))
+    serve(project.root, project.root / "output", BuildRequest(), "0.0.0.0", 0, lines.append, stop)
+    out = project.root / "output"
+    assert lines[0] == (f"warning: --host 0.0.0.0 is not a loopback address: anyone on this network can read {out}, "
+                        "the call sheet included")
+    assert lines[1].startswith(f"Serving {out} on http://0.0.0.0:")
+    lines.clear()
+    serve(project.root, project.root / "output", BuildRequest(), "127.0.0.1", 0, lines.append, stop)
+    assert len(lines) == 1 and lines[0].startswith("Serving")
+
+
+def test_half_sent_requests_hold_no_more_than_the_pool_and_close_quietly(project, monkeypatch, capfd):
+    """200 connections that never finish their request: at most THREADS threads answer, the rest
+    wait or are closed, each is dropped after CONNECTION_TIMEOUT, and no traceback is printed."""
+    import generator.serve as served
+
+    monkeypatch.setattr(served, "CONNECTION_TIMEOUT", 1.0)
+    monkeypatch.setattr(served, "rebuild", lambda root, out, *args: project.write("output/site/en/workers.html", "<p>page</p>"))
+    running, stop, thread = start(project)
+    port = running[2]
+    try:
+        before = threading.active_count()
+        silent = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
+        for sock in silent:
+            sock.sendall(b"GET /site/en/workers.html HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never ends
+        gone = []
+        for _ in range(180):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(b"GET /site/en/workers.html HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            gone.append(sock)
+        time.sleep(0.3)
+        assert threading.active_count() - before <= served.THREADS
+        for sock in gone:  # the client goes away, resetting the connection (a traceback each, before)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+        for sock in silent:  # the server closes each silent one after CONNECTION_TIMEOUT (20 / THREADS rounds)
+            assert sock.recv(100) == b""
+            sock.close()
+        assert get(port, "/site/en/workers.html")[0] == 200
+        assert "Traceback" not in capfd.readouterr().err
+    finally:
+        stop.set()
+        thread.join(timeout=10)

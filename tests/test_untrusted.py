@@ -208,7 +208,7 @@ def test_mailto_is_percent_encoded_and_a_text_tel_link_marked_in_the_pdf_and_the
     assert "tel:+3280012800" in targets
     page = (out / "site" / Edition("workers", "en").page).read_text("utf-8")
     assert '<a class="addr" href="mailto:info%2Bhelp@example.be" translate="no">info+help@example.be</a>' in page
-    assert '<a href="tel:+3280012800">0800 12 800</a> <span class="tag">(free call)</span>' in page
+    assert '<a href="tel:+3280012800"><span class="nobr">0800 12 800</span></a> <span class="tag">(free call)</span>' in page
 
 
 # ------------------------------------------------------------------ 4. verify

@@ -170,10 +170,22 @@ def test_warnings_list_review_notes_holds_stale_dates_and_charged_numbers(projec
     assert warnings(project) == [
         f"{S}:6:13: warning: phones[0].number: '0900 12 019' is a charged number and its cost is not stated; expected 'cost:'",
         f"{S}:14:16: warning: last_verified: last verified 2025-01-15, more than 12 months ago; expected a fresh check",
-        f"{S}:16:5: warning: review[0]: needs review: Check the hours.",
-        f"{S}:17:7: warning: hold: on hold, left out of every booklet: Not sure this number is theirs.",
+        f"{S}:17:5: warning: review[0]: needs review: Check the hours.",
+        f"{S}:18:7: warning: hold: on hold, left out of every booklet: Not sure this number is theirs.",
     ]
     assert errors(project) == []
+
+
+def test_a_printed_service_without_full_name_is_a_warning_naming_it(project):
+    """Issue 26: the gloss under a name in Latin script is what an Arabic, Farsi or Ukrainian reader
+    reads of what the service is; a service that is printed has one. On hold: not printed, no warning."""
+    project.write(S, SERVICE.replace("full_name: Listening line\n", ""))
+    assert warnings(project) == [
+        f"{S}:1:7: warning: name: no 'full_name:' under the name 'Helpline': a reader who does not read it learns what "
+        "the service is only from that line, translated; expected what it is in a few plain words, such as "
+        "'full_name: Federal Migration Centre'"]
+    project.write(S, SERVICE.replace("full_name: Listening line\n", "hold: Not sure this number is theirs.\n"))
+    assert not [w for w in warnings(project) if "full_name" in w]
 
 
 def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, capsys, monkeypatch):

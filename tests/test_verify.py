@@ -4,6 +4,7 @@ default policy, which the command uses, must refuse loopback and never send a re
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 import ssl
@@ -98,6 +99,17 @@ def _handler(server: Server, other: list[Server]) -> type[BaseHTTPRequestHandler
             elif path.startswith("/hold-"):
                 time.sleep(0.3)
                 self.answer(200)
+            elif path.startswith("/trickle"):  # a byte every 0.2 s: no single read ever waits 1 s
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" if path.startswith("/trickle-body") else b"")
+                head = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n" + b"X-Slow: y\r\n" * 100
+                try:
+                    for i in range(100):
+                        self.wfile.write(b"x" if path.startswith("/trickle-body") else head[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+                self.close_connection = True
             elif path == "/loop":
                 self.answer(302, {"Location": "/loop"})
             elif path == "/cookie":
@@ -393,3 +405,69 @@ def test_the_pages_wallet_cards_lead_to_are_checked(project):
     for page in (Edition("workers", "en", discreet=True).page, Edition("workers", "fr", discreet=True).page):
         use = found[f"https://www.example.org/help/{page}"].uses[0]
         assert (use.path, use.line, use.field, use.printed) == ("content/booklet.yaml", 2, "site_url", True)
+
+
+def test_a_site_that_trickles_is_cut_off_and_reported_as_a_timeout(project, capsys, site, testing, monkeypatch):
+    """Four sites sending a byte every 0.2 s (headers or body) no longer hold the workers until
+    the run's deadline: each request ends at its own limit, and the 404 after them is found."""
+    monkeypatch.setattr(verify, "DEFAULT", replace(testing, request_limit=1.5, workers=2, per_host=2))
+    urls = [site.url(p) for p in ("/trickle-head-1", "/trickle-body-2", "/trickle-head-3", "/trickle-body-4", "/gone")]
+    _links(project, urls)
+    started = time.monotonic()
+    code, report, err = _verify(project, capsys)
+    found = _by_url(report)
+    for url in urls[:4]:
+        assert found[url]["status"] == "broken"
+        assert found[url]["detail"] == "no complete answer within 1.5 s (timeout: the site answers too slowly)"
+    assert found[urls[4]]["detail"] == "answered 404 Not Found"
+    assert report["counts"] == {"broken": 5} and report["unchecked_printed"] == 0
+    assert code == 1
+    assert time.monotonic() - started < 8  # two workers, two rounds of 1.5 s, then the 404
+
+
+def test_printed_addresses_left_unchecked_by_the_deadline_fail_the_run(project, capsys, site, testing, monkeypatch):
+    monkeypatch.setattr(verify, "DEFAULT", replace(testing, deadline=1.0, workers=1))
+    urls = [site.url("/trickle-body-1"), site.url("/gone")]
+    _links(project, urls)
+    code, report, err = _verify(project, capsys)
+    found = _by_url(report)
+    assert found[urls[0]]["status"] == "unchecked"
+    assert found[urls[0]]["detail"] == "not checked: the run's time limit (1 s) passed"
+    assert found[urls[1]]["status"] == "unchecked"
+    assert report["unchecked_printed"] == 2
+    assert "error: 2 printed addresses not checked (time limits): nothing is known of them" in err.splitlines()
+    assert code == 1
+
+
+@pytest.mark.parametrize(("address", "why"), [
+    ("2002:7f00:1::", "a 6to4 transition address"),
+    ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo transition address"),
+    ("64:ff9b::7f00:1", "a NAT64 address"),
+    ("64:ff9b:1::a00:1", "a NAT64 address"),
+    ("2001:10::1", "an ORCHID address"),
+    ("2001:20::1", "an ORCHID address"),
+    ("2001:db8::1", "a documentation address"),
+    ("3fff::1", "a documentation address"),
+    ("::7f00:1", "an IPv4-compatible address"),
+    ("::ffff:127.0.0.1", "a loopback address"),
+])
+def test_transition_and_special_ipv6_addresses_are_refused(project, capsys, monkeypatch, address, why):
+    """A name resolving to 2002:7f00:1:: (127.0.0.1 inside 6to4) gets no connection attempt."""
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: [(socket.AF_INET6, socket.SOCK_STREAM, 6, "",
+                                                                            (address, port, 0, 0))])
+    connected: list[object] = []
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: connected.append(a) or pytest.fail("connected"))
+    url = "https://six.example.org/form"
+    _links(project, [url])
+    code, report, _ = _verify(project, capsys)
+    found = _by_url(report)
+    assert found[url]["status"] == "refused"
+    assert found[url]["detail"] == f"six.example.org resolves to {address}, {why}: not fetched"
+    literal = verify._static_check(f"https://[{address}]/x", verify.DEFAULT)
+    assert literal is not None and literal.detail == f"names {ipaddress.ip_address(address)}, {why}: not fetched"
+    assert connected == [] and code == 1
+
+
+def test_public_ipv6_is_still_allowed():
+    assert verify._not_public(ipaddress.ip_address("2a00:1450:4001:82b::200e"), verify.DEFAULT) == ""
+    assert verify._not_public(ipaddress.ip_address("2001:4860:4860::8888"), verify.DEFAULT) == ""
