@@ -416,6 +416,10 @@ class BookletText(Strict):
     emergency: tuple[PhoneLine, ...] = ()
     """The emergency numbers (112, 101) with what each is for ('label:'), hours and source:
     printed on every booklet's cover, every leaflet, poster and card."""
+    talk: tuple[Id, ...] = ()
+    """Services (content/services/) a person can call day and night to talk, whatever happened
+    (a suicide prevention line): printed under the emergency numbers on each booklet's back
+    cover, for every audience. Each must have a line to call, open 24 hours a day."""
     site_url: Url | None = None
     """Where output/site/ is published (https): each wallet card's QR code leads to its audience's
     discreet page there. Without it, cards are built without a QR code."""

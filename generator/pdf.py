@@ -443,6 +443,10 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     if more is not None:  # laid out on their own: the pages before them stay as they were checked
         extra = HTML(string=more, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
+        expected = more.count('class="notes-page"') + more.count('class="back-page"')
+        if len(extra.pages) != expected:  # a back cover that runs onto another page would cost a sheet
+            raise BuildError(f"the back cover takes {len(extra.pages)} pages where {expected} were planned; shorten the "
+                             "fallback line or the colophon (content/booklet.yaml) or the audience's fallback")
         document = document.copy([*document.pages, *extra.pages])
     results = []
     for identifier, output in outputs:

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from . import clock
 from . import model as model_module
 from .errors import Problem
-from .fields import TEXT_URL, Phone, parse_email, tel_number, text_facts, text_links, visible_text
+from .fields import DAYS, TEXT_URL, Phone, parse_email, tel_number, text_facts, text_links, visible_text
 from .files import leads_out
 from .formats import FORMATS
 from .load import Document, LoadError, Loc, read
@@ -385,6 +385,14 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("topic_words",), f"no topic words for '{lang}': a wallet card in that language is checked "
                                 "only against the English words for names and notes that could out its carrier; expected "
                                 f"topic_words: {{{lang}: [...]}}", severity="warning"))
+        for i, sid in enumerate(cat.booklet.talk):
+            service = cat.services.get(sid)
+            if service is None:
+                add(doc.problem(("talk", i), f"'{sid}' is not a service; expected one of: {', '.join(sorted(cat.services))}"))
+            elif not any(not line.hold and line.call and any(h.days == DAYS and h.start == 0 and h.end == 24 * 60 for h in line.hours)
+                         for line in service.phones):
+                add(doc.problem(("talk", i), f"'{sid}' has no line to call day and night; expected a service with a phone "
+                                "line open 24 hours a day, 7 days a week (hours: mo-su 00:00-24:00)"))
         if not cat.booklet.emergency:
             add(doc.problem(("emergency",), "no emergency numbers; expected 'emergency:' with 112 and 101, each with its label and source",
                             severity="warning"))

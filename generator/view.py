@@ -567,6 +567,9 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "format_words": {f.name: [_(f.phrases.this)] for f in FORMATS.values() if f.renders_as is None},
         "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
         "emergency": emergency_view(cat.booklet.emergency, w, tr),
+        # lines to talk to, day and night, whatever happened: on the back cover
+        "talk": [service_view(i, cat.services[i], w, tr) for i in cat.booklet.talk
+                 if i in cat.services and printable(cat.services[i], edition.region)],
         "lead": lead_view if fmt.lead == "cover" else None,
         "about": _(fmt.phrases.about),
         "checked_note": _(fmt.phrases.checked_note).format(date=checked),

@@ -199,6 +199,9 @@ def test_a_booklets_back_cover_and_notes_pages_fill_its_last_sheet(shipped):
         assert len(pages) % 4 == 0, f"{entry['path']}: {len(pages)} pages"
         back = pages[-1]
         assert "112" in back and "101" in back, f"{entry['path']}: the back cover has no emergency number"
+        for sid in cat.booklet.talk:  # the lines to talk to, day and night
+            number = cat.services[sid].phones[0].number.national
+            assert all(group in back for group in number.split()), f"{entry['path']}: {sid} is not on the back cover"
         if entry["lang"] == "en":
             audience = cat.audiences[entry["audience"]]
             assert " ".join((audience.fallback or cat.booklet.fallback).split()) in back
@@ -222,3 +225,20 @@ def test_the_pages_left_to_fill_the_last_sheet_are_for_the_readers_notes(project
     assert pages[3].startswith("In danger now? Call 112 Emergency") and "This booklet lists services" in pages[3]
     assert "This booklet lists services" not in " ".join(pages[:3])
     assert len(pdf_text(project.root / "output/en/workers-booklet-imposed.pdf")) == 2  # one sheet, both sides
+
+
+def test_a_line_to_talk_to_must_answer_day_and_night(project):
+    """content/booklet.yaml talk: services printed on the back cover, each with a line open 24/7."""
+    from generator.validate import load_catalogue
+
+    project.write("content/booklet.yaml", "talk: [helpline, nowhere]\n")
+    errors = [str(p) for p in load_catalogue(project.root).errors]
+    assert errors == [
+        "content/booklet.yaml:1:8: error: talk[0]: 'helpline' has no line to call day and night; expected a service with "
+        "a phone line open 24 hours a day, 7 days a week (hours: mo-su 00:00-24:00)",
+        "content/booklet.yaml:1:18: error: talk[1]: 'nowhere' is not a service; expected one of: helpline"]
+    text = (project.root / "content/services/helpline.yaml").read_text()
+    project.write("content/services/helpline.yaml", text.replace('{days: mo-fr, from: "09:30", to: "13:00"}',
+                                                                  '{days: mo-su, from: "00:00", to: "24:00"}'))
+    project.write("content/booklet.yaml", "talk: [helpline]\n")
+    assert load_catalogue(project.root).errors == []
