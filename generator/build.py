@@ -228,15 +228,16 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             except BuildError as exc:
                 failures[-1] = exc
                 raise
-        if variant(len(failures) - 1).get("back_cover") and len(document.pages) % SHEET_PAGES == 0:
-            # its pages fill whole sheets: a back cover of its own would take a sheet more
-            whole = BuildError(f"{job.source.relpath}: the back cover would take a sheet of its own")
-            failures[-1] = whole
-            raise whole
+        # A back cover of its own when the last folded sheet has room for it; when the pages fill
+        # whole sheets it would take a sheet more (3 notes pages and itself): the colophon ends the
+        # last page instead, unless that too runs onto a sheet more (then the back cover is as short).
+        back_cover = variant(len(failures) - 1).get("back_cover")
+        costly = len(document.pages) % SHEET_PAGES == 0 if back_cover else \
+            back_cover is not None and len(document.pages) % SHEET_PAGES != 0
         # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
         expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect  # as Expect.of
         found[id(document)] = design.check(document, job.kind, expect)
-        return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)])
+        return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)]) + costly
 
     chosen: list[Any] = []
     candidates = [job.html, *job.alternatives]
