@@ -61,6 +61,10 @@ class Built:
     """What the design checks found on its pages (generator/design.py): layout warnings."""
     arrangement: dict = dataclasses.field(default_factory=dict)
     """Which of its format's arrangements (formats.py: variants) was printed: {} when it has one."""
+    site_page: str = ""
+    """Its web page under output/site/ (a neutral code: this is where the code is named), and"""
+    site_pdf: str = ""
+    """its copy there to download ("" for a print shop's file, which the pages do not offer)."""
 
 
 def check(root: Path) -> Catalogue:
@@ -594,7 +598,8 @@ class _Run:
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,
                           found, arrangement if "order" not in arrangement else
-                          arrangements(view, FORMATS[edition.source.format].source)[arrangement["order"]])
+                          arrangements(view, FORMATS[edition.source.format].source)[arrangement["order"]],
+                          "" if edition.print_shop else edition.page, "" if edition.print_shop else edition.site_pdf)
             self.manifest[built.path] = asdict(built)
             write_manifest(self.out, self.manifest)
             self.done.append(built)

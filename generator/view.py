@@ -52,8 +52,22 @@ class Edition:
     @property
     def page(self) -> str:
         """Where this edition's web page is, under output/site/ (generator/site.py writes it, a
-        wallet card's QR code leads to it): the booklet's path, with .html and no format."""
-        return f"{self._folder}{self._stem}{self._suffix.removesuffix('-print')}.html"
+        wallet card's QR code leads to it): ``<lang>/<code>.html``, a short code that names no
+        topic (browser history, a shared link and a scanned card show it), the same in every
+        language; the manifest says which edition each code is."""
+        return f"{self.lang}/{self.code}.html"
+
+    @property
+    def site_pdf(self) -> str:
+        """This PDF's address under output/site/, next to its page: ``<lang>/<code>-<format>.pdf``."""
+        return f"{self.lang}/{self.code}-{self.format}.pdf"
+
+    @property
+    def code(self) -> str:
+        """Six hex digits from the audience, region, centre and edition (not the language nor
+        the format): stable from build to build, and no word of the topic."""
+        key = "/".join((self.audience, self.region or "", self.centre or "", "discreet" if self.discreet else ""))
+        return hashlib.sha256(key.encode()).hexdigest()[:6]
 
     @property
     def _folder(self) -> str:

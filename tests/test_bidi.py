@@ -11,7 +11,7 @@ import pytest
 
 from generator.model import Hours
 from generator.render import LRI, PDI, isolate_ltr
-from generator.view import Words
+from generator.view import Edition, Words
 
 from .conftest import LAYOUTS
 
@@ -82,6 +82,6 @@ def test_isolation_wraps_runs_and_leaves_tags_styles_and_punctuation_alone():
 
 
 def test_right_to_left_web_pages_isolate_with_bdi(shipped):
-    page = (shipped / "site/ar/complete.html").read_text("utf-8")
+    page = (shipped / "site" / Edition("complete", "ar").page).read_text("utf-8")
     assert "<bdi>LGBTI+</bdi>" in page and LRI not in page
-    assert "<bdi>" not in (shipped / "site/en/complete.html").read_text("utf-8")
+    assert "<bdi>" not in (shipped / "site" / Edition("complete", "en").page).read_text("utf-8")

@@ -15,6 +15,7 @@ import yaml
 from babel.messages.pofile import read_po
 
 from generator.validate import load_catalogue
+from generator.view import Edition
 
 from .conftest import ROOT
 from .pdfcheck import pdf_text
@@ -46,7 +47,7 @@ def test_own_name_without_per_language_names_and_with_a_gloss(ident):
 @pytest.mark.parametrize("lang", LANGS)
 def test_own_name_and_translated_gloss_on_the_web_page(shipped, lang):
     # right-to-left pages isolate each Latin run in <bdi>: compare the text without tags
-    page = html.unescape(re.sub(r"<[^>]+>", "", (shipped / f"site/{lang}/complete.html").read_text("utf-8")))
+    page = html.unescape(re.sub(r"<[^>]+>", "", (shipped / "site" / Edition("complete", lang).page).read_text("utf-8")))
     for ident in OWN_NAMES:
         data = service(ident)
         gloss = translated(lang, f"services/{ident}:full_name", data["full_name"])

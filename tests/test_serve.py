@@ -13,8 +13,11 @@ import pytest
 
 from generator.request import BuildRequest
 from generator.serve import RELOADER, RELOADER_HASH, allowed_hosts, host_of, serve
+from generator.view import Edition
 
 from .conftest import AUDIENCE, SERVICE, SITUATION, Project
+
+WORKERS = Edition("workers", "en").page
 
 
 def start(project: Project):
@@ -79,7 +82,7 @@ def wait_for_new_state(port: int, before: str, timeout: float = 30) -> str:
 def test_serves_the_pages_with_the_reloader_allowed_by_its_hash(shared):
     _project, _out, port, _lines = shared
     assert get(port, "/")[0] == 302
-    status, page = get(port, "/site/en/workers.html")
+    status, page = get(port, f"/site/{WORKERS}")
     assert status == 200 and "tel:+3280012800" in page
     assert page.count("<script>") == 2 and f"<script>{RELOADER}</script></body>" in page
     assert f"'sha256-{RELOADER_HASH}'" in page.split("script-src", 1)[1].split(";")[0]
@@ -89,7 +92,7 @@ def test_serves_the_pages_with_the_reloader_allowed_by_its_hash(shared):
 
 @pytest.mark.parametrize("path", ["/../conftest.py", "/%2e%2e/content/services/helpline.yaml", "/site/%2E%2E/%2e%2e/content",
                                   "/site/..%2f..%2fcontent/situations/work.yaml", "//etc/passwd", "/%2fetc%2fpasswd",
-                                  "/en/..\\..\\content", "/outside/hostname", "/site/en/workers.html%00.pdf"])
+                                  "/en/..\\..\\content", "/outside/hostname", f"/site/{WORKERS}%00.pdf"])
 def test_nothing_outside_the_output_folder_is_served(shared, path):
     _project, _out, port, _lines = shared
     status, body = get(port, path)
@@ -101,7 +104,7 @@ def page_when(port: int, ready, timeout: float = 30) -> str:
     """The page once it shows what ``ready`` looks for (the server rebuilds in the background)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        page = get(port, "/site/en/workers.html")[1]
+        page = get(port, f"/site/{WORKERS}")[1]
         if ready(page):
             return page
         time.sleep(0.05)
@@ -113,7 +116,7 @@ def test_a_change_is_rebuilt_and_an_error_is_shown_in_the_page_until_fixed(serve
     state = get(port, "/__booklet/state")[1]
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 99 961"))
     wait_for_new_state(port, state)  # what the open page's reloader waits for
-    page = get(port, "/site/en/workers.html")[1]
+    page = get(port, f"/site/{WORKERS}")[1]
     assert "tel:+3280099961" in page and 'role="alert"' not in page
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
     page = page_when(port, lambda p: 'role="alert"' in p)
@@ -167,7 +170,7 @@ def test_a_request_without_one_clear_host_gets_400(shared, request_text):
 @pytest.mark.parametrize("host", ["localhost:{port}", "127.0.0.1:{port}", "LOCALHOST"])
 def test_the_served_names_are_answered(shared, host):
     _project, _out, port, _lines = shared
-    request = f"GET /site/en/workers.html HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n"
+    request = f"GET /site/{WORKERS} HTTP/1.1\r\nHost: {host.format(port=port)}\r\nConnection: close\r\n\r\n"
     status, body = raw(port, request.encode())
     assert status == 200 and "tel:+3280012800" in body
 

@@ -20,6 +20,7 @@ import trustme
 
 from generator import verify
 from generator.cli import run
+from generator.view import Edition
 
 from .conftest import SERVICE, Project
 
@@ -401,7 +402,7 @@ def test_the_pages_wallet_cards_lead_to_are_checked(project):
 
     project.write("content/booklet.yaml", "languages: [en, fr]\nsite_url: https://www.example.org/help\n")
     found = {t.url: t for t in verify.targets(load_catalogue(project.root))}
-    for page in ("en/discreet/your-rights-ed57.html", "fr/discreet/your-rights-ed57.html"):
+    for page in (Edition("workers", "en", discreet=True).page, Edition("workers", "fr", discreet=True).page):
         use = found[f"https://www.example.org/help/{page}"].uses[0]
         assert (use.path, use.line, use.field, use.printed) == ("content/booklet.yaml", 2, "site_url", True)
 
