@@ -450,7 +450,9 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     cat = load_catalogue(ROOT)
     view = booklet_view(cat, Edition("asylum-centre", lang, "leaflet"), Words(lang, LAYOUTS))
     oldest = min(cat.services[v["id"]].last_verified for v in view["highlights"])
-    assert "0800" not in _panel_text(outside, *back)  # the back holds the colophon only
+    back_text = _panel_text(outside, *back)  # the back holds the lines to talk to and the colophon, no card
+    assert not any(v["phones"] and v["phones"][0]["display"].split()[-1] in back_text.split()
+                   for v in view["highlights"]), back_text
     assert str(oldest.day) in _panel_text(outside, *back)  # ... with the date of the check (the oldest of its cards)
     assert view["checked"] in _panel_text(outside, *back) or rtl
     front_text = _panel_text(outside, *front)
@@ -706,3 +708,19 @@ def test_a_flap_holds_the_situations_that_fit_and_points_to_the_booklet(project,
     assert pointer in flap and flap.index(pointer) > flap.index(titles[fits - 1])
     inside_text = " ".join(_panel_text(inside, a, a + 100) for a in (0, 100, 197))
     assert not any(t in inside_text for t in titles) and inside_text.startswith("Who can help")
+
+
+def test_every_shipped_leaflet_back_panel_carries_the_lines_to_talk_to(shipped):
+    """The lines to talk to, day and night (content/booklet.yaml talk:), on the back panel that
+    shows when the leaflet lies folded, read back from that panel of every shipped leaflet."""
+    cat = load_catalogue(ROOT)
+    numbers = [cat.services[sid].phones[0].number.national for sid in cat.booklet.talk]
+    assert numbers
+    checked = 0
+    for pdf in sorted(shipped.glob("*/*-leaflet.pdf")):
+        rtl = pdf.parent.name in ("ar", "fa")
+        back = _panel_text(pdfium.PdfDocument(pdf)[0], *((100, 200) if rtl else (97, 197)))
+        for number in numbers:
+            assert all(group in back.split() for group in number.split()), f"{pdf.relative_to(shipped)}: {number}"
+        checked += 1
+    assert checked >= 6
