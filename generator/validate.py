@@ -95,6 +95,17 @@ def _inner_model(annotation: Any) -> Any:
     return annotation
 
 
+def _home_of(parent: type[BaseModel], key: str) -> tuple[str, str] | None:
+    """The field of ``parent`` whose items (a model) have a field ``key``, with the first required
+    field of those items, when ``parent`` has no such field itself: where a misplaced key belongs."""
+    for name, info in parent.model_fields.items():
+        inner = _inner_model(info.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and key in _field_names(inner):
+            required = [f.alias or n for n, f in inner.model_fields.items() if f.is_required()]
+            return info.alias or name, (required or _field_names(inner))[0]
+    return None
+
+
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
@@ -122,6 +133,11 @@ def translate(err: dict[str, Any], model: type[BaseModel], doc: Document) -> Pro
         parent = _model_at(model, loc[:-1])
         allowed = _field_names(parent) if parent else []
         key = str(loc[-1]) if loc else "?"
+        home = _home_of(parent, key) if parent else None
+        if home is not None:  # a field of a list's items, one level too high ('hours' beside 'phones')
+            container, first = home
+            return doc.problem(loc, f"unknown field '{key}' here; '{key}' belongs under each item of '{container}': "
+                               f"{container}: - {first}: … {key}: …", key=True)
         guess = difflib.get_close_matches(key, allowed, n=1)
         hint = f"did you mean '{guess[0]}'? " if guess else ""
         return doc.problem(loc, f"unknown field '{key}'; {hint}expected one of: {', '.join(allowed)}", key=True)
@@ -334,6 +350,7 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                                 f"it is about ('{word}', a topic word of content/booklet.yaml); expected a neutral 'card_name:' "
                                 f"in content/services/{sid}.yaml, such as 'Helpline, day and night'"))
     _check_glosses(cat, add)
+    _check_printed_somewhere(cat, add)
     for cid, centre in cat.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):
@@ -429,6 +446,20 @@ def _check_glosses(cat: Catalogue, add: Callable[[Problem], None]) -> None:
             add(cat.doc("services", sid).problem(("name",), f"no 'full_name:' under the name '{service.name}': a reader who does not "
                 "read it learns what the service is only from that line, translated; expected what it is in a few plain "
                 "words, such as 'full_name: Federal Migration Centre'", severity="warning"))
+
+
+def _check_printed_somewhere(cat: Catalogue, add: Callable[[Problem], None]) -> None:
+    """A service that no audience prints (in no situation an audience holds, nor a line to talk
+    to of content/booklet.yaml) is work a volunteer did for nothing, silently: a warning (an
+    error under --strict). A service on hold has its own warning."""
+    printed = {sid for audience in cat.audiences.values() for ref in audience.situations if ref.situation in cat.situations
+               for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
+    printed |= set(cat.booklet.talk)
+    for sid in sorted(set(cat.services) - printed):
+        if cat.services[sid].hold is None and ("services", sid) in cat.documents:
+            add(cat.doc("services", sid).problem((), f"'{sid}' is printed nowhere: it is in no situation of an audience "
+                "(nor under talk: in content/booklet.yaml); expected its id in the services: list of a situation, "
+                "content/situations/<id>.yaml, that an audience holds", severity="warning"))
 
 
 def _check_lead(doc: Document, audience: Audience, offered: set[str], services: dict[str, Service],
