@@ -205,13 +205,14 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     def variant(order: int) -> dict:
         return arrangements(job.view, job.kind)[order] if job.view is not None else {}
 
-    def tail(order: int, pages: int) -> str | None:
+    def tail(order: int, pages: int) -> tuple[str, int] | None:
         """A booklet's notes pages and back cover, laid out after its pages: as many notes pages
-        as fill its last folded sheet."""
+        as fill its last folded sheet, then the back cover (the pages they must take)."""
         if not variant(order).get("back_cover") or job.view is None:
             return None
+        notes = -(pages + 1) % SHEET_PAGES
         return render_back_cover(job.view, generator=f"booklet {__version__} (WeasyPrint)", layouts=job.layouts,
-                                 notes_pages=-(pages + 1) % SHEET_PAGES)
+                                 notes_pages=notes), notes + 1
 
     def checks(document: Any) -> int:
         """Raises BuildError when the content does not fit; counts the layout warnings that make

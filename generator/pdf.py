@@ -389,7 +389,7 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
                  layouts: Path, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
                  denser: frozenset[int] = frozenset(),
-                 tail: Callable[[int, int], str | None] | None = None) -> list[tuple[bytes, int]]:
+                 tail: Callable[[int, int], tuple[str, int] | None] | None = None) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
     Given as a Printing (impose.layout_for), an output also carries its format's viewer
@@ -404,7 +404,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     to ``chosen`` when given. When the first fits with warnings, the arrangements in ``denser``
     (which take no more room than the first) are not tried. ``tail`` (the number of the
     arrangement written, its number of pages) may give the HTML of pages to lay out on their own
-    and join after them (a booklet's notes pages and back cover), or None.
+    and join after them (a booklet's notes pages and back cover) with how many pages it must
+    take, or None.
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -441,9 +442,9 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
         chosen.extend((order, document))
     more = tail(order, len(document.pages)) if tail is not None else None
     if more is not None:  # laid out on their own: the pages before them stay as they were checked
-        extra = HTML(string=more, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
+        more_html, expected = more
+        extra = HTML(string=more_html, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
-        expected = more.count('class="notes-page"') + more.count('class="back-page"')
         if len(extra.pages) != expected:  # a back cover that runs onto another page would cost a sheet
             raise BuildError(f"the back cover takes {len(extra.pages)} pages where {expected} were planned; shorten the "
                              "fallback line or the colophon (content/booklet.yaml) or the audience's fallback")

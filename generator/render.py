@@ -5,7 +5,7 @@ from __future__ import annotations
 import gettext
 import html as html_module
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -157,15 +157,10 @@ def _next_tag(parts: list[str | None], index: int) -> str:
     return following or ""
 
 
-def isolate_ltr(markup: str, *, elements: bool = False) -> str:
-    """Isolate the left-to-right runs in the text of an HTML document (not in its tags, styles,
-    scripts or title). For WeasyPrint, a word with the invisible LRI...PDI marks, several words in
-    a <span dir="ltr">: WeasyPrint lays out each line of a paragraph apart, and the second line
-    of a run that wraps would lose the marks on the first (its closing bracket would face the
-    wrong way); for browsers, with <bdi> elements (so that a copied number carries no invisible
-    characters)."""
-    marks = {LRI: "<bdi>", PDI: "</bdi>", _OPEN: "<bdi>", _CLOSE: "</bdi>"} if elements \
-        else {_OPEN: '<span dir="ltr">', _CLOSE: "</span>"}  # the text is isolated unescaped, then escaped
+def _map_text(markup: str, change: Callable[[str, str, str, str], str]) -> str:
+    """An HTML document with each run of its text (not its tags, styles, scripts or title)
+    replaced by ``change(text, raw, before, after)``: the text unescaped, as written, the markup
+    just before it (as changed) and the tag after it."""
     parts = _TAG_OR_TEXT.split(markup)
     out: list[str] = []
     skip = 0
@@ -179,18 +174,31 @@ def isolate_ltr(markup: str, *, elements: bool = False) -> str:
             out.append(part)
             skip = 1  # the group for the element name
             continue
-        text = html_module.unescape(part)
+        out.append(change(html_module.unescape(part), part, out[-1] if out else "", _next_tag(parts, index)))
+    return "".join(out)
+
+
+def isolate_ltr(markup: str, *, elements: bool = False) -> str:
+    """Isolate the left-to-right runs in the text of an HTML document (not in its tags, styles,
+    scripts or title). For WeasyPrint, a word with the invisible LRI...PDI marks, several words in
+    a <span dir="ltr">: WeasyPrint lays out each line of a paragraph apart, and the second line
+    of a run that wraps would lose the marks on the first (its closing bracket would face the
+    wrong way); for browsers, with <bdi> elements (so that a copied number carries no invisible
+    characters)."""
+    marks = {LRI: "<bdi>", PDI: "</bdi>", _OPEN: "<bdi>", _CLOSE: "</bdi>"} if elements \
+        else {_OPEN: '<span dir="ltr">', _CLOSE: "</span>"}  # the text is isolated unescaped, then escaped
+
+    def isolate(text: str, raw: str, before: str, after: str) -> str:
         if not text.strip():
-            out.append(part)
-            continue
-        before, after = (out[-1] if out else ""), _next_tag(parts, index)
+            return raw
         whole = (before.startswith("<") and not before.startswith(("</", "<!")) and after.startswith("</")
                  and not RTL_SCRIPT.search(text) and bool(_LTR_LETTER.search(text)))
         isolated = html_module.escape(_isolate_text(text, whole), quote=False)
         for mark, markup_ in marks.items():
             isolated = isolated.replace(mark, markup_)
-        out.append(isolated)
-    return "".join(out)
+        return isolated
+
+    return _map_text(markup, isolate)
 
 
 def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path, kind: str = "booklet") -> str:
@@ -268,28 +276,14 @@ def keep_together(markup: str, *, elements: bool = False) -> str:
     its tags, styles, scripts or title): with word joiners (for WeasyPrint: a white-space: nowrap
     span makes it break the line at an earlier word than the one before the span), or with
     <span class="nobr"> (for browsers, so that copied text carries no invisible characters)."""
-    parts = _TAG_OR_TEXT.split(markup)
-    out: list[str] = []
-    skip = 0
-    for part in parts:
-        if skip:
-            skip -= 1
-            continue
-        if part is None:
-            continue
-        if _TAG_OR_TEXT.fullmatch(part or ""):
-            out.append(part)
-            skip = 1  # the group for the element name
-            continue
-        text = html_module.unescape(part)
+
+    def keep(text: str, raw: str, _before: str, _after: str) -> str:
         runs = unbreakable(text) if any(c.isdigit() or c in "-‐" for c in text) else []
         if not runs:
-            out.append(part)
-        elif elements:
-            out.append(_spans(text, runs))
-        else:
-            out.append(html_module.escape(_joined(text, runs), quote=False))
-    return "".join(out)
+            return raw
+        return _spans(text, runs) if elements else html_module.escape(_joined(text, runs), quote=False)
+
+    return _map_text(markup, keep)
 
 
 def render_back_cover(view: dict, *, generator: str, layouts: Path, notes_pages: int) -> str:
