@@ -14,6 +14,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+# The font stack of fonts.css, in its order: each character is measured in the first that maps it.
+FALLBACK = ("NotoSans", "NotoNaskhArabic", "NotoSansEthiopic")
 SAFETY = 1.01  # kerning makes Latin words up to 1 % narrower than the sum of advances; joined Arabic is narrower still
 
 
@@ -29,10 +31,11 @@ def _advances(layouts: Path, name: str) -> dict[int, float]:
 
 
 def width_em(text: str, layouts: Path, bold: bool = False) -> float:
-    """Width of ``text`` in em in Noto Sans, falling back to Noto Naskh Arabic (as fonts.css does)."""
+    """Width of ``text`` in em in Noto Sans, falling back to Noto Naskh Arabic, then Noto Sans
+    Ethiopic (as fonts.css does)."""
     weight = "Bold" if bold else "Regular"
-    latin, arabic = _advances(layouts, f"NotoSans-{weight}.ttf"), _advances(layouts, f"NotoNaskhArabic-{weight}.ttf")
-    return sum(latin.get(ord(c)) or arabic.get(ord(c)) or 1.0 for c in text)
+    faces = [_advances(layouts, f"{family}-{weight}.ttf") for family in FALLBACK]
+    return sum(next((face[ord(c)] for face in faces if face.get(ord(c))), 1.0) for c in text)
 
 
 def widest_unbreakable_em(text: str, layouts: Path, bold: bool = False) -> float:

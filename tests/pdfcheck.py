@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -355,3 +356,104 @@ def misplaced_phone_links(path: Path) -> tuple[int, list[str]]:
                 wrong.append(f"page {index + 1}: {uri} lies over {under!r}")
     doc.close()
     return checked, wrong
+
+
+# The project's own faces (layouts/fonts.css): a PDF that embeds any other took a glyph from a
+# font of the machine it was built on (Pango's fallback), which another machine may not have.
+PROJECT_FONT = re.compile(r"(?:[A-Z]{6}\+)?Booklet-(?:Sans|Arabic|Ethiopic)(?:-Bold|-Italic)?")
+
+
+def page_fonts(source: Path | bytes) -> set[str]:
+    """The fonts a PDF's pages use, by name without the subset tag ('Booklet-Arabic-Bold')."""
+    reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
+    return {str(font.get_object()["/BaseFont"]).lstrip("/").split("+")[-1]
+            for page in reader.pages for font in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
+
+
+def _to_unicode(font) -> dict[int, str]:
+    """The glyph-to-text table of a Type 0 font (bfchar and bfrange entries)."""
+    cmap = font.get("/ToUnicode")
+    if cmap is None:
+        return {}
+    data = cmap.get_object().get_data().decode("latin-1")
+    table: dict[int, str] = {}
+
+    def text(hexes: str) -> str:
+        return bytes.fromhex(hexes).decode("utf-16-be", "replace")
+
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for glyph, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            table[int(glyph, 16)] = text(value)
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for first, last, value in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            start = int(value, 16)
+            for offset, glyph in enumerate(range(int(first, 16), int(last, 16) + 1)):
+                table[glyph] = chr(start + offset)
+    return table
+
+
+def _glyph_count(font) -> int:
+    """How many glyphs the embedded (subset) font program holds: a glyph number beyond it, or
+    0 (.notdef), draws the empty box of a missing character."""
+    from fontTools.ttLib import TTFont
+
+    descendant = font["/DescendantFonts"][0].get_object()
+    descriptor = descendant["/FontDescriptor"].get_object()
+    program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    return TTFont(io.BytesIO(program.get_object().get_data()), lazy=True)["maxp"].numGlyphs
+
+
+def _glyphs(strings) -> list[int]:
+    """The glyph numbers a text operator's strings show (Identity-H: two bytes each)."""
+    glyphs = []
+    for item in strings:
+        if isinstance(item, (pypdf.generic.TextStringObject, pypdf.generic.ByteStringObject)):
+            raw = item.original_bytes if isinstance(item, pypdf.generic.TextStringObject) else bytes(item)
+            glyphs.extend(int.from_bytes(raw[i:i + 2], "big") for i in range(0, len(raw) - 1, 2))
+    return glyphs
+
+
+def missing_glyphs(source: Path | bytes) -> list[str]:
+    """Every character a PDF draws without a glyph of its own (a "tofu" box), and every font it
+    embeds that is not one of the project's, read from the file itself: the fonts each page uses,
+    the glyph numbers its text operators show, the embedded font programs and their ToUnicode
+    tables. Empty when every character is set in a project font that has it."""
+    reader = pypdf.PdfReader(io.BytesIO(source) if isinstance(source, bytes) else source)
+    problems: list[str] = []
+    seen: set[str] = set()
+    faces: dict[int, tuple[int, dict[int, str]]] = {}
+
+    def walk(number: int, content, resources) -> None:
+        fonts = {name: ref.get_object() for name, ref in (resources.get("/Font") or {}).items()}
+        current = None
+        for operands, operator in pypdf.generic.ContentStream(content, reader).operations:
+            if operator == b"Tf":
+                current = fonts.get(operands[0])
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and current is not None:
+                strings = operands[0] if operator == b"TJ" else operands[-1:]
+                base = str(current["/BaseFont"]).lstrip("/")
+                if id(current) not in faces:
+                    faces[id(current)] = _glyph_count(current), _to_unicode(current)
+                count, table = faces[id(current)]
+                if not PROJECT_FONT.fullmatch(base):
+                    chars = sorted({table.get(glyph, "?") for glyph in _glyphs(strings)})
+                    message = (f"page {number}: {' '.join(f'U+{ord(c[0]):04X} {c!r}' for c in chars)} set in {base}, "
+                               "not a project font (layouts/fonts.css)")
+                    if message not in seen:
+                        seen.add(message)
+                        problems.append(message)
+                    continue
+                for glyph in _glyphs(strings):
+                    if glyph == 0 or glyph >= count:
+                        char = table.get(glyph, "?")
+                        problems.append(f"page {number}: no glyph for {' '.join(f'U+{ord(c):04X}' for c in char)} "
+                                        f"{char!r} in {base.split('+')[-1]}")
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(number, xobject, xobject.get("/Resources") or resources)
+
+    for number, page in enumerate(reader.pages, 1):
+        if page.get_contents() is not None:
+            walk(number, page.get_contents(), page.get("/Resources") or {})
+    return problems

@@ -26,7 +26,7 @@ from generator.view import Edition, Words, booklet_view
 
 from .conftest import LAYOUTS, SERVICE
 
-STYLE = ('<style>@import url(fonts.css); html { font-family: "Booklet Sans", "Booklet Arabic"; font-size: 10pt }'
+STYLE = ('<style>@import url(fonts.css); html { font-family: "Booklet Sans", "Booklet Arabic", "Booklet Ethiopic"; font-size: 10pt }'
          ' p { margin: 0 0 2mm } .narrow { width: 1mm } .qr-short { width: 17mm }</style>')
 SAMPLE = (STYLE + '<p class="narrow">Monday to Friday: 09:00–12:30</p>'
           '<p class="narrow">Call 0800 99 961 first</p>'

@@ -49,7 +49,7 @@ def printed_services(cat: Catalogue, audience: str) -> list[str]:
 
 AUDIENCES = sorted(p.stem for p in (ROOT / "content/audiences").glob("*.yaml"))
 LANGS = list(load_catalogue(ROOT).booklet.languages)
-RTL = ("ar", "fa")
+RTL = tuple(lang for lang in LANGS if Words(lang, LAYOUTS).locale.character_order == "right-to-left")
 
 
 def folded(audience: str, lang: str) -> bool:
