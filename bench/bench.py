@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOOKLET = Path(sys.executable).parent / "booklet"
 sys.path.insert(0, str(ROOT))
 
-from generator.build import Job, prepare, run_job  # noqa: E402
+from generator.build import prepare, run_job  # noqa: E402
 from generator.i18n import content_translator  # noqa: E402
 from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
 from generator.request import available_cores  # noqa: E402
@@ -121,9 +121,8 @@ def per_document(runs: int, work: Path) -> list[tuple[str, float, float, float, 
         tr = content_translator(root, edition.lang)
 
         def pipeline(edition: Edition = edition, more=more, tr=tr, cat=cat) -> int:
-            view, html, kind = generator.build.prepare(cat, edition, tr, LAYOUTS)
-            done = run_job(Job(edition, (edition, *more), html, kind, view["dir"] == "rtl", None, LAYOUTS))
-            return done[-1][2]
+            job, _view = generator.build.job_for(cat, edition, LAYOUTS, tr, more=more)  # every arrangement, as a build
+            return run_job(job)[-1][2]
 
         pages = pipeline()  # warm: fonts, templates, QR codes are paid once per process
         view, html, _kind = prepare(cat, edition, tr, LAYOUTS)

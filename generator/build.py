@@ -268,12 +268,20 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 
+def job_for(cat: Catalogue, edition: Edition, layouts: Path, tr: ContentTranslator | None = None,
+            cmyk_profile: Path | None = None, more: tuple[Edition, ...] = ()) -> tuple[Job, dict]:
+    """The job that makes one edition (and ``more`` editions of the same source, as a build
+    groups them), with every arrangement of its format, as a build makes it; and its view."""
+    view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
+    job = Job(edition.source, (edition, *more), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
+              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind in VIEW_IN_WORKER else None)
+    return job, view
+
+
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
                    tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
-    view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
-    job = Job(edition.source, (edition,), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
-              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind in VIEW_IN_WORKER else None)
+    job, view = job_for(cat, edition, layouts, tr, cmyk_profile)
     [(_edition, pdf, pages, _design, _arrangement)] = run_job(job)
     return pdf, pages, view
 
