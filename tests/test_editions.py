@@ -16,7 +16,7 @@ from generator.validate import load_catalogue
 from generator.view import Edition, Words
 
 from .conftest import LAYOUTS, ROOT, SERVICE, built_pdfs, many_services
-from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdf_text, tagging, text_in_reading_order
+from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdf_text, tagging, text_in_reading_order
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -189,6 +189,32 @@ def test_centre_edition_prints_its_contacts_translated_on_the_cover(project, cap
     french = " ".join(pdf_text(project.root / "output/centres/test-centre/fr/workers-booklet.pdf")[0].split())
     assert "Service social du centre" in french and "Demandez l'assistante sociale à l'accueil." in french
     assert "Social service" not in french
+
+
+def test_a_centre_can_list_any_of_the_shipped_languages(real_copy, capsys):
+    """Issue 27: a reception centre hands out booklets in any of the project's languages, the
+    new scripts among them; `booklet translations` shows each language's coverage."""
+    from generator.validate import load_catalogue
+
+    languages = load_catalogue(real_copy.root).booklet.languages
+    assert {"ps", "ti", "so", "ru", "sq", "de"} <= set(languages)
+    real_copy.write("content/centres/test-centre.yaml", CENTRE.replace("[en, fr]", f"[{', '.join(languages)}]"))
+    assert run(["--root", str(real_copy.root), "check"]) == 0
+    out = capsys.readouterr().out
+    assert not [line for line in out.splitlines() if "test-centre.yaml" in line and ": error:" in line]
+    assert run(["--root", str(real_copy.root), "translations"]) == 0
+    table = capsys.readouterr().out
+    for lang in languages[1:]:
+        assert re.search(rf"\b{lang}\b.*\bcontent\b", table), lang
+    assert run(["--root", str(real_copy.root), "build", "--centre", "test-centre", "--lang", "ps", "--lang", "ti",
+                "--format", "booklet"]) == 0
+    for lang in ("ps", "ti"):
+        path = real_copy.root / f"output/centres/test-centre/{lang}/asylum-centre-booklet.pdf"
+        first = " ".join(" ".join(pdf_text(path)[:2]).split())
+        assert "081 23 45 67" in first and "direction@example.be" in first, lang
+        assert missing_glyphs(path) == [], lang
+    root = pypdf.PdfReader(real_copy.root / "output/centres/test-centre/ps/asylum-centre-booklet.pdf").trailer["/Root"]
+    assert root["/ViewerPreferences"]["/Direction"] == "/R2L"
 
 
 def test_a_centre_text_without_translation_is_named_and_refused_under_strict(project, capsys):
