@@ -289,10 +289,23 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
 # ------------------------------------------------------------------ fingerprints: rebuild only what changed
 
 
+def made_from(view: dict, source: Edition, kind: str, layouts: Path, html: str,
+              others: tuple[str, ...] | None = None) -> str:
+    """All the HTML a source edition's PDF may be laid out from: the first arrangement, every
+    other one the worker may choose instead (a leaflet that prints the short texts, a card
+    without glosses) and a booklet's back cover (the lines to talk to are printed only there).
+    A PDF whose content changed only in an arrangement not tried first is still rebuilt."""
+    parts = [html, *(others if others is not None else alternatives(view, source, kind, layouts))]
+    if any(variant.get("back_cover") for variant in arrangements(view, kind)):
+        parts.append(render_back_cover(view, generator="", layouts=layouts, notes_pages=0))
+    return "\0".join(parts)
+
+
 def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None, code: str) -> str:
-    """What one PDF is made from: its HTML (which carries all the content it shows), its format
-    and edition, the code and layouts (``code``: quick.code_fingerprint of the project's layouts,
-    hashed once per build), and the print shop's profile."""
+    """What one PDF is made from: its HTML (``made_from``: every arrangement's, which carries all
+    the content it shows), its format and edition, the code and layouts (``code``:
+    quick.code_fingerprint of the project's layouts, hashed once per build), and the print
+    shop's profile."""
     digest = hashlib.sha256(code.encode())
     digest.update(repr(edition).encode() + b"\0" + html.encode())
     if cmyk_profile is not None:
@@ -372,9 +385,9 @@ def changed_since_filter(root: Path, ref: str, layouts: Path, code: str) -> Call
         if key not in before:
             try:
                 tr = translators.setdefault(edition.lang, content_translator(old_root, edition.lang))
-                _view, html, _kind = prepare(old, edition.source, tr, layouts)
+                view, html, kind = prepare(old, edition.source, tr, layouts)
                 profile = DEFAULT_CMYK_PROFILE if edition.print_shop and DEFAULT_CMYK_PROFILE.is_file() else None
-                before[key] = edition_fingerprint(edition, html, profile, code)
+                before[key] = edition_fingerprint(edition, made_from(view, edition.source, kind, layouts, html), profile, code)
             except (KeyError, BuildError):  # the audience, situation or centre is new
                 before[key] = ""
         return before[key] != fingerprint
@@ -588,7 +601,9 @@ class _Run:
             groups.setdefault(edition.source, []).append(edition)
         for source, members in groups.items():
             view, html, kind = prepare(self.cat, source, translators[source.lang], self.layouts)
-            prints = {e: edition_fingerprint(e, html, self.profile, self.code) for e in members}
+            others = alternatives(view, source, kind, self.layouts)
+            whole = made_from(view, source, kind, self.layouts, html, others)
+            prints = {e: edition_fingerprint(e, whole, self.profile, self.code) for e in members}
             if self.only is not None:
                 members = [e for e in members if self.only(e, prints[e])]
             elif not self.request.force:
@@ -596,7 +611,7 @@ class _Run:
             confirmed.extend(e.relpath for e in prints if e not in members and e.relpath in self.manifest)
             if members:
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
-                           expect=design.Expect.of(view), alternatives=alternatives(view, source, kind, self.layouts),
+                           expect=design.Expect.of(view), alternatives=others,
                            view=view if kind in VIEW_IN_WORKER else None), view, prints)
 
     def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: dict, prints: dict[Edition, str]) -> None:

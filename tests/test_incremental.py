@@ -13,6 +13,7 @@ import pypdf
 from generator.cli import run
 
 from .conftest import SERVICE, built_pdfs
+from .pdfcheck import pdf_text
 
 BOOKLET = Path(sys.executable).parent / "booklet"
 
@@ -106,6 +107,23 @@ def test_changing_one_service_rebuilds_only_the_pdfs_that_show_it(project, capsy
     capsys.readouterr()
     assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     assert "nothing changed" in capsys.readouterr().err
+
+
+def test_a_change_printed_only_on_the_back_cover_rebuilds_the_booklet(project, capsys):
+    """The fingerprint covers all a PDF may be laid out from, not only its first arrangement's
+    HTML: a line to talk to is printed only on the booklet's back cover (laid out after its pages)."""
+    talk = SERVICE.replace("name: Helpline", "name: Night line").replace('{days: mo-fr, from: "09:30", to: "13:00"}',
+                                                                         '{days: mo-su, from: "00:00", to: "24:00"}')
+    project.write("content/services/night.yaml", talk)
+    project.write("content/booklet.yaml", "talk: [night]\n")
+    build = ["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]
+    assert run(build) == 0
+    assert "0800 12 800" in pdf_text(project.root / "output/en/workers-booklet.pdf")[-1]
+    capsys.readouterr()
+    project.write("content/services/night.yaml", talk.replace("0800 12 800", "0800 99 961"))
+    assert run(build) == 0
+    assert built_paths(capsys.readouterr().err) == ["en/workers-booklet.pdf"]
+    assert "0800 99 961" in pdf_text(project.root / "output/en/workers-booklet.pdf")[-1]
 
 
 def test_a_damaged_output_is_rebuilt_and_force_rebuilds_all(project, capsys):
