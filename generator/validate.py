@@ -399,9 +399,9 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(("emergency", i), f"'{line.number.written}' has no label; expected 'label:' saying what it is for, such as 'Police'"))
         for lang in cat.booklet.languages:
             if lang != "en" and lang not in cat.booklet.topic_words:
-                add(doc.problem(("topic_words",), f"no topic words for '{lang}': a wallet card in that language is checked "
-                                "only against the English words for names and notes that could out its carrier; expected "
-                                f"topic_words: {{{lang}: [...]}}", severity="warning"))
+                add(doc.problem(("topic_words",), f"no topic words for '{lang}': nothing translated on a wallet card in that "
+                                "language can be checked for words that could out its carrier, so its cards print the English "
+                                f"labels, no gloss and no note; expected topic_words: {{{lang}: [...]}}", severity="warning"))
         for i, sid in enumerate(cat.booklet.talk):
             service = cat.services.get(sid)
             if service is None:

@@ -416,17 +416,19 @@ def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr:
     where the hours are missing (the note of that line says where to find them): a card has no
     room for notes about a website, a menu or the staff, which the booklet prints. A translated
     label or note that holds a topic word of its language is not printed (the English label, or
-    nothing)."""
+    nothing). In a language with no topic words of its own, nothing translated can be checked:
+    the card prints the English label, no gloss and no note."""
     lang = w.lang
     name = view["name"]
+    checked = lang == "en" or lang in booklet.topic_words
     if service.card_name:
         translated = Fields(tr, f"services/{view['id']}:")("card_name", service.card_name)
-        name = service.card_name if booklet.topic_word(translated, lang) else translated
+        name = service.card_name if not checked or booklet.topic_word(translated, lang) else translated
     phones = view["phones"][:1]
     if phones and name.replace(" ", "") == phones[0]["display"].replace(" ", ""):
         name = ""
     gloss = view["full_name"]
-    if service.card_name or not gloss or NON_LATIN.search(name) or not NON_LATIN.search(gloss) \
+    if not checked or service.card_name or not gloss or NON_LATIN.search(name) or not NON_LATIN.search(gloss) \
             or booklet.topic_word(gloss, lang) or booklet.topic_word(gloss, "*"):
         gloss = ""
     lines = [line for line in service.phones if not line.hold][:1]
@@ -437,7 +439,7 @@ def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr:
         "name_latin": not RTL_SCRIPT.search(name),
         "gloss": gloss,
         "card_notes": [p["note"] for p, line in zip(phones, lines, strict=True)
-                       if p["note"] and not p["hours"] and not booklet.topic_word(line.note or "")
+                       if checked and p["note"] and not p["hours"] and not booklet.topic_word(line.note or "")
                        and not booklet.topic_word(p["note"], lang)],
     }
 

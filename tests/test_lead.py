@@ -131,11 +131,22 @@ def test_a_card_never_names_the_topic(project, capsys):
     assert "Sexual Violence Line" in pdf_text(project.root / "output/en/workers-leaflet.pdf")[0]  # the leaflet names it
 
 
-def test_a_language_without_topic_words_is_warned(project):
-    project.write("content/booklet.yaml", "languages: [en, nl]\n")
-    assert ("content/booklet.yaml:1:1: warning: topic_words: no topic words for 'nl': a wallet card in that language is "
-            "checked only against the English words for names and notes that could out its carrier; expected "
-            "topic_words: {nl: [...]}") in problems(project, "warning")
+def test_a_language_without_topic_words_is_warned_and_its_cards_print_nothing_unchecked(project, capsys):
+    """Issue 27: the Tigrinya sexual-violence card printed 'care centre after sexual violence' as
+    the gloss under a Latin name, because Tigrinya had no topic words to check it against."""
+    from .test_i18n import fill
+
+    project.write("content/booklet.yaml", f"languages: [en, uk]\nsite_url: {SITE}\n")
+    assert ("content/booklet.yaml:1:1: warning: topic_words: no topic words for 'uk': nothing translated on a wallet "
+            "card in that language can be checked for words that could out its carrier, so its cards print the English "
+            "labels, no gloss and no note; expected topic_words: {uk: [...]}") in problems(project, "warning")
+    fill(project, "uk", overrides={"services/helpline:full_name": "Лінія після насильства"})
+    assert run(["--root", str(project.root), "build", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
+    card = pdf_text(project.root / "output/uk/workers-card.pdf")[0]
+    assert "Helpline" in card and "насильства" not in card
+    project.write("content/booklet.yaml", f"languages: [en, uk]\nsite_url: {SITE}\ntopic_words: {{uk: [зґвалтуван]}}\n")
+    assert run(["--root", str(project.root), "build", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
+    assert "Лінія після насильства" in pdf_text(project.root / "output/uk/workers-card.pdf")[0]  # checked: not a topic word
 
 
 def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):
