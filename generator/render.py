@@ -244,13 +244,15 @@ def unbreakable(text: str) -> list[tuple[str, int, int]]:
 
 
 _BREAKS_AFTER = frozenset(" \u00a0\u2009\u202f-‐–—/.")  # where a line may break inside a run (after a space, a dash, a slash)
+_BREAKS_BEFORE = frozenset("—")  # ... and before an em dash (UAX #14 class B2: Russian "09:00—12:30", as babel writes it)
 
 
 def _joined(text: str, runs: list[tuple[str, int, int]]) -> str:
     """``text`` with a word joiner after each place a line could break inside a run (inside a
     web address's part, only its hyphens: it may still break after its dots and slashes)."""
     after = {i for kind, start, stop in runs for i in range(start, stop - 1)
-             if text[i] in (("-",) if kind == "web" else _BREAKS_AFTER) and text[i + 1] != WJ}
+             if text[i + 1] != WJ and text[i] != WJ
+             and (text[i] in (("-",) if kind == "web" else _BREAKS_AFTER) or kind != "web" and text[i + 1] in _BREAKS_BEFORE)}
     return "".join(c + WJ if i in after else c for i, c in enumerate(text))
 
 

@@ -33,6 +33,7 @@ SAMPLE = (STYLE + '<p class="narrow">Monday to Friday: 09:00–12:30</p>'
           '<p class="narrow">CPVS Bruxelles (CHU Saint-Pierre)</p>'
           '<p class="narrow">Lundi\u00a0: 09:00\u2009–\u200912:30</p>'
           '<p class="narrow">Ask for any-time help</p>'  # a lowercase compound may break at its hyphen
+          '<p class="narrow">с 09:00—12:30</p>'  # Russian, as babel writes it: a line may break before an em dash too
           '<a class="qr-short" style="display: block">fedasilinfo.<wbr>be/<wbr>en/<wbr>rules-follow<wbr></a>')
 
 
@@ -48,6 +49,8 @@ def test_a_line_that_ends_inside_what_must_stay_together_is_found():
         'page 1: "0800 99" ends a line; a phone number must not break',
         'page 1: "Saint-" ends a line; a hyphenated name must not break',
         'page 1: "09:00\u2009–" ends a line; a time range must not break',
+        'page 1: "09:00" ends a line; a time range must not break',  # before the em dash
+        'page 1: "09:00 —" ends a line; a time range must not break',  # and after it (the lines so far, joined)
         'page 1: "rules-" ends a line; a web address breaks only after "/" or "."',
     ]
 
@@ -61,7 +64,8 @@ def test_kept_together_nothing_breaks_and_the_text_reads_back_as_written():
     assert "fedasilinfo.\u200b" in lines and "rules-\u2060follow\u200b" in lines  # still breaks after its dots and slashes
     text = pypdf.PdfReader(io.BytesIO(document.write_pdf())).pages[0].extract_text()
     assert WJ not in text  # a copied or searched number, time or name is the one written
-    for run in ("09:00–12:30", "0800 99 961", "Saint-Pierre", "09:00\u2009–\u200912:30"):
+    assert "09:00\u2060—\u206012:30" in lines
+    for run in ("09:00–12:30", "0800 99 961", "Saint-Pierre", "09:00\u2009–\u200912:30", "09:00—12:30"):
         assert run in text, (run, text)
 
 
