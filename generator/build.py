@@ -278,6 +278,16 @@ def job_for(cat: Catalogue, edition: Edition, layouts: Path, tr: ContentTranslat
     return job, view
 
 
+def sheet_problems(cat: Catalogue, edition: Edition, pages: int) -> list[str]:
+    """A booklet that takes more A4 sheets a copy than its audience allows (``sheets:``)."""
+    limit = cat.audiences[edition.audience].sheets if edition.audience in cat.audiences else None
+    sheets = -(-pages // SHEET_PAGES)
+    if edition.format != "booklet" or limit is None or sheets <= limit:
+        return []
+    return [f"{pages} pages take {sheets} A4 sheets a copy (four A5 pages a sheet); content/audiences/{edition.audience}.yaml "
+            f"allows {limit} (sheets: {limit}): shorten its texts by {pages - limit * SHEET_PAGES} pages, or raise the limit"]
+
+
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
                    tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
@@ -618,6 +628,7 @@ class _Run:
         """Write each PDF of a finished job, then the manifest that describes it."""
         for edition, pdf, pages, found, arrangement in result:
             write_atomic(self.out / edition.relpath, pdf)
+            found = [*found, *sheet_problems(self.cat, edition, pages)]
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,

@@ -334,6 +334,10 @@ class Audience(Strict):
     """Services on the A3 poster instead of the lead's, most important first; each with a phone."""
     card: tuple[Id, ...] | None = None
     """Services on the wallet card instead of the lead's, most important first; each with a phone."""
+    sheets: int | None = Field(default=None, ge=1)
+    """The most A4 sheets one printed copy of its booklet may take (printed on both sides, folded:
+    four A5 pages a sheet), in every language: a booklet that needs more is a layout warning of
+    the build (naming its pages), which the tests refuse for the shipped content."""
     review: tuple[Text, ...] = ()
     """What is missing or doubtful; listed by `booklet check`, never printed."""
 

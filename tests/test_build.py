@@ -317,6 +317,24 @@ def test_a_clean_build_logs_nothing(catalogue, caplog, lang):
 # ------------------------------------------------------------------ design: what the reader holds
 
 SHEETS_PER_COPY = {"asylum-centre": 3, "sexual-violence": 2, "workplace": 2, "complete": 6}
+"""The print budget the organisation set (issue 27); each audience's file says it (sheets:)."""
+
+
+def test_each_audience_states_its_sheets_per_copy(catalogue):
+    assert {a: catalogue.audiences[a].sheets for a in SHEETS_PER_COPY} == SHEETS_PER_COPY
+
+
+def test_a_booklet_over_its_sheets_is_a_layout_warning(project, capsys):
+    from .conftest import many_services
+
+    many_services(project, [f"line-{i}" for i in range(10)])
+    project.write("content/audiences/workers.yaml", (project.root / "content/audiences/workers.yaml").read_text() + "sheets: 1\n")
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
+    pages = len(pypdf.PdfReader(project.root / "output/en/workers-booklet.pdf").pages)
+    assert pages > 4
+    assert (f"warning: en/workers-booklet.pdf: layout: {pages} pages take {-(-pages // 4)} A4 sheets a copy (four A5 pages "
+            f"a sheet); content/audiences/workers.yaml allows 1 (sheets: 1): shorten its texts by {pages - 4} pages, or "
+            "raise the limit") in capsys.readouterr().err
 
 
 def test_every_pdf_passes_the_design_checks(built):
