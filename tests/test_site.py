@@ -78,7 +78,8 @@ def test_the_index_offers_every_language_named_in_itself(site):
     page = Page(site / "index.html")
     assert page.lang == "en" and page.title
     assert [f"{lang}/index.html" for lang in LANGS] == [h for h in page.links if h.endswith("/index.html")]
-    for name in ("English", "français", "Nederlands", "العربية", "فارسی", "українська", "español", "Türkçe"):
+    for name in ("English", "français", "Nederlands", "العربية", "فارسی", "українська", "español", "Türkçe",
+                 "پښتو", "ትግርኛ", "Soomaali", "русский", "shqip", "Deutsch"):
         assert name.casefold() in page.words.casefold(), name
     assert language_name("fa") == "فارسی"
     html = (site / "index.html").read_text("utf-8")
@@ -92,7 +93,7 @@ def test_every_page_is_whole_light_and_loads_nothing_from_elsewhere(site, lang):
     assert {p.name for p in pages} - discreet == {"index.html", "privacy.html", *(Path(Edition(a, lang).page).name for a in AUDIENCES)}
     for path in pages:
         page = Page(path)
-        assert page.lang == lang and page.dir == ("rtl" if lang in ("ar", "fa") else "ltr"), path
+        assert page.lang == lang and page.dir == ("rtl" if lang in ("ar", "fa", "ps") else "ltr"), path
         assert page.title.strip(), path
         assert page.headings[0] == 1 and all(b - a <= 1 for a, b in zip(page.headings, page.headings[1:], strict=False)), path
         assert page.loads == [], path  # inline style and script only, no font files: system fonts
