@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -72,19 +72,24 @@ Examples:
   booklet check --errors-only                    only what stops a build
   booklet check --file content/services/unia.yaml
   booklet check --audience asylum-centre --reviews
+  booklet check | grep unia                      one line per problem when piped
   BOOKLET_TODAY=2027-03-01 booklet check         what will be due by then""")
 @click.option("--strict", is_flag=True, help="Treat warnings (review notes, holds, stale checks) as errors.")
-@click.option("--reviews", is_flag=True, help="List every review note, unconfirmed fact and check due again (counted per file by default).")
+@click.option("--reviews", is_flag=True, help="List every review note, unconfirmed fact, check due again and why each fact is "
+              "on hold, and when each service was last checked (counted, one line each, by default).")
+@click.option("-v", "--verbose", is_flag=True, help="Everything in full: as --reviews, and the translations per language.")
 @click.option("--errors-only", is_flag=True, help="Show only errors.")
 @click.option("--file", "files", multiple=True, metavar="PATH", help="Report only on this content file (repeatable).")
 @click.option("--audience", "audience", metavar="ID", help="Report only on this audience's files: it, its situations and their services.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the counts and every problem as JSON to this file (for the weekly workflow).")
 @click.pass_context
-def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, files: tuple[str, ...], audience: str | None,
-          json_path: Path | None) -> None:
-    """Validate all content without rendering; report every problem at once, errors last."""
-    from .errors import report, use_colour
+def check(ctx: click.Context, strict: bool, reviews: bool, verbose: bool, errors_only: bool, files: tuple[str, ...],
+          audience: str | None, json_path: Path | None) -> None:
+    """Validate all content without rendering; report every problem at once, errors last.
+
+    On a terminal each line is wrapped to its width; piped, each problem is one line."""
+    from .errors import collapsed_count, report, use_colour
     from .validate import load_catalogue
 
     root = _root(ctx)
@@ -93,40 +98,91 @@ def check(ctx: click.Context, strict: bool, reviews: bool, errors_only: bool, fi
     problems = [p for p in cat.problems if scope is None or p.path in scope]
     if json_path is not None:
         _write_check_json(json_path, problems)
+    reviews = reviews or verbose
     shown = [p for p in problems if p.severity == "error"] if errors_only else problems
     colour = use_colour()
+    say = _printer(colour)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     # warnings and notes first, then the errors: the last lines on the screen are what stops a build
     for line in report([p for p in shown if p.severity == "warning"], colour=colour, reviews=reviews):
-        click.echo(line, color=colour)
+        say(line)
     if not errors_only:
-        services = {ident: svc for ident, svc in cat.services.items() if scope is None or f"content/services/{ident}.yaml" in scope}
+        every = cat.with_salvaged()  # a file with an error is still counted and dated
+        services = {ident: svc for ident, svc in every.services.items() if scope is None or f"content/services/{ident}.yaml" in scope}
         unconfirmed = sorted((svc.name for svc in services.values() if svc.unconfirmed and not svc.hold), key=str.casefold)
         if unconfirmed:
-            click.echo(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
-                       f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
+            say(f"{len(unconfirmed)} service{'s' if len(unconfirmed) != 1 else ''} not confirmed with the organisation "
+                f"(no 'Checked' date on the card): {', '.join(unconfirmed)}")
         if services:
-            click.echo("Last checked, oldest first:")
-            # how old each check is, as the validator judged it (its stale and due warnings)
-            aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
-            marks = {"stale": " (more than 12 months: stale)", "due": " (more than 6 months: due)"}
-            for ident, svc in sorted(services.items(), key=lambda item: (item[1].last_verified, item[0])):
-                mark = marks.get(aged.get(f"content/services/{ident}.yaml", ""), "")
-                click.echo(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
-        if not cat.errors and scope is None:
-            for line in _translation_summary(cat):
-                click.echo(line)
+            for line in _last_checked(cat, services, listed=reviews):
+                say(line)
+        if scope is None:
+            for line in _translation_summary(every, verbose):
+                say(line)
     for p in sorted(errors):
-        click.echo(p.render(colour), color=colour)
+        say(p.render(colour))
     where = "" if scope is None else f" in {len(scope)} file{'s' if len(scope) != 1 else ''}"
-    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    count = f"{_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}"
+    folded = 0 if reviews or errors_only else collapsed_count(warnings)
+    if folded:
+        count += f" ({len(warnings) - folded} listed, {folded} counted per file)" if folded < len(warnings) else " (counted per file)"
     if errors and colour:
         count = click.style(count, fg="red", bold=True)
-    click.echo(f"{_count(len(cat.services), 'service')}, {_count(len(cat.situations), 'situation')}, "
-               f"{_count(len(cat.audiences), 'audience')}{where}: {count}", color=colour)
-    if errors or (strict and any(p.kind != "due" for p in warnings)):  # a check due again is not yet stale
+    say(f"{_count(cat.count('services'), 'service')}, {_count(cat.count('situations'), 'situation')}, "
+        f"{_count(cat.count('audiences'), 'audience')}, {_count(cat.count('centres'), 'centre')}{where}: {count}")
+    failing = [p for p in warnings if p.kind != "due"]  # a check due again is not yet stale
+    if strict and failing:
+        due = len(warnings) - len(failing)
+        but = f"; {_count(due, 'check')} due again {'do' if due != 1 else 'does'} not count" if due else ""
+        say(f"failing: {_count(len(errors), 'error') + ' and ' if errors else ''}{_count(len(failing), 'warning')} (--strict{but})")
+    if errors or (strict and failing):
         ctx.exit(1)
+
+
+def _printer(colour: bool) -> Callable[[str], None]:
+    """How `check` writes a line: on a terminal, wrapped to its width (COLUMNS, else the
+    terminal's), the rows after the first indented; piped, as one line, so that grep finds a
+    problem whole."""
+    import re
+    import shutil
+    import textwrap
+
+    if not sys.stdout.isatty():
+        return lambda line: click.echo(line, color=colour)
+    width = max(40, shutil.get_terminal_size((80, 24)).columns)
+
+    def say(line: str) -> None:
+        text = click.unstyle(line)
+        rows = textwrap.wrap(text, width=width, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False) or [""]
+        for style, styled, reset in re.findall(r"((?:\x1b\[[0-9;]*m)+)(.*?)(\x1b\[0m)", line):  # colour what was coloured
+            at = next((i for i, row in enumerate(rows) if styled in row), None)
+            if at is not None:
+                rows[at] = rows[at].replace(styled, style + styled + reset, 1)
+        click.echo("\n".join(rows), color=colour)
+
+    return say
+
+
+def _last_checked(cat: Catalogue, services: dict, *, listed: bool) -> list[str]:
+    """When the services were last checked: with ``listed``, one line per service, oldest first;
+    else one line with the range, how many are due or stale, and how to list them."""
+    # how old each check is, as the validator judged it (its stale and due warnings)
+    aged = {p.path: p.kind for p in cat.warnings if p.kind in ("stale", "due")}
+    marks = {"stale": " (more than 12 months: stale)", "due": " (more than 6 months: due)"}
+    dated = sorted(services.items(), key=lambda item: (item[1].last_verified, item[0]))
+    if listed:
+        lines = ["Last checked, oldest first:"]
+        for ident, svc in dated:
+            mark = marks.get(aged.get(f"content/services/{ident}.yaml", ""), "")
+            lines.append(f"  {svc.last_verified.isoformat()}  {ident}{mark}")
+        return lines
+    oldest, newest = dated[0][1].last_verified.isoformat(), dated[-1][1].last_verified.isoformat()
+    when = f"on {oldest}" if oldest == newest else f"between {oldest} and {newest}"
+    ages = [aged.get(f"content/services/{ident}.yaml") for ident in services]
+    stale, due = ages.count("stale"), ages.count("due")
+    state = ", ".join(part for part in (f"{stale} stale" if stale else "", f"{due} due again" if due else "") if part) or "none due"
+    return [f"Last checked: {_count(len(services), 'service')} {when}, {state} (booklet check --reviews lists them)"]
 
 
 def _write_check_json(path: Path, problems: list) -> None:
@@ -178,18 +234,28 @@ def _scope(root: Path, cat: Catalogue, files: tuple[str, ...], audience: str | N
     return scope
 
 
-def _translation_summary(cat: Catalogue) -> list[str]:
-    """Per language, how many texts would print in English, and the command that lists them."""
+def _translation_summary(cat: Catalogue, verbose: bool) -> list[str]:
+    """How many texts would print in English for want of a translation: one line for every
+    language (languages with the same counts together), or with ``verbose`` one per language; and
+    the command that lists them. Not warnings: a build prints the English, and says so."""
     from . import i18n
 
-    lines = []
+    found: dict[tuple[int, int], list[str]] = {}
     for lang in cat.booklet.languages[1:]:
         result = i18n.coverage(cat, cat.root, lang)
         if result.stale or result.missing:
-            lines.append(f"warning: {lang}: {len(result.stale)} stale and {len(result.missing)} missing translation"
-                         f"{'s' if len(result.missing) != 1 else ''} (printed in English): "
-                         f"run 'booklet translations --details' to list them")
-    return lines
+            found.setdefault((len(result.stale), len(result.missing)), []).append(lang)
+    if not found:
+        return []
+
+    def counts(stale: int, missing: int) -> str:
+        return ", ".join(part for part in (f"{stale} stale" if stale else "", f"{missing} missing" if missing else "") if part)
+
+    if verbose:
+        return [f"Printed in English: {lang}: {counts(*key)} (booklet translations --details lists them)"
+                for key, langs in sorted(found.items()) for lang in langs]
+    groups = "; ".join(f"{', '.join(langs)}: {counts(*key)}" for key, langs in sorted(found.items()))
+    return [f"Printed in English for want of a translation: {groups} (booklet translations lists them)"]
 
 
 @main.command("list", epilog="""\b

@@ -70,7 +70,7 @@ def _fields(kind: str, ident: str, obj: object, names: tuple[str, ...], doc: Doc
         if value is None:
             return
         if isinstance(value, str):
-            yield Field(prefix + _loc(loc), value, path, loc, doc.where(loc)[0] if doc else 0)
+            yield Field(prefix + _loc(doc.original(loc) if doc else loc), value, path, loc, doc.where(loc)[0] if doc else 0)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 yield from emit(item, loc + (i,))
@@ -913,6 +913,8 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
     enabled = set(cat.booklet.languages)
     folder = cat.root / "content" / "translations"
     fields = {f.context: f for f in content_fields(cat)}
+    # a file with errors of its own is read only in part: a translation of what was left out is not 'removed'
+    damaged = tuple("booklet:" if kind == "booklet" else f"{kind}/{ident}:" for kind, ident in cat.damaged)
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         rel = path.relative_to(cat.root).as_posix()
         lang = path.stem
@@ -940,6 +942,8 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
             line = message.lineno or 1
             field = fields.get(message.context or "")
             if field is None:
+                if str(message.context).startswith(damaged):
+                    continue
                 problems.append(Problem(rel, line, 1, str(message.context),
                                         "no such field in the content (renamed or removed?); expected a context from 'booklet translations --export'",
                                         "warning"))

@@ -136,6 +136,11 @@ def test_a_language_without_topic_words_is_warned(project):
     assert ("content/booklet.yaml:1:1: warning: topic_words: no topic words for 'nl': a wallet card in that language is "
             "checked only against the English words for names and notes that could out its carrier; expected "
             "topic_words: {nl: [...]}") in problems(project, "warning")
+    project.write("content/booklet.yaml", "languages: [en, nl, fr]\n")  # one field to fill in: one warning
+    assert [w for w in problems(project, "warning") if "topic_words" in w] == [
+        "content/booklet.yaml:1:1: warning: topic_words: no topic words for 'nl', 'fr': a wallet card in these languages "
+        "is checked only against the English words for names and notes that could out its carrier; expected "
+        "topic_words: {nl: [...], fr: [...]}"]
 
 
 def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):

@@ -35,3 +35,169 @@ def test_hours_beside_the_phones_say_they_belong_under_a_phone_line(project):
         f"content/services/helpline.yaml:{len(SERVICE.splitlines()) + 1}:1: error: hours: unknown field 'hours' here; "
         "'hours' belongs under each "
         "item of 'phones': phones: - number: … hours: …"]
+
+
+# ------------------------------------------------------------------ item 7: `booklet check` on an 80-column terminal
+
+HELD = SERVICE.replace("emails:", (
+    "  - number: 0900 12 019\n    cost: 0.50 euro a minute\n"
+    "    hold: Two sources give different numbers for this line, and neither is the organisation's own page; the "
+    "number was last seen on a directory page in 2019. Call the organisation and ask for its helpdesk number.\n"
+    "emails:")).replace("last_verified: 2026-01-15", (
+    "last_verified: 2026-01-15\nreview:\n  - Confirm the name.\n  - Ask about Sundays.\n"
+    "unconfirmed:\n  - The hours differ between two sources."))
+"""The small project's service with a line on hold (a long reason), two review notes and an unconfirmed fact."""
+
+NO_LEAD = "title: Others\nsituations: [work]\n"
+"""An audience without lead: (a warning of about 300 characters)."""
+
+
+def on_a_terminal(root, *args: str, columns: int = 80) -> list[str]:
+    """`booklet check` run as in a terminal of that width (a pseudo-terminal): its rows, without colour."""
+    import os
+    import pty
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import PROJECT_TODAY
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns), "BOOKLET_TODAY": PROJECT_TODAY}
+    env.pop("NO_COLOR", None)
+    proc = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "--root", str(root), "check", *args],
+                            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    proc.wait(timeout=30)
+    text = b"".join(chunks).decode("utf-8")
+    assert "\x1b[" in text  # a terminal: coloured labels
+    return re.sub(r"\x1b\[[0-9;]*m", "", text).replace("\r", "").splitlines()
+
+
+def test_check_fits_an_80_column_terminal_and_pipes_one_line_per_problem(project, capsys):
+    project.write("content/services/helpline.yaml", HELD)
+    project.write("content/audiences/others.yaml", NO_LEAD)
+    rows = on_a_terminal(project.root)
+    assert max(len(row) for row in rows) <= 80, [row for row in rows if len(row) > 80]
+    assert rows[-2] + " " + rows[-1].lstrip() == ("1 service, 1 situation, 2 audiences, 0 centres: 0 errors, 5 warnings "
+                                                  "(2 listed, 3 counted per file)")  # the summary, wrapped under itself
+    assert rows[-1].startswith("    ")
+    assert "content/audiences/others.yaml:1:1: warning: no 'lead:'; the leaflet's front, the" in rows
+    # a fact on hold is one line without its reason; the dates of the checks one line
+    text = "\n".join(rows)
+    assert "Two sources give" not in text and "Last checked, oldest first" not in text
+    assert ("content/services/helpline.yaml:11:11: warning: phones[1].hold: '0900 12 019' on\n"
+            "    hold, not printed (booklet check --reviews says why)") in text
+    assert "Last checked: 1 service on 2026-01-15, none due (booklet check --reviews lists\n    them)" in text
+
+    # piped: one line per problem, however long, so that grep finds it whole
+    assert run(["--root", str(project.root), "check"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "content/audiences/others.yaml:1:1: warning: no 'lead:'; the leaflet's front, the poster, the card and the "
+        "booklet's cover take the first services with a phone in list order. Expected the services a reader in crisis "
+        "should meet first, each with why: lead: - {service: <id>, why: free, national, day and night}",
+        "content/services/helpline.yaml:11:11: warning: phones[1].hold: '0900 12 019' on hold, not printed "
+        "(booklet check --reviews says why)",
+        "3 warnings counted per file (booklet check --reviews lists them):",
+        "content/services/helpline.yaml: 2 review notes, 1 unconfirmed fact",
+        "1 service not confirmed with the organisation (no 'Checked' date on the card): Helpline",
+        "Last checked: 1 service on 2026-01-15, none due (booklet check --reviews lists them)",
+        "1 service, 1 situation, 2 audiences, 0 centres: 0 errors, 5 warnings (2 listed, 3 counted per file)"]
+    # --reviews and --verbose: every note, why the line is on hold, each service's last check
+    for flag in ("--reviews", "--verbose"):
+        assert run(["--root", str(project.root), "check", flag]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert ("content/services/helpline.yaml:11:11: warning: phones[1].hold: '0900 12 019' on hold, not printed: Two "
+                "sources give different numbers for this line, and neither is the organisation's own page; the number "
+                "was last seen on a directory page in 2019. Call the organisation and ask for its helpdesk number.") in lines
+        assert "content/services/helpline.yaml:20:5: warning: review[1]: needs review: Ask about Sundays." in lines
+        assert lines[-3:-1] == ["Last checked, oldest first:", "  2026-01-15  helpline"]
+        assert lines[-1] == "1 service, 1 situation, 2 audiences, 0 centres: 0 errors, 5 warnings"
+
+
+def _warnings_and_count(project, capsys) -> tuple[list[str], str]:
+    run(["--root", str(project.root), "check", "--reviews"])
+    lines = capsys.readouterr().out.splitlines()
+    return [line for line in lines if ": warning: " in line], lines[-1]
+
+
+def _moved(line: str, shift: int) -> str:
+    """A problem line with its line number moved by ``shift`` (lines 1 and 2 stay)."""
+    path, number, rest = line.split(":", 2)
+    return f"{path}:{int(number) + shift if int(number) > 2 else number}:{rest}"
+
+
+def test_an_error_in_a_file_hides_none_of_its_warnings_and_it_is_still_counted(project, capsys):
+    project.write("content/booklet.yaml", "languages: [en, fr]\ntopic_words: {fr: [viol]}\n")
+    project.write("content/services/helpline.yaml", HELD)
+    warnings, summary = _warnings_and_count(project, capsys)
+    assert len(warnings) == 5 and summary == "1 service, 1 situation, 1 audience, 0 centres: 0 errors, 5 warnings"
+    assert run(["--root", str(project.root), "check"]) == 0
+    translations = "Printed in English for want of a translation: fr: 7 missing (booklet translations lists them)"
+    assert translations in capsys.readouterr().out.splitlines()
+    for wrong, error in (
+            ("0800 12 800", "content/services/helpline.yaml:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian "
+                            "phone number (it contains letters); expected digits such as '0800 12 800'"),
+            ("last_verified: 2026-01-15", "content/services/helpline.yaml:17:16: error: last_verified: '2026-01-32' is not "
+                                          "a date; expected YYYY-MM-DD such as 2026-11-28"),
+            ("summary: Listens and helps.\n", "content/services/helpline.yaml:1:1: error: summary: is required but "
+                                              "missing; expected a value here")):
+        broken = {"0800 12 800": "0800 12 8OO", "last_verified: 2026-01-15": "last_verified: 2026-01-32"}.get(wrong, "")
+        project.write("content/services/helpline.yaml", HELD.replace(wrong, broken, 1))
+        now, count = _warnings_and_count(project, capsys)
+        shift = -1 if not broken else 0  # a line less above the notes
+        assert now == [_moved(w, shift) for w in warnings], wrong
+        assert count == "1 service, 1 situation, 1 audience, 0 centres: 1 error, 5 warnings"
+        assert run(["--root", str(project.root), "check"]) == 1
+        out = capsys.readouterr().out.splitlines()
+        assert out[-2:] == [error, count.replace("5 warnings", "5 warnings (2 listed, 3 counted per file)")]
+        assert translations in out  # the same with the error
+
+
+def test_counts_add_up_a_new_service_with_seven_warnings_adds_seven_and_centres_are_counted(project, capsys):
+    from tests.test_editions import CENTRE
+
+    assert run(["--root", str(project.root), "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 service, 1 situation, 1 audience, 0 centres: 0 errors, 0 warnings"
+    # 3 review notes, 2 unconfirmed facts, a line on hold, a chat without address
+    project.write("content/services/seven.yaml", HELD.replace("name: Helpline", "name: Seven")
+                  .replace("  - Ask about Sundays.\n", "  - Ask about Sundays.\n  - Ask about holidays.\n")
+                  .replace("  - The hours differ between two sources.", "  - The hours differ between two sources.\n  - The email too.")
+                  + "chats:\n  - note: Chat on the website.\n")
+    project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, seven]\n")
+    assert run(["--root", str(project.root), "check", "--reviews"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("content/services/seven.yaml:") and ": warning: " in line]) == 7
+    assert lines[-1] == "2 services, 1 situation, 1 audience, 0 centres: 0 errors, 7 warnings"
+    project.write("content/centres/test-centre.yaml", CENTRE.replace("[en, fr]", "[en]") + "audiences: [workers]\n")
+    assert run(["--root", str(project.root), "check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == ("2 services, 1 situation, 1 audience, 1 centre: 0 errors, 7 warnings "
+                                                        "(2 listed, 5 counted per file)")
+
+
+def test_check_strict_says_why_it_fails_in_its_last_line(project, capsys, monkeypatch):
+    project.write("content/booklet.yaml", 'emergency:\n  - {number: "112", label: Emergency}\n')
+    assert run(["--root", str(project.root), "check", "--strict"]) == 0
+    assert "failing" not in capsys.readouterr().out
+    project.write("content/services/helpline.yaml", SERVICE + "review:\n  - Confirm the name.\n  - Ask about Sundays.\n")
+    assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        "1 service, 1 situation, 1 audience, 0 centres: 0 errors, 2 warnings (counted per file)",
+        "failing: 2 warnings (--strict)"]
+    monkeypatch.setenv("BOOKLET_TODAY", "2026-08-01")  # the check is due again: not yet a reason to fail
+    assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "failing: 2 warnings (--strict; 1 check due again does not count)"
+    project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO") + "review:\n  - Confirm.\n")
+    assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "failing: 1 error and 1 warning (--strict; 1 check due again does not count)"
