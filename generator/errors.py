@@ -94,10 +94,10 @@ class BookletError(click.ClickException):
 class ContentError(BookletError):
     """The content has errors; carries every problem found in one run."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], message: str = ""):
         self.problems = sorted(problems)
         count = sum(1 for p in self.problems if p.severity == "error")
-        super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
+        super().__init__(message or f"{count} error{'s' if count != 1 else ''} in the content")
 
     def format_message(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
@@ -106,6 +106,26 @@ class ContentError(BookletError):
         more = f" (and {warnings} warning{'s' if warnings != 1 else ''}: 'booklet check' lists them)" if warnings else ""
         lines.append(self.message + more)
         return "\n".join(lines)
+
+
+class ImportRefused(ContentError):
+    """A translator's PO file that `booklet translations --import` does not take: the fault is in
+    that file (or in the stored catalogue it would be merged into), not in the content."""
+
+    def __init__(self, problems: list[Problem], imported: str, stored: str):
+        count = sum(1 for p in problems if p.severity == "error")
+        errors = f"{count} error{'s' if count != 1 else ''}"
+        if all(p.path == imported for p in problems):
+            name = Path(imported).name
+            message = (f"{errors} in {name}, the file you import: nothing was taken ({stored} is as it was); "
+                       f"fix {name} at the lines above (or send it back to its translator) and import it again")
+        else:
+            message = (f"{errors} in {stored}, the catalogue the file would be merged into: nothing was taken; "
+                       f"fix {stored} at the lines above ('booklet check' lists them too), then import again")
+        super().__init__(problems, message)
+
+    def format_message(self) -> str:
+        return "\n".join([*(p.render(use_colour(err=True)) for p in self.problems), self.message])
 
 
 class BuildError(BookletError):

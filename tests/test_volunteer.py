@@ -3,6 +3,8 @@ printed nowhere is named, and a field one level too high says where it belongs."
 
 from __future__ import annotations
 
+import pytest
+
 from generator.cli import run
 from generator.validate import load_catalogue
 
@@ -201,3 +203,39 @@ def test_check_strict_says_why_it_fails_in_its_last_line(project, capsys, monkey
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO") + "review:\n  - Confirm.\n")
     assert run(["--root", str(project.root), "check", "--strict"]) == 1
     assert capsys.readouterr().out.splitlines()[-1] == "failing: 1 error and 1 warning (--strict; 1 check due again does not count)"
+
+
+# ------------------------------------------------------------------ item 8: a damaged PO file names its own line
+
+def _exported(project, tmp_path, capsys) -> tuple[object, list[str], int]:
+    """The French catalogue exported for a translator, its lines, and the line of the summary's msgstr."""
+    project.write("content/booklet.yaml", "languages: [en, fr]\ntopic_words: {fr: [viol]}\n")
+    po = tmp_path / "fr.po"
+    assert run(["--root", str(project.root), "translations", "--export", "fr", "-o", str(po)]) == 0
+    capsys.readouterr()
+    lines = po.read_text("utf-8").split("\n")
+    return po, lines, lines.index('msgctxt "services/helpline:summary"') + 3  # msgctxt, msgid, msgstr
+
+
+@pytest.mark.parametrize("checker", ["msgfmt", "babel"])
+def test_a_damaged_po_file_names_its_broken_line_and_blames_itself(project, tmp_path, capsys, monkeypatch, checker):
+    from generator import i18n
+
+    if checker == "babel":
+        monkeypatch.setattr(i18n, "msgfmt_path", lambda: None)
+    elif i18n.msgfmt_path() is None:
+        pytest.skip("GNU gettext's msgfmt is not installed (make test installs it)")
+    po, lines, at = _exported(project, tmp_path, capsys)
+    assert lines[at - 1] == 'msgstr ""'
+    refused = ("1 error in fr.po, the file you import: nothing was taken (content/translations/fr.po is as it was); fix "
+               "fr.po at the lines above (or send it back to its translator) and import it again")
+    # the closing quote forgotten; then a line break typed inside the translation
+    for broken, column in (('msgstr "Écoute et aide.', 8), ('msgstr "Écoute\net aide."', 8)):
+        po.write_text("\n".join([*lines[: at - 1], broken, *lines[at:]]), "utf-8")
+        assert run(["--root", str(project.root), "translations", "--import", str(po)]) == 1
+        err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("note: msgfmt (GNU gettext) not found")]
+        assert err[0].startswith(f"Error: {po}:{at}:{column if checker == 'msgfmt' else 1}: error: PO syntax"), (broken, err)
+        assert "a string is not closed on its line" in err[0] or "nor a quoted string (a line break inside" in err[0]
+        assert err[-1] == refused.replace("1 error", f"{len(err) - 1} error{'s' if len(err) > 2 else ''}")
+        assert "in the content" not in "\n".join(err)
+        assert not (project.root / "content/translations/fr.po").exists()
