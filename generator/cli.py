@@ -259,14 +259,23 @@ def _translation_summary(cat: Catalogue, verbose: bool) -> list[str]:
 
 
 @main.command("list", epilog="""\b
-Example:
-  booklet list    the ids to use with --audience and in situations' services:""")
+Examples:
+  booklet list                   the ids to use with --audience and in situations' services:,
+                                 and where each service is printed
+  booklet list --service unia    where Unia is printed, and where it is not""")
+@click.option("--service", "service", metavar="ID", help="Only this service: its situations, and the audiences and formats it is printed in.")
 @click.pass_context
-def list_(ctx: click.Context) -> None:
-    """List audiences, situations and services."""
+def list_(ctx: click.Context, service: str | None) -> None:
+    """List audiences, situations and services, with the audiences and formats each service is
+    printed in (the booklet and web page show every service of the audience's situations; the
+    leaflet, poster and card those they select)."""
     from .build import check as run_check
+    from .view import appearances
 
     cat = run_check(_root(ctx))
+    if service is not None:
+        _list_service(cat, service)
+        return
     import shutil
     import textwrap
 
@@ -278,7 +287,8 @@ def list_(ctx: click.Context) -> None:
         """One entry; a text too long for the terminal goes on under itself, never cut."""
         if 2 + pad + len(text) <= width or width - pad - 2 < 20:
             return f"  {ident:<{pad}}{text}"
-        return textwrap.fill(text, width=width, initial_indent=f"  {ident:<{pad}}", subsequent_indent=" " * (pad + 2))
+        return textwrap.fill(text, width=width, initial_indent=f"  {ident:<{pad}}", subsequent_indent=" " * (pad + 2),
+                             break_on_hyphens=False)
 
     click.echo("Audiences:")
     for ident, a in sorted(cat.audiences.items()):
@@ -286,10 +296,59 @@ def list_(ctx: click.Context) -> None:
     click.echo("Situations:")
     for ident, s in sorted(cat.situations.items()):
         click.echo(row(ident, f"{s.title}  ({_count(len(s.services), 'service')})"))
-    click.echo("Services:")
+    click.echo("Services (where each is printed):")
     for ident, svc in sorted(cat.services.items()):
         flags = " [on hold]" if svc.hold else (" [unconfirmed]" if svc.unconfirmed else (" [review]" if svc.review else ""))
-        click.echo(row(ident, f"{svc.name}{flags}"))
+        click.echo(row(ident, f"{svc.name}{flags}: {_where(cat, ident, appearances(cat, ident))}"))
+
+
+def _where(cat: Catalogue, ident: str, found: dict[str, list[str]]) -> str:
+    """Where a service is printed, in one line: 'asylum-centre (booklet, leaflet), complete (every format)'."""
+    from .view import SHORT_FORMATS
+
+    if cat.services[ident].hold:
+        return "printed nowhere while on hold"
+    parts = [f"{aid} ({'every format' if len(formats) == len(SHORT_FORMATS) else ', '.join(formats)})"
+             for aid, formats in found.items()]
+    if ident in cat.booklet.talk:
+        parts.append("the back of every booklet and leaflet (talk:)")
+    return ", ".join(parts) or "printed nowhere (in no situation of an audience)"
+
+
+def _list_service(cat: Catalogue, ident: str) -> None:
+    """`booklet list --service ID`: where one service is printed, and where it is not."""
+    import difflib
+
+    from .view import appearances
+
+    if ident not in cat.services:
+        guess = difflib.get_close_matches(ident, list(cat.services), n=1)
+        hint = f"did you mean '{guess[0]}'? " if guess else ""
+        raise click.UsageError(f"no service '{ident}'; {hint}expected one of: {', '.join(sorted(cat.services))}")
+    svc = cat.services[ident]
+    found = appearances(cat, ident)
+    situations = [sid for sid, s in sorted(cat.situations.items()) if ident in s.services]
+    click.echo(f"{ident}: {svc.name} (content/services/{ident}.yaml)")
+    click.echo(f"In situations: {', '.join(situations) or 'none'}")
+    if svc.hold:
+        click.echo(f"On hold: printed nowhere until its hold: is cleared ({svc.hold})")
+        return
+    click.echo("Printed in:" if found or ident in cat.booklet.talk else "Printed nowhere: it is in no situation of an audience")
+    for aid, formats in found.items():
+        audience = cat.audiences[aid]
+        lead = " (one of its lead: services)" if audience.lead and any(c.service == ident for c in audience.lead) else ""
+        click.echo(f"  {aid}: {', '.join(formats)}, and its web page{lead}")
+    if ident in cat.booklet.talk:
+        click.echo("  every audience: the back cover of each booklet and the back of each leaflet (talk: in content/booklet.yaml)")
+    missing = [aid for aid in sorted(cat.audiences) if aid not in found]
+    if missing:
+        talk = " (as a card among the services)" if ident in cat.booklet.talk else ""
+        click.echo(f"Not in{talk}: {', '.join(missing)}")
+    shy = {aid: [f for f in ("leaflet", "poster", "card") if f not in formats] for aid, formats in found.items()}
+    for aid, formats in shy.items():
+        if formats:
+            click.echo(f"Not on the {', '.join(formats)} of {aid}: each shows the services its list in "
+                       f"content/audiences/{aid}.yaml names ({', '.join(f + ':' for f in formats)}), else its lead: first")
 
 
 @main.command(epilog="""\b
@@ -351,15 +410,18 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
     started = time.perf_counter()
     layouts = _layouts(root)
     if not request.force and not request.changed_since:
-        repeated = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, layouts, request.profile, request.site_url))
-        if repeated is not None:
-            for line in repeated:
+        record = quick.unchanged(out, request.key, quick.inputs_fingerprint(root, layouts, request.profile, request.site_url))
+        if record is not None:
+            files = quick.asked(record)
+            lines = [*record.get("notices", []), *quick.nothing_changed(files), *record.get("advice", [])]
+            for line in lines:
                 click.echo(line, err=True)
             click.echo(f"Done: nothing changed, no PDF rendered, in {time.perf_counter() - started:.2f} s", err=True)
             return
+    before = quick.last_content(out)
 
     from .build import build as run_build
-    from .build import editions, how_to_print, notices, translation_problems
+    from .build import editions, how_to_print, notices, read_manifest, shard, translation_problems, unchanged_reasons
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -396,12 +458,17 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
         click.echo(f"warning: {lang}: {len(fields)} text{'s' if len(fields) != 1 else ''} printed in English "
                    f"({kinds['stale']} stale, {kinds['missing']} missing translation{'s' if len(fields) != 1 else ''}): "
                    "run 'booklet translations' to list them", err=True)
+    asked = shard(editions(cat, request), request.shard)
+    if not done:
+        for line in unchanged_reasons(cat, asked, before, quick.content_digests(root)):
+            click.echo(line, err=True)
+    manifest = read_manifest(out)
+    for line in how_to_print([manifest[e.relpath] for e in asked if e.relpath in manifest]):
+        click.echo(line, err=True)
     elapsed = time.perf_counter() - started
     if not done:
         click.echo(f"Done: nothing changed, no PDF rendered, in {elapsed:.2f} s", err=True)
         return
-    for line in how_to_print(done):
-        click.echo(line, err=True)
     click.echo(f"Done: {len(done)} PDF{'s' if len(done) != 1 else ''} in {out} in {elapsed:.1f} s"
                f" ({len(cat.warnings)} warning{'s' if len(cat.warnings) != 1 else ''})", err=True)
 

@@ -298,9 +298,10 @@ def test_a_build_says_once_which_file_to_print_and_how(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "booklet-imposed", "--format", "leaflet"]) == 0
     err = capsys.readouterr().err
     assert err.count("How to print:") == 1
-    assert ("  Booklet to print on A4: en/workers-booklet-imposed.pdf. Print both sides of A4 paper, flipping on the short edge, "
-            "at actual size (100%). Fold the stack in the middle and staple it.") in err
-    assert "  Leaflet (A4, folded in three): en/workers-leaflet.pdf. Print both sides of one A4 sheet" in err
+    # each file with the sheets of paper a copy takes (issue 29)
+    assert ("  Booklet to print on A4: en/workers-booklet-imposed.pdf (1 A4 sheet a copy). Print both sides of A4 paper, "
+            "flipping on the short edge, at actual size (100%). Fold the stack in the middle and staple it.") in err
+    assert "  Leaflet (A4, folded in three): en/workers-leaflet.pdf (1 A4 sheet a copy). Print both sides of one A4 sheet" in err
     assert run(["--root", str(project.root), "build", "--format", "booklet", "--print-shop"]) == 0
-    assert ("  Booklet (A5 pages) for a print shop: en/workers-booklet-print.pdf. Send it to the print shop as it is: "
+    assert ("  Booklet (A5 pages) for a print shop: en/workers-booklet-print.pdf (4 pages). Send it to the print shop as it is: "
             "PDF/X-4 with 3 mm bleed and crop marks, CMYK colours.") in capsys.readouterr().err

@@ -8,7 +8,7 @@ import pytest
 from generator.cli import run
 from generator.validate import load_catalogue
 
-from .conftest import SERVICE
+from .conftest import AUDIENCE, SERVICE
 
 
 def test_a_service_in_no_situation_is_named_and_strict_refuses_it(project, capsys):
@@ -239,3 +239,93 @@ def test_a_damaged_po_file_names_its_broken_line_and_blames_itself(project, tmp_
         assert err[-1] == refused.replace("1 error", f"{len(err) - 1} error{'s' if len(err) > 2 else ''}")
         assert "in the content" not in "\n".join(err)
         assert not (project.root / "content/translations/fr.po").exists()
+
+
+# ------------------------------------------------------------------ item 1: a build that renders nothing says why
+
+OTHERS = "title: Others\nsituations: [other]\nlead:\n  - service: unia\n    why: Free.\n"
+
+
+def _two_audiences(project) -> None:
+    """'workers' shows helpline (and second, on its booklet and leaflet only); 'others' shows unia."""
+    project.write("content/services/unia.yaml", SERVICE.replace("name: Helpline", "name: Unia"))
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: Second line"))
+    project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, second]\n")
+    project.write("content/situations/other.yaml", "title: Or this?\nservices: [unia]\n")
+    project.write("content/audiences/workers.yaml", AUDIENCE + "poster: [helpline]\n")
+    project.write("content/audiences/others.yaml", OTHERS)
+
+
+def test_a_build_that_renders_nothing_says_why_in_one_line_per_file_and_how_to_print(project, capsys):
+    _two_audiences(project)
+    build = ["--root", str(project.root), "build", "--audience", "workers", "--format", "leaflet", "--format", "poster", "-j", "1"]
+    assert run(build) == 0
+    assert "built en/workers-leaflet.pdf" in capsys.readouterr().err
+    # the volunteer changed unia, which this audience does not show
+    project.write("content/services/unia.yaml", SERVICE.replace("name: Helpline", "name: Unia").replace('"13:00"', '"13:30"'))
+    assert run(build) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-6:-1] == [
+        "en/workers-leaflet.pdf: unia is not in workers; it appears in others",
+        "en/workers-poster.pdf: unia is not in workers; it appears in others",
+        "How to print:",
+        "  Leaflet (A4, folded in three): en/workers-leaflet.pdf (1 A4 sheet a copy). Print both sides of one A4 sheet, "
+        "flipping on the short edge, at actual size (100%). Fold it in three.",
+        "  Poster (A3): en/workers-poster.pdf (1 A3 sheet a copy). Print on one A3 sheet at actual size (100%).",
+    ]
+    assert err[-1].startswith("Done: nothing changed, no PDF rendered")
+    # a change that the leaflet does not print (a review note), then nothing at all
+    project.write("content/services/helpline.yaml", SERVICE + "review:\n  - Ask about Sundays.\n")
+    assert run([*build[:5], "--format", "leaflet", "-j", "1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert ("en/workers-leaflet.pdf: what changed in helpline is not in what it prints (a review note, a source, a "
+            "comment?)") in err
+    assert run([*build[:5], "--format", "leaflet", "-j", "1"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-4:-2] == ["nothing changed since the last build of en/workers-leaflet.pdf", "How to print:"]
+    assert err[-2].startswith("  Leaflet (A4, folded in three): en/workers-leaflet.pdf (1 A4 sheet a copy). Print both")
+    # second, which the audience shows, but not on its poster (whose last build was before the review note too)
+    project.write("content/services/second.yaml", SERVICE.replace("name: Helpline", "name: Second line").replace('"13:00"', '"12:00"'))
+    assert run([*build[:5], "--format", "poster", "-j", "1"]) == 0
+    assert ("en/workers-poster.pdf: what changed in helpline is not in what it prints (a review note, a source, a comment?); "
+            "second is in workers (booklet, leaflet), not on its poster (it shows helpline: the poster: list of "
+            "content/audiences/workers.yaml)") in capsys.readouterr().err.splitlines()
+
+
+def test_how_to_print_names_the_files_asked_for_and_how_a_right_to_left_leaflet_folds(project, capsys):
+    project.write("content/booklet.yaml", "languages: [en, fa]\ntopic_words: {fa: [x]}\n")
+    build = ["--root", str(project.root), "build", "--format", "leaflet", "--format", "booklet-imposed", "-j", "1"]
+    assert run([*build, "--lang", "en", "--lang", "fa"]) == 0
+    capsys.readouterr()
+    assert run([*build, "--lang", "fa"]) == 0
+    err = capsys.readouterr().err
+    assert "en/workers" not in err  # the English files were not asked for
+    assert ("  Booklet to print on A4: fa/workers-booklet-imposed.pdf (1 A4 sheet a copy). Print both sides of A4 paper, "
+            "flipping on the short edge, at actual size (100%). Fold the stack in the middle and staple it.") in err
+    assert ("  Leaflet (A4, folded in three): fa/workers-leaflet.pdf (1 A4 sheet a copy). Print both sides of one A4 sheet, "
+            "flipping on the short edge, at actual size (100%). Fold it in three. Right to left (fa): it folds the other "
+            "way: with the inside facing you, fold the left third in first, then the right third, which carries the "
+            "front, over it.") in err
+
+
+def test_list_says_where_each_service_is_printed(project, capsys):
+    _two_audiences(project)
+    project.write("content/services/orphan.yaml", SERVICE.replace("name: Helpline", "name: Orphan"))
+    assert run(["--root", str(project.root), "list"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[out.index("Services (where each is printed):") + 1:] == [
+        "  helpline  Helpline: workers (every format)",
+        "  orphan    Orphan: printed nowhere (in no situation of an audience)",
+        "  second    Second line: workers (booklet, leaflet)",
+        "  unia      Unia: others (every format)"]
+    assert run(["--root", str(project.root), "list", "--service", "second"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "second: Second line (content/services/second.yaml)",
+        "In situations: work",
+        "Printed in:",
+        "  workers: booklet, leaflet, and its web page",
+        "Not in: others",
+        "Not on the poster, card of workers: each shows the services its list in content/audiences/workers.yaml names "
+        "(poster:, card:), else its lead: first"]
+    assert run(["--root", str(project.root), "list", "--service", "unai"]) == 2
+    assert "no service 'unai'; did you mean 'unia'?" in capsys.readouterr().err
