@@ -26,12 +26,12 @@ from .errors import BuildError, ContentError, existing_layouts
 from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
-from .quick import code_fingerprint, inputs_fingerprint, library_versions, remember
+from .quick import code_fingerprint, content_digests, inputs_fingerprint, library_versions, nothing_changed, remember
 from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .site import write_site
 from .validate import Catalogue, load_catalogue
-from .view import Edition, Words, booklet_view
+from .view import Edition, Words, appearances, booklet_view, printed_ids
 
 # WeasyPrint is imported where a PDF is made, not at start-up: `check`, `list` and a build with
 # nothing to render never pay for loading it (and a build with nothing changed loads even less: quick.py).
@@ -467,7 +467,8 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     are the project's own (``<root>/layouts``): NoLayouts when it has none."""
     layouts = existing_layouts(layouts_of(root))
     # Hashed before anything is read: a record never claims newer content than what was built.
-    inputs = inputs_fingerprint(root, layouts, request.profile, request.site_url)
+    content = content_digests(root)
+    inputs = inputs_fingerprint(root, layouts, request.profile, request.site_url, content)
     code = code_fingerprint(layouts)
     cat = check(root)
     if request.site_url:
@@ -497,7 +498,8 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
             outputs.update(pages)
             outputs["manifest.json"] = hashlib.sha256((out / "manifest.json").read_bytes()).hexdigest()
             layout = [f"warning: {e.relpath}: layout: {p}" for e in todo for p in run.manifest.get(e.relpath, {}).get("design", [])]
-            remember(out, request.key, inputs, outputs, notices(cat, todo) + layout)
+            entries = [run.manifest[e.relpath] for e in todo if e.relpath in run.manifest]
+            remember(out, request.key, inputs, outputs, notices(cat, todo) + layout, content, how_to_print(entries))
         return cat, done
 
 
@@ -530,20 +532,127 @@ def notices(cat: Catalogue, made: Iterable[Edition] = ()) -> list[str]:
 SHOP_ADVICE = "Send it to the print shop as it is: PDF/X-4 with 3 mm bleed and crop marks, CMYK colours."
 
 
-def how_to_print(done: Iterable[Built]) -> list[str]:
-    """Once per build, which file is for what and how to print it: one line per kind of file
-    built (the office booklet, the leaflet, the cards, the print shop's file), with an example."""
-    groups: dict[tuple[str, bool], list[str]] = {}
-    for built in done:
-        groups.setdefault((built.format, built.print_shop), []).append(built.path)
+def how_to_print(entries: Iterable[Built | dict]) -> list[str]:
+    """Once per build, how to print each file asked for (its record in the manifest, or the
+    Built): one line per kind of file (the office booklet, the leaflet, the cards, the print
+    shop's file) naming the files, with the sheets of paper a copy takes, and which way a
+    right-to-left leaflet folds."""
+    groups: dict[tuple[str, bool], list[dict]] = {}
+    for entry in entries:
+        record = asdict(entry) if isinstance(entry, Built) else entry
+        groups.setdefault((record["format"], bool(record.get("print_shop"))), []).append(record)
     lines = []
     order = list(FORMATS)
-    for (fmt, shop), paths in sorted(groups.items(), key=lambda g: (g[0][1], order.index(g[0][0]))):
+    for (fmt, shop), records in sorted(groups.items(), key=lambda g: (g[0][1], order.index(g[0][0]))):
         form = FORMATS[fmt]
-        example = sorted(paths)[0] + (f" (and {len(paths) - 1} more like it)" if len(paths) > 1 else "")
+        records.sort(key=lambda r: r["path"])
+        named = [f"{r['path']} ({_copy(form, r['pages'], shop)})" for r in records[:MANY]]
+        if len(records) > MANY:
+            named.append(f"and {len(records) - MANY} more (their pages: manifest.json)")
         advice = SHOP_ADVICE if shop else form.phrases.printing
-        lines.append(f"  {form.phrases.name}{' for a print shop' if shop else ''}: {example}. {advice}")
+        rtl = sorted({r["lang"] for r in records if _right_to_left(r["lang"])})
+        if rtl and form.imposition == "leaflet" and not shop:
+            advice += (f" Right to left ({', '.join(rtl)}): it folds the other way: with the inside facing you, fold the "
+                       "left third in first, then the right third, which carries the front, over it.")
+        lines.append(f"  {form.phrases.name}{' for a print shop' if shop else ''}: {', '.join(named)}. {advice}")
     return ["How to print:", *lines] if lines else []
+
+
+MANY = 4
+"""How to print names this many files of a kind; the rest are counted."""
+
+
+def _copy(form: Any, pages: int, shop: bool) -> str:
+    """What one copy of a file takes: sheets of paper for an office file, else its pages."""
+    if form.paper is None or shop:
+        return f"{pages} page{'s' if pages != 1 else ''}"
+    sheets = -(-pages // 2) if form.duplex and form.duplex.startswith("Duplex") else pages
+    return f"{sheets} {form.paper} sheet{'s' if sheets != 1 else ''} a copy"
+
+
+def _right_to_left(lang: str) -> bool:
+    from babel import Locale
+
+    try:
+        return Locale.parse(lang).character_order == "right-to-left"
+    except (ValueError, LookupError):
+        return False
+
+
+def unchanged_reasons(cat: Catalogue, asked: list[Edition], before: dict[str, dict[str, str]], now: dict[str, str]) -> list[str]:
+    """Why a build rendered none of the files asked for: one line per file (per reason when
+    there are many files), from the content files changed since the last build that made it
+    (``before``: quick.last_content; ``now``: quick.content_digests)."""
+    said: dict[str, list[str]] = {}
+    unchanged: list[str] = []
+    for edition in asked:
+        path = edition.relpath
+        if path not in before:
+            said.setdefault("up to date: what it shows has not changed since it was built", []).append(path)
+            continue
+        changed = sorted(rel for rel in set(before[path]) | set(now) if before[path].get(rel) != now.get(rel))
+        if not changed:
+            unchanged.append(path)
+            continue
+        reasons = [_why_not_shown(cat, edition, rel) for rel in changed[:3]]
+        more = len(changed) - 3
+        said.setdefault("; ".join(reasons) + (f"; and {more} other changed file{'s' if more != 1 else ''}" if more > 0 else ""),
+                        []).append(path)
+    lines = nothing_changed(unchanged, MANY)
+    for reason, paths in said.items():
+        if len(paths) > MANY:
+            lines.append(f"{paths[0]} and {len(paths) - 1} more: {reason}")
+        else:
+            lines.extend(f"{path}: {reason}" for path in paths)
+    return lines
+
+
+def _why_not_shown(cat: Catalogue, edition: Edition, rel: str) -> str:
+    """Why a changed content file did not change what one edition prints, in a few words."""
+    parts = Path(rel).parts  # ('content', 'services', 'unia.yaml')
+    kind, ident = (parts[1], Path(parts[2]).stem) if len(parts) == 3 else ("", Path(rel).stem)
+    aid, fmt = edition.audience, edition.format
+    here = "what it prints"
+    if kind == "services":
+        if ident not in cat.services:
+            return f"{ident} was removed, and {edition.relpath} did not show it"
+        if cat.services[ident].hold is not None:
+            return f"{ident} is on hold: left out of every booklet until its hold: is cleared"
+        shown = printed_ids(cat, edition)
+        if ident in shown or ident in cat.booklet.talk and FORMATS[fmt].source in ("booklet", "leaflet"):
+            return f"what changed in {ident} is not in {here} (a review note, a source, a comment?)"
+        where = appearances(cat, ident)
+        if aid in where:
+            kind_name = FORMATS[fmt].source
+            return (f"{ident} is in {aid} ({', '.join(where[aid])}), not on its {kind_name} (it shows "
+                    f"{', '.join(shown) or 'no service'}{_chosen_by(cat, aid, kind_name)})")
+        if where:
+            return f"{ident} is not in {aid}; it appears in {', '.join(where)}"
+        return f"{ident} is not in {aid}, nor in any audience (it is in no situation of an audience: 'booklet check' says so)"
+    if kind == "situations":
+        audience = cat.audiences[aid]
+        if any(ref.situation == ident for ref in audience.situations):
+            return f"what changed in the situation {ident} is not in {here}"
+        holders = [a for a in sorted(cat.audiences) if any(ref.situation == ident for ref in cat.audiences[a].situations)]
+        return f"the situation {ident} is not in {aid}" + (f"; it is in {', '.join(holders)}" if holders else "")
+    if kind == "audiences":
+        return f"{ident} is another audience" if ident != aid else f"what changed in {rel} is not in {here}"
+    if kind == "translations":
+        return f"{rel} holds the {ident} translations; this file is in {edition.lang}" if ident != edition.lang else \
+            f"what changed in the {ident} translations is not in {here}"
+    if kind == "centres" and ident != edition.centre:
+        return f"{ident} is a centre's own set ('booklet build --centre {ident}'); this file is not"
+    return f"what changed in {rel} is not in {here}"
+
+
+def _chosen_by(cat: Catalogue, aid: str, kind_name: str) -> str:
+    """How a short piece chose its services, and where to choose them."""
+    selection = FORMATS[kind_name].selection
+    if selection and getattr(cat.audiences[aid], selection) is not None:
+        return f": the {selection}: list of content/audiences/{aid}.yaml"
+    default = {"poster": "the lead: services first, then list order, three with a number to call",
+               "card": "the lead: services with a number to call"}.get(kind_name, "every service of its situations")
+    return f": {default}; to choose, list them under {selection}: in content/audiences/{aid}.yaml"
 
 
 SERIAL_BELOW = 2

@@ -24,18 +24,23 @@ class Problem:
     kind: Literal["", "hold", "review", "unconfirmed", "stale", "due", "translation"] = ""
     """What sort of warning: a fact on hold is repeated by every build; the others are listed by
     `booklet check`. Told apart by this, never by the wording of the message."""
+    detail: str = ""
+    """The long part of the message (why a fact is on hold), after ': '; `booklet check` leaves
+    it out unless asked (--reviews), every build repeats it."""
 
     def __str__(self) -> str:
         return self.render()
 
-    def render(self, colour: bool = False) -> str:
+    def render(self, colour: bool = False, *, brief: bool = False) -> str:
         """'path:line:column: error: field: message', as compilers write it (editors and CI jump
-        to the place); on a terminal the label is coloured: errors red, warnings yellow."""
+        to the place); on a terminal the label is coloured: errors red, warnings yellow. ``brief``:
+        without the detail."""
         label = f"{self.severity}:"
         if colour:
             label = click.style(label, fg="red" if self.severity == "error" else "yellow", bold=True)
         field = f" {self.field}:" if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}: {label}{field} {self.message}"
+        detail = f": {self.detail}" if self.detail and not brief else ""
+        return f"{self.path}:{self.line}:{self.column}: {label}{field} {self.message}{detail}"
 
 
 def use_colour(err: bool = False) -> bool:
@@ -46,8 +51,8 @@ def use_colour(err: bool = False) -> bool:
 
 def report(problems: list[Problem], *, colour: bool = False, reviews: bool = True) -> list[str]:
     """The lines that report problems: warnings first, errors last (the last lines a person sees).
-    Without ``reviews``, review notes, unconfirmed facts and checks due again are collapsed to one
-    line per file with their count ('booklet check --reviews' lists them)."""
+    Without ``reviews``, review notes, unconfirmed facts and checks due again are counted per file
+    under one line that says how to list them, and a fact on hold is one line without its reason."""
     warnings = sorted(p for p in problems if p.severity == "warning")
     errors = sorted(p for p in problems if p.severity == "error")
     lines: list[str] = []
@@ -56,11 +61,16 @@ def report(problems: list[Problem], *, colour: bool = False, reviews: bool = Tru
         if not reviews and p.kind in COLLAPSED:
             collapsed.setdefault(p.path, {}).setdefault(p.kind, 0)
             collapsed[p.path][p.kind] += 1
+        elif not reviews and p.detail:
+            lines.append(f"{p.render(colour, brief=True)} (booklet check --reviews says why)")
         else:
             lines.append(p.render(colour))
+    if collapsed:
+        n = sum(sum(kinds.values()) for kinds in collapsed.values())
+        lines.append(f"{n} warning{'s' if n != 1 else ''} counted per file (booklet check --reviews lists them):")
     for path, kinds in sorted(collapsed.items()):
         counts = ", ".join(f"{n} {COLLAPSED[kind][0 if n == 1 else 1]}" for kind, n in kinds.items())
-        lines.append(f"{path}: {counts} (booklet check --reviews lists them)")
+        lines.append(f"{path}: {counts}")
     lines.extend(p.render(colour) for p in errors)
     return lines
 
@@ -68,6 +78,11 @@ def report(problems: list[Problem], *, colour: bool = False, reviews: bool = Tru
 COLLAPSED = {"review": ("review note", "review notes"), "unconfirmed": ("unconfirmed fact", "unconfirmed facts"),
              "due": ("check due again", "checks due again")}
 """Warnings shown as a count per file unless asked for: what a person works through over time."""
+
+
+def collapsed_count(problems: list[Problem]) -> int:
+    """How many of these warnings `report` counts per file instead of listing (without --reviews)."""
+    return sum(1 for p in problems if p.severity == "warning" and p.kind in COLLAPSED)
 
 
 class BookletError(click.ClickException):
@@ -79,10 +94,10 @@ class BookletError(click.ClickException):
 class ContentError(BookletError):
     """The content has errors; carries every problem found in one run."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], message: str = ""):
         self.problems = sorted(problems)
         count = sum(1 for p in self.problems if p.severity == "error")
-        super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
+        super().__init__(message or f"{count} error{'s' if count != 1 else ''} in the content")
 
     def format_message(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]
@@ -91,6 +106,26 @@ class ContentError(BookletError):
         more = f" (and {warnings} warning{'s' if warnings != 1 else ''}: 'booklet check' lists them)" if warnings else ""
         lines.append(self.message + more)
         return "\n".join(lines)
+
+
+class ImportRefused(ContentError):
+    """A translator's PO file that `booklet translations --import` does not take: the fault is in
+    that file (or in the stored catalogue it would be merged into), not in the content."""
+
+    def __init__(self, problems: list[Problem], imported: str, stored: str):
+        count = sum(1 for p in problems if p.severity == "error")
+        errors = f"{count} error{'s' if count != 1 else ''}"
+        if all(p.path == imported for p in problems):
+            name = Path(imported).name
+            message = (f"{errors} in {name}, the file you import: nothing was taken ({stored} is as it was); "
+                       f"fix {name} at the lines above (or send it back to its translator) and import it again")
+        else:
+            message = (f"{errors} in {stored}, the catalogue the file would be merged into: nothing was taken; "
+                       f"fix {stored} at the lines above ('booklet check' lists them too), then import again")
+        super().__init__(problems, message)
+
+    def format_message(self) -> str:
+        return "\n".join([*(p.render(use_colour(err=True)) for p in self.problems), self.message])
 
 
 class BuildError(BookletError):

@@ -98,6 +98,10 @@ class Format:
     actual_size: bool = False
     """Printed at 100 % (/PrintScaling /None): a printer dialog does not shrink the page to "fit"
     its margins, which would move the folds and cut marks and change every size the layout keeps."""
+    paper: str | None = None
+    """The sheet its office file is printed on ('A4', 'A3'): `booklet build` says how many a copy
+    takes (its pages over two when printed on both sides). None: pages to read on a screen or
+    for a print shop."""
     print_shop_multiple: int = 1
     """Its print shop's file (--print-shop) gets blank pages before its last page (the back cover,
     which stays last) until its page count is a multiple of this: 4 for a saddle-stitched booklet,
@@ -200,6 +204,7 @@ LEAFLET = Format(
     # come out upside down and the flap would back a 100 mm panel, across a fold.
     duplex="DuplexFlipShortEdge",
     actual_size=True,
+    paper="A4",
 )
 
 POSTER = Format(
@@ -230,6 +235,7 @@ POSTER = Format(
     # back of the first, and a poster on a notice board shows one side.
     duplex="Simplex",
     actual_size=True,
+    paper="A3",
 )
 
 CARD = Format(
@@ -264,6 +270,7 @@ CARD = Format(
     # would have another card behind them. Its cut marks must stay where the cards end: actual size.
     duplex="Simplex",
     actual_size=True,
+    paper="A4",
 )
 
 BOOKLET_IMPOSED = Format(
@@ -288,6 +295,7 @@ BOOKLET_IMPOSED = Format(
     # cover, upside down. The same holds read right to left (both sides are mirrored).
     duplex="DuplexFlipShortEdge",
     actual_size=True,
+    paper="A4",
 )
 
 FORMATS: dict[str, Format] = {f.name: f for f in (BOOKLET, BOOKLET_IMPOSED, LEAFLET, POSTER, CARD)}

@@ -70,7 +70,7 @@ def _fields(kind: str, ident: str, obj: object, names: tuple[str, ...], doc: Doc
         if value is None:
             return
         if isinstance(value, str):
-            yield Field(prefix + _loc(loc), value, path, loc, doc.where(loc)[0] if doc else 0)
+            yield Field(prefix + _loc(doc.original(loc) if doc else loc), value, path, loc, doc.where(loc)[0] if doc else 0)
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 yield from emit(item, loc + (i,))
@@ -728,7 +728,55 @@ def po_file_problems(path: Path, rel: str) -> list[Problem]:
     if not found:
         last = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
         found.append([1, 1, last[0]])
-    return [Problem(rel, line, column, "msgfmt -c", f"{message}; expected valid PO syntax") for line, column, message in found]
+    lines = path.read_bytes().decode("utf-8", "replace").split("\n")
+    problems: list[Problem] = []
+    for line, column, message in found:
+        above = _open_quote(lines[line - 2]) if 1 < line <= len(lines) + 1 else 0
+        if message.startswith("end-of-line within string") and column == 1 and above:
+            # msgfmt sees the end of a line once it has read it, and names the start of the next: the string opened above
+            line, column = line - 1, above
+        if any(p.line == line for p in problems):
+            continue  # one problem per line: what follows a broken string is read out of step
+        problems.append(Problem(rel, line, column, "PO syntax", f"{_po_words(message)} (msgfmt: {message})"))
+    return problems
+
+
+def _open_quote(text: str) -> int:
+    """The column (1-based) of the double quote that opens a string left unclosed on this line, or 0."""
+    opened, escaped = 0, False
+    for i, char in enumerate(text):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            opened = 0 if opened else i + 1
+    return opened
+
+
+def _po_words(message: str) -> str:
+    """What msgfmt's terse message means, in a translator's words, with what was expected."""
+    unknown = re.match(r'keyword "(.*)" unknown', message)
+    if unknown:
+        return (f"'{unknown[1]}' stands outside the quotes: a double quote inside a translation ends it early, or a "
+                "keyword is misspelt; expected \\\" for a quote inside the text (or « » “ ”), and the keywords msgctxt, "
+                "msgid, msgstr")
+    for start, words in _PO_WORDS:
+        if message.startswith(start):
+            return words
+    return f"{message}; expected valid PO syntax"
+
+
+_PO_WORDS = (
+    ("end-of-line within string", "a string is not closed on its line (a line break inside a translation, or the "
+                                  "closing double quote missing); expected each line of a string between double quotes, "
+                                  "a line break written as \\n"),
+    ("missing 'msgstr' section", "this entry has no msgstr line; expected msgstr \"...\" after its msgid (msgstr \"\" "
+                                 "leaves it untranslated)"),
+    ("syntax error", "this line cannot be read; expected a keyword (msgctxt, msgid, msgstr) and a string in double "
+                     "quotes, or a string in double quotes going on from the line above"),
+    ("duplicate message definition", "this entry is in the file twice; expected each msgctxt once"),
+)
 
 
 def _babel_problems(data: bytes, rel: str) -> list[Problem]:
@@ -772,21 +820,24 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
     (the fact's own place in the msgstr), and content/translations/ is left as it was."""
     import click
 
-    from .errors import ContentError, Problem
+    from .errors import ImportRefused, Problem
 
     rel = str(path)
+    named = re.search(rb'^"Language: *([A-Za-z_-]+)', path.read_bytes(), re.MULTILINE)  # before the file is parsed
+    stored = "content/translations/" + (f"{named[1].decode()}.po" if named else "")
     if msgfmt_path() is None:
         click.echo(f"note: msgfmt (GNU gettext) not found: {rel} is checked with babel's parser only; "
                    "install gettext (Debian's package) for the full check", err=True)
     problems = po_file_problems(path, rel)
     if problems:
-        raise ContentError(problems)
+        raise ImportRefused(problems, rel, stored)
     try:
         with path.open("rb") as f:
             incoming = read_po(f)
     except Exception as exc:  # babel raises several kinds of errors for a broken file
-        raise ContentError([Problem(rel, 1, 1, "", f"not a readable PO file: {exc}")]) from None
+        raise ImportRefused([Problem(rel, 1, 1, "", f"not a readable PO file: {exc}")], rel, stored) from None
     lang = str(incoming.locale) if incoming.locale else ""
+    stored = f"content/translations/{lang}.po" if lang else "content/translations/"
     if lang not in cat.booklet.languages or lang == "en":
         problems.append(Problem(rel, 1, 1, "Language", f"'{lang}' is not a translated language of this project; expected one of: "
                                 f"{', '.join(cat.booklet.languages[1:])} (the languages: list of content/booklet.yaml)"))
@@ -812,13 +863,13 @@ def import_file(cat: Catalogue, root: Path, path: Path) -> tuple[str, int, int]:
                                     f"export again with 'booklet translations --export {lang}' and carry the translation over"))
         elif message.string:
             problems.extend(fact_problems(rel, lines, message, english))
-    stored = content_catalogue_path(root, lang)
-    if not problems and stored.exists():
-        stored_rel = stored.relative_to(root).as_posix() if stored.is_relative_to(root) else str(stored)
+    stored_path = content_catalogue_path(root, lang)
+    if not problems and stored_path.exists():
+        stored_rel = stored_path.relative_to(root).as_posix() if stored_path.is_relative_to(root) else str(stored_path)
         problems.extend(Problem(p.path, p.line, p.column, p.field, f"{p.message} (the stored catalogue: fix it before importing)")
-                        for p in po_file_problems(stored, stored_rel))
+                        for p in po_file_problems(stored_path, stored_rel))
     if problems:
-        raise ContentError(problems)
+        raise ImportRefused(problems, rel, stored)
     taken, unchanged = import_catalogue(root, incoming, lang, fields=list(known.values()))
     return lang, taken, unchanged
 
@@ -913,6 +964,8 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
     enabled = set(cat.booklet.languages)
     folder = cat.root / "content" / "translations"
     fields = {f.context: f for f in content_fields(cat)}
+    # a file with errors of its own is read only in part: a translation of what was left out is not 'removed'
+    damaged = tuple("booklet:" if kind == "booklet" else f"{kind}/{ident}:" for kind, ident in cat.damaged)
     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
         rel = path.relative_to(cat.root).as_posix()
         lang = path.stem
@@ -940,6 +993,8 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
             line = message.lineno or 1
             field = fields.get(message.context or "")
             if field is None:
+                if str(message.context).startswith(damaged):
+                    continue
                 problems.append(Problem(rel, line, 1, str(message.context),
                                         "no such field in the content (renamed or removed?); expected a context from 'booklet translations --export'",
                                         "warning"))

@@ -49,10 +49,23 @@ class Document:
     data: Any
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    cuts: list[Loc] = field(default_factory=list)
+    """Items left out of ``data`` since it was read, in order (validate.salvage: a file with errors,
+    read as far as it is right); positions and field names stay those of the file as written."""
+
+    def original(self, loc: Loc) -> Loc:
+        """Where the value at ``loc`` of ``data`` is in the file as written: an item after one
+        left out of the same list is one place further down there."""
+        for cut in reversed(self.cuts):
+            head, gone = cut[:-1], cut[-1]
+            n = len(head)
+            if isinstance(gone, int) and len(loc) > n and loc[:n] == head and isinstance(loc[n], int) and loc[n] >= gone:  # type: ignore[operator]
+                loc = (*head, loc[n] + 1, *loc[n + 1:])  # type: ignore[operator]
+        return loc
 
     def where(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value at ``loc``, or of the nearest parent."""
-        loc = tuple(loc)
+        loc = self.original(tuple(loc))
         while True:
             if key and loc in self.key_positions:
                 return self.key_positions[loc]
@@ -62,9 +75,10 @@ class Document:
                 return (1, 1)
             loc = loc[:-1]
 
-    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", kind: str = "") -> Problem:
+    def problem(self, loc: Loc, message: str, *, key: bool = False, severity: str = "error", kind: str = "",
+                detail: str = "") -> Problem:
         line, column = self.where(loc, key=key)
-        return Problem(self.path, line, column, format_loc(loc), message, severity, kind)  # type: ignore[arg-type]
+        return Problem(self.path, line, column, format_loc(self.original(loc)), message, severity, kind, detail)  # type: ignore[arg-type]
 
 
 def format_loc(loc: Loc) -> str:
@@ -138,7 +152,9 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):
             if node.tag.endswith(":timestamp"):
-                self.fail(node, loc, f"'{node.value}' is not a date; expected YYYY-MM-DD such as 2026-11-28")
+                # '2026-11-31' looks like a date and is none: kept as it is written, so that the schema says where a
+                # date was expected ("is not a date"), a text may hold it, and the rest of the file is still read
+                return node.value
             self.fail(node, loc, f"'{node.value}' cannot be read; expected a plain value")
         if not isinstance(value, (str, int, bool, date, type(None))):
             self.fail(node, loc, f"unsupported YAML value of type {type(value).__name__}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator, model_validator
 
 from . import clock, fields
 from .fields import Phone
@@ -27,6 +27,13 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 SHORT_MAX = 80
 
 Region = Literal["federal", "brussels", "flanders", "wallonia"]
+
+
+def salvaging(info: ValidationInfo) -> bool:
+    """A file with errors is being read as far as it is right (validate.salvage), to report its
+    warnings: a whole file's own rule (a service gives a way to reach it) is not asked then, as
+    the items that broke it may be the ones left out."""
+    return bool(info.context and info.context.get("salvage"))
 
 
 class Strict(BaseModel):
@@ -239,8 +246,8 @@ class Service(Strict):
         return value
 
     @model_validator(mode="after")
-    def _reachable(self) -> Service:
-        if not (self.phones or self.emails or self.chats or self.links or self.addresses):
+    def _reachable(self, info: ValidationInfo) -> Service:
+        if not (salvaging(info) or self.phones or self.emails or self.chats or self.links or self.addresses):
             raise ValueError("gives no way to reach it; expected at least one of phones, emails, chats, links, addresses")
         return self
 
@@ -285,8 +292,8 @@ class Situation(Strict):
     """What is missing or doubtful; listed by `booklet check`, never printed."""
 
     @model_validator(mode="after")
-    def _has_content(self) -> Situation:
-        if not (self.summary or self.steps or self.services or self.lists):
+    def _has_content(self, info: ValidationInfo) -> Situation:
+        if not (salvaging(info) or self.summary or self.steps or self.services or self.lists):
             raise ValueError("is empty; expected a summary, steps or services")
         return self
 

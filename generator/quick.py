@@ -70,12 +70,25 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def inputs_fingerprint(root: Path, layouts: Path, cmyk_profile: Path | None, site_url: str | None = None) -> str:
-    """Every input at once: the code and the project's layouts, the content, the reproducible-build
-    date, the profile and a site address given on the command line."""
+def content_digests(root: Path) -> dict[str, str]:
+    """Each content file (path in the project: its SHA-256): what a build is made from, file by
+    file, so that a build that renders nothing can say which files changed since the last one."""
+    found = {}
+    for path in sorted((root / "content").rglob("*")):
+        if path.is_file():
+            found[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def inputs_fingerprint(root: Path, layouts: Path, cmyk_profile: Path | None, site_url: str | None = None,
+                       content: dict[str, str] | None = None) -> str:
+    """Every input at once: the code and the project's layouts, the content (``content``: its
+    digests, when already read), the reproducible-build date, the profile and a site address given
+    on the command line."""
     digest = hashlib.sha256(code_fingerprint(layouts).encode())
     digest.update((site_url or "").encode() + b"\0")
-    digest.update(_hash_files((root / "content").rglob("*"), root).encode())
+    for rel, sha in (content if content is not None else content_digests(root)).items():
+        digest.update(f"{rel}\0{sha}\0".encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     if cmyk_profile is not None and cmyk_profile.is_file():
         digest.update(cmyk_profile.read_bytes())
@@ -90,8 +103,9 @@ def _read(out: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def unchanged(out: Path, key: str, inputs: str) -> list[str] | None:
-    """The notices of the last build of this request, if nothing it used or made has changed."""
+def unchanged(out: Path, key: str, inputs: str) -> dict | None:
+    """The record of the last build of this request (its notices, the files it was asked for,
+    how to print them), if nothing it used or made has changed."""
     record = _read(out).get(key)
     if not isinstance(record, dict) or record.get("inputs") != inputs:
         return None
@@ -101,12 +115,41 @@ def unchanged(out: Path, key: str, inputs: str) -> list[str] | None:
                 return None
         except OSError:
             return None
-    notices = record.get("notices", [])
-    return [str(n) for n in notices] if isinstance(notices, list) else None
+    if not all(isinstance(record.get(name, []), list) for name in ("notices", "advice")):
+        return None
+    return record
 
 
-def remember(out: Path, key: str, inputs: str, outputs: dict[str, str], notices: list[str]) -> None:
-    """Record a successful build of this request (called with the output folder locked)."""
+def asked(record: dict) -> list[str]:
+    """The PDFs a recorded build was asked for (its outputs but the web pages and the manifest)."""
+    return [path for path in record.get("outputs", {}) if path.endswith(".pdf") and not path.startswith("site/")]
+
+
+def nothing_changed(paths: list[str], many: int = 4) -> list[str]:
+    """What a build says of the files it was asked for and did not render, nothing having
+    changed: one line per file, or one for them all when there are more than ``many``."""
+    if len(paths) > many:
+        return [f"nothing changed since the last build of {paths[0]} and of {len(paths) - 1} more files"]
+    return [f"nothing changed since the last build of {path}" for path in paths]
+
+
+def last_content(out: Path) -> dict[str, dict[str, str]]:
+    """Per PDF, the content (content_digests) of the last build that wrote or confirmed it."""
+    found: dict[str, dict[str, str]] = {}
+    for record in _read(out).values():  # oldest first: a later build of the same file replaces
+        if isinstance(record, dict) and isinstance(record.get("content"), dict):
+            for path in asked(record):
+                found[path] = record["content"]
+    return found
+
+
+def remember(out: Path, key: str, inputs: str, outputs: dict[str, str], notices: list[str],
+             content: dict[str, str] | None = None, advice: list[str] | None = None) -> None:
+    """Record a successful build of this request (called with the output folder locked): what
+    it made, what it repeats, the content it was made from and how to print what it was asked
+    for. The latest record comes last."""
     data = _read(out)
-    data[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())), "notices": notices}
-    write_atomic(out / REQUESTS, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+    data.pop(key, None)
+    data[key] = {"inputs": inputs, "outputs": dict(sorted(outputs.items())), "notices": notices,
+                 "content": content or {}, "advice": advice or []}
+    write_atomic(out / REQUESTS, json.dumps(data, indent=1).encode("utf-8"))

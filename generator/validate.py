@@ -6,11 +6,12 @@ warning it found, each with file, line, column and field, so an editor can fix t
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,35 @@ class Catalogue:
     unreadable: set[tuple[str, str]] = field(default_factory=set)
     """Files that exist but could not be read (a YAML syntax error): their own error is reported,
     and a reference to them is not reported again as missing."""
+    damaged: set[tuple[str, str]] = field(default_factory=set)
+    """Files with errors of their own (unreadable, or not valid against the schema): nothing is
+    built from them."""
+    salvaged: dict[tuple[str, str], Salvaged] = field(default_factory=dict)
+    """Damaged files read as far as they are right (``salvage``): their warnings are reported all
+    the same, and they are counted, so an error in a file hides none of the rest of it."""
+
+    def count(self, kind: str) -> int:
+        """How many files of that kind were read, valid or not."""
+        return len({ident for k, ident in (*self.documents, *self.unreadable) if k == kind})
+
+    def with_salvaged(self) -> Catalogue:
+        """This catalogue with the damaged files' salvaged parts added, for checks that report
+        warnings (never for a build: those files have errors)."""
+        if not self.salvaged:
+            return self
+        more: dict[str, dict[str, Any]] = {kind: dict(getattr(self, kind)) for kind in KINDS}
+        booklet = self.booklet
+        for (kind, ident), part in self.salvaged.items():
+            if kind == "booklet":
+                booklet = part.obj
+            else:
+                more[kind][ident] = part.obj
+        return replace(self, booklet=booklet, **more)  # type: ignore[arg-type]
+
+    def dropped(self, kind: str, ident: str) -> frozenset[str]:
+        """The top-level fields of a damaged file left out (or stood in for) when it was salvaged."""
+        part = self.salvaged.get((kind, ident))
+        return part.dropped if part else frozenset()
 
     def exists(self, kind: str, ident: str) -> bool:
         """A file of that kind and id is there, whether or not it is valid."""
@@ -64,6 +94,15 @@ class Catalogue:
 
     def doc(self, kind: str, ident: str) -> Document:
         return self.documents[(kind, ident)]
+
+
+@dataclass(frozen=True)
+class Salvaged:
+    """What could be read of a file with errors: the object without its broken items, and the
+    top-level fields left out or stood in for (checks about those fields are not made)."""
+
+    obj: Any
+    dropped: frozenset[str]
 
 
 KINDS: dict[str, type[BaseModel]] = {"services": Service, "situations": Situation, "audiences": Audience, "centres": Centre}
@@ -229,6 +268,86 @@ def _validate(doc: Document, model: type[BaseModel], ident: str | None, problems
     return obj
 
 
+STAND_INS: dict[str, dict[str, Any]] = {
+    "Service": {"name": "?", "summary": "?", "regions": ["federal"]},
+    "Situation": {"title": "?"},
+    "Audience": {"title": "?"},
+    "Centre": {"name": "?"},
+}
+"""Values that stand in for a broken required field while a damaged file is salvaged (last_verified:
+today, so that no check is said to be due); a field with none (an audience's situations, a
+centre's contacts) leaves the file unsalvaged."""
+
+
+def salvage(doc: Document, model: type[BaseModel], ident: str | None) -> tuple[Any, Document, frozenset[str]] | None:
+    """Read a file that does not validate as far as it is right: each item of a list that holds
+    an error is left out (the whole phone line with a wrong number, one period of hours), and a
+    top-level field with an error is left out, or stood in for when required (STAND_INS). Returns
+    the object, the document with the same items left out (a warning on what remains names its
+    own line and field, as written), and the top-level fields dropped; None when nothing sensible
+    remains. Only for warnings: a file with errors is never built."""
+    data = copy.deepcopy(doc.data)
+    if not isinstance(data, dict):
+        return None
+    pruned = Document(doc.path, data, doc.positions, doc.key_positions)
+    dropped: set[str] = set()
+    stand_ins = dict(STAND_INS.get(model.__name__, {}))
+    if "last_verified" in model.model_fields:
+        stand_ins["last_verified"] = clock.today()
+    for _ in range(10):
+        try:
+            obj = model.model_validate(data, context={"salvage": True})
+        except ValidationError as exc:
+            cuts: list[Loc] = []
+            standing: set[str] = set()
+            for err in exc.errors(include_url=False):
+                loc: Loc = tuple(p for p in err["loc"] if isinstance(p, int) or not _is_pydantic_tag(p))
+                ints = [i for i, part in enumerate(loc) if isinstance(part, int)]
+                if ints:
+                    cuts.append(loc[: ints[-1] + 1])
+                elif loc and loc[0] in stand_ins and data.get(str(loc[0])) != stand_ins[str(loc[0])]:
+                    standing.add(str(loc[0]))
+                elif loc and loc[0] in data and loc[0] not in stand_ins:
+                    cuts.append(loc[:1])
+                else:
+                    return None  # the file as a whole, or a required field with no stand-in
+            for cut in sorted(set(cuts), key=_loc_key, reverse=True):  # later items first: earlier ones keep their index
+                if cut[0] not in standing:
+                    _cut(pruned, cut)
+                    dropped.add(str(cut[0]))
+            for name in standing:
+                data[name] = copy.deepcopy(stand_ins[name])
+                dropped.add(name)
+            continue
+        if ident is not None and data.get("id") not in (None, ident):
+            return None
+        return obj, pruned, frozenset(dropped)
+    return None
+
+
+def _loc_key(loc: Loc) -> tuple[tuple[int, int | str], ...]:
+    return tuple((0, p) if isinstance(p, int) else (1, p) for p in loc)
+
+
+def _cut(doc: Document, cut: Loc) -> None:
+    """Leave out the value at ``cut`` (a list item or a mapping's key) from ``doc``'s data; the
+    document remembers it, so that what follows keeps its place in the file (Document.original)."""
+    parent: Any = doc.data
+    for part in cut[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    last = cut[-1]
+    if isinstance(last, int) and isinstance(parent, list) and 0 <= last < len(parent):
+        del parent[last]
+    elif isinstance(last, str) and isinstance(parent, dict) and last in parent:
+        del parent[last]
+    else:
+        return
+    doc.cuts.append(cut)
+
+
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """What an id is (model.Id): lower-case letters and digits, in words joined by '-'."""
 
@@ -273,11 +392,14 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
             except LoadError as exc:
                 cat.problems.append(exc.problem)
                 cat.unreadable.add((kind, ident))
+                cat.damaged.add((kind, ident))
                 continue
             cat.documents[(kind, ident)] = doc
             obj = _validate(doc, model, ident, cat.problems)
             if obj is not None:
                 target[ident] = obj
+            else:
+                _keep_salvaged(cat, kind, ident, doc, model)
     booklet_file = content / "booklet.yaml"
     if booklet_file.exists() and leads_out(booklet_file, content):
         cat.problems.append(_file_refused(booklet_file, "content/booklet.yaml", "booklet", content))  # type: ignore[arg-type]
@@ -288,25 +410,44 @@ def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
             obj = _validate(doc, BookletText, None, cat.problems)
             if obj is not None:
                 cat.booklet = obj
+            else:
+                _keep_salvaged(cat, "booklet", "booklet", doc, BookletText)
         except LoadError as exc:
             cat.problems.append(exc.problem)
+            cat.damaged.add(("booklet", "booklet"))
     if not cat.audiences and not any(p.path.startswith("content/audiences") for p in cat.problems):  # noqa: SIM102
         cat.problems.append(Problem("content/audiences", 1, 1, "", "no audience files; expected at least one content/audiences/<id>.yaml"))
-    _cross_check(cat, today)
-    cat.problems.extend(text_link_problems(cat))
-    if not cat.errors:
+    shadow = cat.with_salvaged()  # the damaged files' warnings are reported all the same
+    _cross_check(cat, shadow, today)
+    salvaged = {cat.doc(kind, ident).path for kind, ident in cat.salvaged}
+    # a link in a damaged file's text may point at the very item that was left out: its errors wait for the fix
+    cat.problems.extend(p for p in text_link_problems(shadow) if p.severity == "warning" or p.path not in salvaged)
+    booklet = ("booklet", "booklet")
+    if booklet not in cat.damaged or (booklet in cat.salvaged and "languages" not in cat.dropped(*booklet)):  # languages known
         from .i18n import centre_translation_problems, translation_file_problems  # late import: i18n reads the checked content
 
-        cat.problems.extend(translation_file_problems(cat))
-        cat.problems.extend(centre_translation_problems(cat))
+        cat.problems.extend(translation_file_problems(shadow))
+        cat.problems.extend(centre_translation_problems(shadow))
     cat.problems.sort()
     return cat
 
 
-def _cross_check(cat: Catalogue, today: date) -> None:
-    """References between files, and the warnings an editor should act on."""
+def _keep_salvaged(cat: Catalogue, kind: str, ident: str, doc: Document, model: type[BaseModel]) -> None:
+    """Record a file with errors of its own, and what of it can be read for its warnings."""
+    cat.damaged.add((kind, ident))
+    found = salvage(doc, model, ident if kind != "booklet" else None)
+    if found is not None:
+        obj, pruned, dropped = found
+        cat.salvaged[(kind, ident)] = Salvaged(obj, dropped)
+        cat.documents[(kind, ident)] = pruned
+
+
+def _cross_check(cat: Catalogue, shadow: Catalogue, today: date) -> None:
+    """References between files, and the warnings an editor should act on. ``shadow`` is ``cat``
+    with the salvaged parts of damaged files: their references and warnings are checked too, but a
+    check that leans on what a damaged file says (a lead service's phones) waits for the fix."""
     add = cat.problems.append
-    for sid, situation in cat.situations.items():
+    for sid, situation in shadow.situations.items():
         doc = cat.doc("situations", sid)
         seen: set[str] = set()
         for i, ref in enumerate(situation.services):
@@ -315,13 +456,13 @@ def _cross_check(cat: Catalogue, today: date) -> None:
             seen.add(ref)
             if ref not in cat.services and not cat.exists("services", ref):
                 add(doc.problem(("services", i), f"no service '{ref}' (expected content/services/{ref}.yaml){_near(ref, cat.services)}"))
-    for aid, audience in cat.audiences.items():
+    for aid, audience in shadow.audiences.items():
         doc = cat.doc("audiences", aid)
         for i, choice in enumerate(audience.situations):
-            chosen = cat.situations.get(choice.situation)
+            chosen = shadow.situations.get(choice.situation)
             if chosen is None:
                 if not cat.exists("situations", choice.situation):
-                    add(doc.problem(("situations", i), f"no situation '{choice.situation}' (expected content/situations/{choice.situation}.yaml){_near(choice.situation, cat.situations)}"))
+                    add(doc.problem(("situations", i), f"no situation '{choice.situation}' (expected content/situations/{choice.situation}.yaml){_near(choice.situation, shadow.situations)}"))
                 continue
             for j, sref in enumerate(choice.services or ()):
                 if sref not in chosen.services:
@@ -349,24 +490,24 @@ def _cross_check(cat: Catalogue, today: date) -> None:
                 add(doc.problem(loc, f"'{sid}' goes on the wallet card, which is carried on the body, and its {label} says what "
                                 f"it is about ('{word}', a topic word of content/booklet.yaml); expected a neutral 'card_name:' "
                                 f"in content/services/{sid}.yaml, such as 'Helpline, day and night'"))
-    _check_glosses(cat, add)
-    _check_printed_somewhere(cat, add)
-    for cid, centre in cat.centres.items():
+    _check_glosses(shadow, add)
+    _check_printed_somewhere(shadow, add)
+    for cid, centre in shadow.centres.items():
         doc = cat.doc("centres", cid)
         for i, lang in enumerate(centre.languages):
-            if lang not in cat.booklet.languages:
-                add(doc.problem(("languages", i), f"'{lang}' is not an enabled language; expected one of: {', '.join(cat.booklet.languages)}"))
+            if lang not in shadow.booklet.languages and "languages" not in cat.dropped("booklet", "booklet"):
+                add(doc.problem(("languages", i), f"'{lang}' is not an enabled language; expected one of: {', '.join(shadow.booklet.languages)}"))
         for i, aid in enumerate(centre.audiences):
-            if aid not in cat.audiences and not cat.exists("audiences", aid):
+            if aid not in shadow.audiences and not cat.exists("audiences", aid):
                 add(doc.problem(("audiences", i), f"no audience '{aid}' (expected content/audiences/{aid}.yaml){_near(aid, cat.audiences)}"))
     # Warnings: what a person should look at before printing.
-    for kind, items in (("services", cat.services), ("situations", cat.situations), ("audiences", cat.audiences),
-                        ("centres", cat.centres)):
+    for kind, items in (("services", shadow.services), ("situations", shadow.situations), ("audiences", shadow.audiences),
+                        ("centres", shadow.centres)):
         for ident, item in items.items():
             doc = cat.doc(kind, ident)
             for i, note in enumerate(item.review):
                 add(doc.problem(("review", i), f"needs review: {note}", severity="warning", kind="review"))
-    for ident, service in cat.services.items():
+    for ident, service in shadow.services.items():
         doc = cat.doc("services", ident)
         if today - service.last_verified > STALE_AFTER:
             add(doc.problem(("last_verified",), f"last verified {service.last_verified.isoformat()}, more than 12 months ago; expected a fresh check", severity="warning", kind="stale"))
@@ -376,11 +517,12 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         for i, note in enumerate(service.unconfirmed):
             add(doc.problem(("unconfirmed", i), f"not confirmed with the organisation, so its card shows no 'Checked' date: {note}", severity="warning", kind="unconfirmed"))
         if service.hold:
-            add(doc.problem(("hold",), f"on hold, left out of every booklet: {service.hold}", severity="warning", kind="hold"))
+            add(doc.problem(("hold",), "on hold, left out of every booklet", severity="warning", kind="hold", detail=service.hold))
         for i, line in enumerate(service.phones):
             _free_needs_source(doc, ("phones", i), line, add)
             if line.hold:
-                add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed: {line.hold}", severity="warning", kind="hold"))
+                add(doc.problem(("phones", i, "hold"), f"'{line.number.written}' on hold, not printed", severity="warning", kind="hold",
+                                detail=line.hold))
             if line.number.kind == "premium" and not line.cost:
                 # Printing a charged number without its price is a harm; on hold it is only a reminder.
                 printed = not (line.hold or service.hold)
@@ -389,43 +531,49 @@ def _cross_check(cat: Catalogue, today: date) -> None:
         for i, chat in enumerate(service.chats):
             if chat.url is None:
                 add(doc.problem(("chats", i), "chat has no web address; expected 'url:'", severity="warning"))
-    if ("booklet", "booklet") in cat.documents:
+    booklet = shadow.booklet
+    dropped = cat.dropped("booklet", "booklet")
+    if ("booklet", "booklet") in cat.documents and (("booklet", "booklet") not in cat.damaged or ("booklet", "booklet") in cat.salvaged):
         doc = cat.doc("booklet", "booklet")
-        for i, note in enumerate(cat.booklet.review):
+        for i, note in enumerate(booklet.review):
             add(doc.problem(("review", i), f"needs review: {note}", severity="warning", kind="review"))
-        for i, line in enumerate(cat.booklet.emergency):
+        for i, line in enumerate(booklet.emergency):
             _free_needs_source(doc, ("emergency", i), line, add)
             if not line.label:
                 add(doc.problem(("emergency", i), f"'{line.number.written}' has no label; expected 'label:' saying what it is for, such as 'Police'"))
-        for lang in cat.booklet.languages:
-            if lang != "en" and lang not in cat.booklet.topic_words:
-                add(doc.problem(("topic_words",), f"no topic words for '{lang}': nothing translated on a wallet card in that "
-                                "language can be checked for words that could out its carrier, so its cards print the English "
-                                f"labels, no gloss and no note; expected topic_words: {{{lang}: [...]}}", severity="warning"))
-        for i, sid in enumerate(cat.booklet.talk):
+        wordless = [lang for lang in booklet.languages if lang != "en" and lang not in booklet.topic_words]
+        if wordless and "topic_words" not in dropped:  # one warning, as it is one field to fill in
+            these = "that language" if len(wordless) == 1 else "these languages"
+            add(doc.problem(("topic_words",), f"no topic words for {', '.join(repr(lang) for lang in wordless)}: nothing "
+                            f"translated on a wallet card in {these} can be checked for words that could out its carrier, "
+                            "so its cards print the English labels, no gloss and no note; expected topic_words: "
+                            f"{{{': [...], '.join(wordless)}: [...]}}", severity="warning"))
+        for i, sid in enumerate(booklet.talk):
             service = cat.services.get(sid)
+            if ("services", sid) in cat.damaged:
+                continue  # its own error first: what it says is not known
             if service is None:
                 add(doc.problem(("talk", i), f"'{sid}' is not a service; expected one of: {', '.join(sorted(cat.services))}"))
             elif not any(not line.hold and line.call and any(h.days == DAYS and h.start == 0 and h.end == 24 * 60 for h in line.hours)
                          for line in service.phones):
                 add(doc.problem(("talk", i), f"'{sid}' has no line to call day and night; expected a service with a phone "
                                 "line open 24 hours a day, 7 days a week (hours: mo-su 00:00-24:00)"))
-        if not cat.booklet.emergency:
+        if not booklet.emergency and "emergency" not in dropped:
             add(doc.problem(("emergency",), "no emergency numbers; expected 'emergency:' with 112 and 101, each with its label and source",
                             severity="warning"))
-    for aid, audience in cat.audiences.items():
-        if audience.lead is None:
+    for aid, audience in shadow.audiences.items():
+        if audience.lead is None and "lead" not in cat.dropped("audiences", aid):
             add(cat.doc("audiences", aid).problem((), "no 'lead:'; the leaflet's front, the poster, the card and the "
                 "booklet's cover take the first services with a phone in list order. Expected the services a reader in "
                 "crisis should meet first, each with why: lead: - {service: <id>, why: free, national, day and night}",
                 severity="warning"))
-        if audience.lead is None and audience.leaflet and audience.leaflet[0] in cat.services:
+        if audience.lead is None and audience.leaflet and audience.leaflet[0] in cat.services and aid in cat.audiences:
             lead = cat.services[audience.leaflet[0]]
             if lead.hold is None and not lead.has_phone_with_hours():
                 add(cat.doc("audiences", aid).problem(("leaflet", 0),
                     f"'{audience.leaflet[0]}' leads the leaflet's front panel and the booklet's cover but has no phone line "
                     "with hours; expected first a service a reader can call, with its hours"))
-    for ident, service in cat.services.items():
+    for ident, service in shadow.services.items():
         doc = cat.doc("services", ident)
         for i, link in enumerate(service.links[:1]):
             width = qr_width_mm(qr_modules(link.url))
@@ -442,6 +590,8 @@ def _check_glosses(cat: Catalogue, add: Callable[[Problem], None]) -> None:
                for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
     for sid in sorted(printed):
         service = cat.services.get(sid)
+        if cat.dropped("services", sid) & {"name", "full_name"}:
+            continue  # its own error is about its name
         if service is not None and service.hold is None and not service.full_name:
             add(cat.doc("services", sid).problem(("name",), f"no 'full_name:' under the name '{service.name}': a reader who does not "
                 "read it learns what the service is only from that line, translated; expected what it is in a few plain "
@@ -455,6 +605,10 @@ def _check_printed_somewhere(cat: Catalogue, add: Callable[[Problem], None]) -> 
     printed = {sid for audience in cat.audiences.values() for ref in audience.situations if ref.situation in cat.situations
                for sid in (ref.services if ref.services is not None else cat.situations[ref.situation].services)}
     printed |= set(cat.booklet.talk)
+    unknown = [(kind, ident) for kind, ident in cat.damaged if kind in ("situations", "audiences", "booklet")
+               and ((kind, ident) not in cat.salvaged or cat.dropped(kind, ident) & {"services", "situations", "talk"})]
+    if unknown:
+        return  # a situation, audience or talk: list with an error of its own may be what prints a service
     for sid in sorted(set(cat.services) - printed):
         if cat.services[sid].hold is None and ("services", sid) in cat.documents:
             add(cat.doc("services", sid).problem((), f"'{sid}' is printed nowhere: it is in no situation of an audience "

@@ -24,7 +24,7 @@ from .fields import DAYS, display_url, format_minutes, mailto
 from .formats import FORMATS, N_
 from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
-from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, Situation
+from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, ServiceRef, Situation
 from .qr import make_qr, qr_width_mm
 from .validate import Catalogue
 
@@ -486,6 +486,73 @@ def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) 
     return {"name": centre.name, "contacts": contacts}
 
 
+def _situations(cat: Catalogue, audience: Audience, region: str | None) -> list[tuple[ServiceRef, Situation, list[tuple[str, Service]]]]:
+    """The audience's situations that an edition prints, each with its printable services."""
+    found = []
+    for ref in audience.situations:
+        situation = cat.situations[ref.situation]
+        ids = ref.services if ref.services is not None else situation.services
+        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i], region)]
+        if not services and situation.services:
+            continue  # every service of this situation serves other regions only (or is on hold)
+        found.append((ref, situation, services))
+    return found
+
+
+def _picked(cat: Catalogue, audience: Audience, name: str, shown: dict[str, Service], leads: list[str]) -> list[str]:
+    """The services a format with a selection (leaflet, poster, card) shows, in order: those the
+    audience lists for it ('leaflet: [...]'), else its default (formats.py), the lead first."""
+    fmt = FORMATS[name]
+    assert fmt.selection is not None
+    chosen = getattr(audience, fmt.selection)
+    lead = leads[0] if leads else None
+    if chosen is not None:
+        picked = [i for i in chosen if i in shown]
+    elif fmt.default_count is not None and fmt.neutral and audience.lead:  # a card: only what an editor chose
+        picked = list(leads)
+    elif fmt.default_count is not None:  # a poster: the lead, then list order
+        picked = leads + [i for i in shown if i not in leads]
+    else:
+        picked = list(shown)
+    if fmt.lead == "first" and lead in shown:  # the leaflet's front leads with the chosen service
+        picked = [lead] + [i for i in picked if i != lead]
+    if chosen is None and fmt.default_count is not None:  # a line needs a number to call
+        picked = [i for i in picked if shown[i].has_phone_to_call()]
+        if fmt.neutral:  # never a name that says what the service is about (validation names them)
+            picked = [i for i in picked if not cat.booklet.card_topic(shown[i])]
+        picked = picked[:fmt.default_count]
+    return picked
+
+
+def printed_ids(cat: Catalogue, edition: Edition) -> list[str]:
+    """The services whose card an edition prints, in order (as booklet_view selects them): a
+    booklet's, every printable service of its situations; a leaflet's, poster's or card's, those
+    its selection picks. Not the lines to talk to of content/booklet.yaml (a booklet's back cover,
+    a leaflet's back), nor the emergency numbers."""
+    audience = cat.audiences[edition.audience]
+    shown: dict[str, Service] = {}
+    for _ref, _situation, services in _situations(cat, audience, edition.region):
+        shown.update(services)
+    fmt = FORMATS[edition.format]
+    if fmt.selection is None:
+        return list(shown)
+    return _picked(cat, audience, fmt.name, shown, lead_ids(audience, shown))
+
+
+SHORT_FORMATS = ("booklet", "leaflet", "poster", "card")
+"""The formats a service can be in or not (the imposed booklet holds the booklet's pages)."""
+
+
+def appearances(cat: Catalogue, sid: str) -> dict[str, list[str]]:
+    """Where a service is printed: per audience (general editions), the formats that show it."""
+    found: dict[str, list[str]] = {}
+    for aid in sorted(cat.audiences):
+        formats = [name for name in SHORT_FORMATS if sid in printed_ids(cat, Edition(aid, format=name))]
+        if formats:
+            found[aid] = formats
+    return found
+
+
 CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
 """A centre's booklet tries its contacts on the cover first, and after it when the cover would
 run onto a second page (design.py: the cover must hold on one page)."""
@@ -503,12 +570,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     g = Fields(tr, "booklet:")
     sections = []
     shown: dict[str, Service] = {}
-    for ref in audience.situations:
-        situation = cat.situations[ref.situation]
-        ids = ref.services if ref.services is not None else situation.services
-        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i], edition.region)]
-        if not services and situation.services:
-            continue  # every service of this situation serves other regions only (or is on hold)
+    for ref, situation, services in _situations(cat, audience, edition.region):
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     leads = lead_ids(audience, shown)
@@ -518,21 +580,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     fmt = FORMATS[edition.format]
     if fmt.selection is not None:
         chosen = getattr(audience, fmt.selection)
-        if chosen is not None:
-            picked = [i for i in chosen if i in shown]
-        elif fmt.default_count is not None and fmt.neutral and audience.lead:  # a card: only what an editor chose
-            picked = list(leads)
-        elif fmt.default_count is not None:  # a poster: the lead, then list order
-            picked = leads + [i for i in shown if i not in leads]
-        else:
-            picked = list(shown)
-        if fmt.lead == "first" and lead in shown:  # the leaflet's front leads with the chosen service
-            picked = [lead] + [i for i in picked if i != lead]
-        if chosen is None and fmt.default_count is not None:  # a line needs a number to call
-            picked = [i for i in picked if shown[i].has_phone_to_call()]
-            if fmt.neutral:  # never a name that says what the service is about (validation names them)
-                picked = [i for i in picked if not cat.booklet.card_topic(shown[i])]
-            picked = picked[:fmt.default_count]
+        picked = _picked(cat, audience, fmt.name, shown, leads)
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) for i in picked]
         if not fmt.prints_emails:  # a poster or card prints no person's own address

@@ -19,9 +19,9 @@ from .conftest import ROOT, SERVICE
 def test_check_real_content_passes(capsys):
     assert run(["--root", str(ROOT), "check"]) == 0
     out = capsys.readouterr().out.splitlines()
-    count = {kind: len(list((ROOT / "content" / kind).glob("*.yaml"))) for kind in ("services", "situations", "audiences")}
+    count = {kind: len(list((ROOT / "content" / kind).glob("*.yaml"))) for kind in ("services", "situations", "audiences", "centres")}
     assert out[-1].startswith(f"{count['services']} services, {count['situations']} situations, "
-                              f"{count['audiences']} audiences: 0 errors, ")
+                              f"{count['audiences']} audiences, {count['centres']} centre{'' if count['centres'] == 1 else 's'}: 0 errors, ")
     from generator.validate import load_catalogue
 
     for sid, service in load_catalogue(ROOT).services.items():  # whatever is on hold today (perhaps nothing)
@@ -53,7 +53,8 @@ def test_check_reports_errors_with_exit_1_and_no_traceback(project, capsys):
     captured = capsys.readouterr()
     assert "content/services/helpline.yaml:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian phone number" in captured.out
     assert "Traceback" not in captured.out + captured.err
-    assert captured.out.splitlines()[-1] == "0 services, 1 situation, 1 audience: 1 error, 0 warnings"
+    # the broken service is still counted (issue 29)
+    assert captured.out.splitlines()[-1] == "1 service, 1 situation, 1 audience, 0 centres: 1 error, 0 warnings"
 
 
 def test_usage_errors_exit_2(project, capsys):
@@ -199,7 +200,9 @@ def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(projec
         "last_verified: 2026-01-15", "last_verified: 2026-01-20\nunconfirmed:\n  - The hours differ between two sources."))
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
     assert run(["--root", str(project.root), "check"]) == 0
-    assert "content/services/other.yaml: 1 unconfirmed fact (booklet check --reviews lists them)" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert "1 warning counted per file (booklet check --reviews lists them):" in out
+    assert "content/services/other.yaml: 1 unconfirmed fact" in out
     assert run(["--root", str(project.root), "check", "--reviews"]) == 0
     out = capsys.readouterr().out
     assert ("content/services/other.yaml:16:5: warning: unconfirmed[0]: not confirmed with the organisation, so its card "
@@ -246,8 +249,9 @@ def test_check_puts_errors_last_collapses_review_notes_and_narrows(project, caps
     assert run(["--root", str(project.root), "check"]) == 1
     lines = capsys.readouterr().out.splitlines()
     error = "content/services/other.yaml:6:13: error: phones[0].number: '0800 12 8OO' is not a Belgian phone number (it contains letters); expected digits such as '0800 12 800'"
-    assert lines[-2:] == [error, "1 service, 1 situation, 1 audience: 1 error, 1 warning"]
-    assert "content/services/helpline.yaml: 1 review note (booklet check --reviews lists them)" in lines
+    # the broken file's review notes are counted as when it has no error (issue 29)
+    assert lines[-2:] == [error, "2 services, 1 situation, 1 audience, 0 centres: 1 error, 3 warnings (counted per file)"]
+    assert "content/services/helpline.yaml: 1 review note" in lines and "content/services/other.yaml: 2 review notes" in lines
     assert not any("Confirm the name" in line for line in lines)
     assert "\x1b[" not in "\n".join(lines)  # not a terminal: no colour
     # --reviews lists every note; --errors-only shows only the error; --file narrows to one file
@@ -258,7 +262,7 @@ def test_check_puts_errors_last_collapses_review_notes_and_narrows(project, caps
     assert "review" not in out and "Last checked" not in out and error in out
     assert run(["--root", str(project.root), "check", "--file", str(project.root / "content/services/helpline.yaml")]) == 0
     out = capsys.readouterr().out
-    assert "other.yaml" not in out and out.splitlines()[-1].endswith("in 1 file: 0 errors, 1 warning")
+    assert "other.yaml" not in out and out.splitlines()[-1].endswith("in 1 file: 0 errors, 1 warning (counted per file)")
     assert run(["--root", str(project.root), "check", "--audience", "workers"]) == 1
     assert error in capsys.readouterr().out
     assert run(["--root", str(project.root), "check", "--audience", "nobody"]) == 2
@@ -294,9 +298,10 @@ def test_a_build_says_once_which_file_to_print_and_how(project, capsys):
     assert run(["--root", str(project.root), "build", "--format", "booklet-imposed", "--format", "leaflet"]) == 0
     err = capsys.readouterr().err
     assert err.count("How to print:") == 1
-    assert ("  Booklet to print on A4: en/workers-booklet-imposed.pdf. Print both sides of A4 paper, flipping on the short edge, "
-            "at actual size (100%). Fold the stack in the middle and staple it.") in err
-    assert "  Leaflet (A4, folded in three): en/workers-leaflet.pdf. Print both sides of one A4 sheet" in err
+    # each file with the sheets of paper a copy takes (issue 29)
+    assert ("  Booklet to print on A4: en/workers-booklet-imposed.pdf (1 A4 sheet a copy). Print both sides of A4 paper, "
+            "flipping on the short edge, at actual size (100%). Fold the stack in the middle and staple it.") in err
+    assert "  Leaflet (A4, folded in three): en/workers-leaflet.pdf (1 A4 sheet a copy). Print both sides of one A4 sheet" in err
     assert run(["--root", str(project.root), "build", "--format", "booklet", "--print-shop"]) == 0
-    assert ("  Booklet (A5 pages) for a print shop: en/workers-booklet-print.pdf. Send it to the print shop as it is: "
+    assert ("  Booklet (A5 pages) for a print shop: en/workers-booklet-print.pdf (4 pages). Send it to the print shop as it is: "
             "PDF/X-4 with 3 mm bleed and crop marks, CMYK colours.") in capsys.readouterr().err

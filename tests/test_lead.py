@@ -147,6 +147,11 @@ def test_a_language_without_topic_words_is_warned_and_its_cards_print_nothing_un
     project.write("content/booklet.yaml", f"languages: [en, uk]\nsite_url: {SITE}\ntopic_words: {{uk: [зґвалтуван]}}\n")
     assert run(["--root", str(project.root), "build", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
     assert "Лінія після насильства" in pdf_text(project.root / "output/uk/workers-card.pdf")[0]  # checked: not a topic word
+    project.write("content/booklet.yaml", "languages: [en, nl, fr]\n")  # one field to fill in: one warning
+    assert [w for w in problems(project, "warning") if "topic_words" in w] == [
+        "content/booklet.yaml:1:1: warning: topic_words: no topic words for 'nl', 'fr': nothing translated on a wallet "
+        "card in these languages can be checked for words that could out its carrier, so its cards print the English "
+        "labels, no gloss and no note; expected topic_words: {nl: [...], fr: [...]}"]
 
 
 def test_the_shipped_short_pieces_start_with_their_audiences_lead(shipped):

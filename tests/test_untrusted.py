@@ -71,7 +71,8 @@ def test_import_refuses_the_attack_and_writes_nothing(project, tmp_path, capsys)
         f"{incoming}:{line}:1: error: {CTX}: does not link to https://www.example.be/report, as the English does",
     ):
         assert expected in err
-    assert "4 errors in the content" in err
+    assert ("4 errors in fr.po, the file you import: nothing was taken (content/translations/fr.po is as it was); fix "
+            "fr.po at the lines above (or send it back to its translator) and import it again") in err
     assert not (project.root / "content/translations/fr.po").exists()
 
 

@@ -198,12 +198,18 @@ def test_a_check_six_months_old_is_due_and_one_a_year_old_is_stale(project, caps
     monkeypatch.setenv("BOOKLET_TODAY", "2026-08-01")  # 198 days after the check
     assert run(["--root", str(project.root), "check", "--strict"]) == 0  # due is not yet stale
     out = capsys.readouterr().out
-    assert "  2026-01-15  helpline (more than 6 months: due)" in out
+    assert "Last checked: 1 service on 2026-01-15, 1 due again (booklet check --reviews lists them)" in out
+    assert run(["--root", str(project.root), "check", "--strict", "--reviews"]) == 0
+    assert "  2026-01-15  helpline (more than 6 months: due)" in capsys.readouterr().out
     monkeypatch.setenv("BOOKLET_TODAY", "2027-01-16")  # a year and a day
     assert run(["--root", str(project.root), "check", "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert "Last checked: 1 service on 2026-01-15, 1 stale (booklet check --reviews lists them)" in out
+    assert out.splitlines()[-1] == "failing: 1 warning (--strict)"
+    assert run(["--root", str(project.root), "check", "--strict", "--verbose"]) == 1
     assert "  2026-01-15  helpline (more than 12 months: stale)" in capsys.readouterr().out
     monkeypatch.setenv("BOOKLET_TODAY", "2026-02-01")
-    assert run(["--root", str(project.root), "check", "--strict"]) == 0
+    assert run(["--root", str(project.root), "check", "--strict", "--reviews"]) == 0
     assert "  2026-01-15  helpline\n" in capsys.readouterr().out
     monkeypatch.setenv("BOOKLET_TODAY", "1 March")
     assert run(["--root", str(project.root), "check"]) == 2
