@@ -18,7 +18,7 @@ import pytest
 from generator.view import site_page_url
 
 from .conftest import EVERYTHING, SITE
-from .pdfcheck import decode_qr_codes, misplaced_phone_links, pdfua_failures, tagging
+from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdfua_failures, tagging
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,11 @@ def test_every_pdf_is_tagged_throughout(built):
 
 def test_every_pdf_passes_the_pdfua1_validator(built):
     problems = [f"{doc['path']}: {failure}" for doc in documents(built) for failure in pdfua_failures(built / doc["path"])]
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_character_has_its_glyph_in_a_project_font(built):
+    problems = [f"{doc['path']}: {problem}" for doc in documents(built) for problem in missing_glyphs(built / doc["path"])]
     assert problems == [], "\n".join(problems)
 
 

@@ -28,6 +28,7 @@ from .pdfcheck import pdfua_failures, tagging
 
 SAMPLE = [f"{lang}/asylum-centre-{fmt}.pdf" for lang in ("en", "fa") for fmt in ("booklet", "booklet-imposed", "leaflet")]
 SAMPLE += ["en/asylum-centre-poster.pdf", "en/asylum-centre-card.pdf"]
+SAMPLE += [f"{lang}/sexual-violence-booklet.pdf" for lang in ("ps", "ti")]  # the two new scripts (issue 27)
 
 
 @pytest.fixture(scope="module")
