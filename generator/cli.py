@@ -522,10 +522,15 @@ def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     root = _root(ctx)
     _layouts(root)  # before the server starts: a missing folder is an error, not a page
     request = BuildRequest(audiences, langs, jobs=available_cores())
-    try:
-        run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
+    with _terminate_as_interrupt():  # kill (SIGTERM) stops it as Ctrl-C does, its worker processes with it
+        try:
+            run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+        finally:
+            from .workers import end_resource_tracker
+
+            end_resource_tracker()  # the workers are gone: this process leaves none of its own behind
 
 
 @main.command(epilog="""\b
