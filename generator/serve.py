@@ -315,11 +315,11 @@ class Progress:
 
 
 def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None],
-            cancel: threading.Event | None = None, workers: Workers | None = None) -> None:
+            cancel: threading.Event | None = None, workers: Workers | None = None) -> str | None:
     """One build in two steps: the web pages first (a second or so: the open page reloads with
     the change), then the PDFs (the page reloads again, with their new sizes). A content or
     build error is kept for the pages instead of stopping the server. Once ``cancel`` is set
-    the build stops (a file changed again: the next build starts at once)."""
+    the build stops, and says after how long (a file changed again: the next build starts at once)."""
     from .build import Cancelled, build, read_manifest
     from .site import write_site
 
@@ -334,26 +334,25 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
         _cat, done = build(root, out, request, progress=progress.built, on_start=progress.start, on_checked=pages_first,
                            unchanged=progress.unchanged, cancel=cancel, workers=workers)
     except Cancelled:
-        say(f"stopped after {progress.elapsed()}: a file changed")
-        return
+        return f"stopped after {progress.elapsed()}"
     except ContentError as exc:  # the errors only: review notes and holds are for `booklet check`
         message = "\n".join([str(p) for p in exc.problems if p.severity == "error"] + [exc.message])
         say(message)
         state.finished(message)
-        return
+        return None
     except BookletError as exc:
         message = exc.format_message()
         say(message)
         state.finished(message)
-        return
+        return None
     except Exception as exc:  # a fault of this program: said, and the server goes on
         if cancel is not None and cancel.is_set():
-            return  # a build being stopped can fail in any way: the next one says what is wrong
+            return f"stopped after {progress.elapsed()}"  # a build being stopped can fail in any way
         say(traceback.format_exc().rstrip())
         message = f"The build failed unexpectedly ({type(exc).__name__}: {exc}); the terminal shows the details."
         say(message)
         state.finished(message)
-        return
+        return None
     if done:
         unchanged = progress.total - len(done)
         say(f"built {len(done)} PDF{'s' if len(done) != 1 else ''} in {progress.elapsed()}"
@@ -361,6 +360,7 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
     else:
         say("nothing changed")
     state.finished("")
+    return None
 
 
 class Builder:
@@ -381,12 +381,10 @@ class Builder:
         self.wanted.set()
         self.thread.start()
 
-    def changed(self) -> bool:
-        """Build again, stopping the build under way; True when one was under way."""
-        busy = self.building
+    def changed(self) -> None:
+        """Build again, stopping the build under way."""
         self.cancel.set()
         self.wanted.set()
-        return busy
 
     def _loop(self) -> None:
         while True:
@@ -397,9 +395,11 @@ class Builder:
             self.cancel.clear()  # a change from now on stops this build; one before it is read by it
             self.building = True
             try:
-                rebuild(self.root, self.out, self.request, self.state, self.say, self.cancel, self.workers)
+                stopped = rebuild(self.root, self.out, self.request, self.state, self.say, self.cancel, self.workers)
             finally:
                 self.building = False
+            if stopped and not self.closing:
+                self.say(f"{stopped}: a file changed")
 
     def close(self) -> None:
         """Stop the build and every worker process; wait at most BUILD_STOP_WAIT for the thread."""
@@ -414,7 +414,9 @@ class Builder:
 def changed_files(root: Path, changes: set[tuple[Any, str]]) -> str:
     """The files of a batch of changes, relative to the project: 'content/services/unia.yaml'."""
     names = []
-    for _change, path in sorted(changes, key=lambda c: c[1]):
+    for change, path in sorted(changes, key=lambda c: c[1]):
+        if change.name == "added" and not Path(path).exists():
+            continue  # an editor's temporary file, gone already
         try:
             names.append(Path(path).resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
@@ -447,8 +449,8 @@ def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, sa
     try:
         builder.start()
         for changes in watch(str(root / "content"), str(layouts), stop_event=stop, debounce=100, step=50, rust_timeout=200):
-            busy = builder.changed()
-            say(f"changed: {changed_files(root, changes)}" + ("; the build under way stops, and starts again" if busy else ""))
+            say(f"changed: {changed_files(root, changes)}" + ("; the build under way stops, and starts again" if builder.building else ""))
+            builder.changed()
     finally:
         builder.close()
         server.shutdown()
