@@ -342,30 +342,60 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
 
 @main.command(epilog="""\b
 Examples:
-  booklet confirm unia                     checked today
-  booklet confirm unia --date 2026-11-28   checked on that day""")
+  booklet confirm unia                       checked today
+  booklet confirm unia --date 2026-11-28     checked on that day
+  booklet confirm police-watch --done 'print them'
+                                             and the note asking to print the hours is done
+A note that asks for something to be done ("... and print them") is kept until you say it is
+done: the command asks on a terminal; elsewhere, name it with --done (words from it, or its
+place as 'booklet check' writes it: 'unconfirmed[0]', 'review[2]').""")
 @click.argument("service")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the service was checked (default: today), as YYYY-MM-DD.")
+@click.option("--done", "done", multiple=True, metavar="NOTE",
+              help="A note that is done, to remove: words from it, or its place ('unconfirmed[0]', 'review[2]'). Repeatable.")
 @click.pass_context
-def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
-    """Record that SERVICE was checked with the organisation: set its last_verified: (and remove
-    its unconfirmed: notes), changing nothing else in its file; list its open review notes."""
-    from .confirm import confirm as record
+def confirm(ctx: click.Context, service: str, on: datetime | None, done: tuple[str, ...]) -> None:
+    """Record that SERVICE was checked with the organisation: set its last_verified:, remove the
+    unconfirmed: notes the call settled (and the notes said to be done), changing nothing else in
+    its file; list what it prints, which the call should have confirmed, and the notes still open."""
+    from . import confirm as recording
     from .validate import load_catalogue
 
     root = _root(ctx)
     day = on.date() if on else today()
-    done = record(root, service, day)
-    rel = done.path.relative_to(root).as_posix()
-    click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day.isoformat()}")
-    for note in done.removed:
-        click.echo(f"{rel}: removed unconfirmed: {note}")
+    notes = recording.notes_of(root, service)
+    picked = recording.chosen(service, notes, done)
+    before = load_catalogue(root)
+    rel = recording.service_file(root, service).relative_to(root).as_posix()
+    if service in before.services:
+        svc = before.services[service]
+        click.echo(f"{svc.name} prints, and the call should have confirmed:")
+        for fact in recording.printed_facts(service, svc, _layouts(root)):
+            click.echo(f"  {fact}")
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def said_done(note: recording.Note) -> bool:
+        if note in picked:
+            return True
+        if not (terminal and note.action):
+            return False
+        click.echo(f"{rel}: {note.place} asks for something to be done: {note.action}")
+        return click.confirm("Is it done?", default=False)
+
+    recorded = recording.confirm(root, service, day, said_done)
+    click.echo(f"{rel}: last_verified: {recorded.previous or '(none)'} -> {day.isoformat()}")
+    for note in recorded.removed:
+        click.echo(f"{rel}: removed {note.field}: {note.flat}")
+    for note in recorded.kept:
+        click.echo(f"{rel}: kept unconfirmed: {note.flat}")
+        click.echo(f"  It asks for something to be done: {note.action}")
+        click.echo(f"  Once it is done: {recording.done_hint(service, note, recording.notes_of(root, service))}")
     cat = load_catalogue(root)
     still = [p for p in sorted(cat.problems) if p.path == rel and p.kind in ("review", "hold")]
     for problem in still:
         click.echo(f"still open: {problem}")
-    if not still:
+    if not still and not recorded.kept:
         click.echo("No review note is open for this service.")
     if any(p.severity == "error" for p in cat.problems if p.path == rel):
         raise click.ClickException(f"{rel} has errors: run 'booklet check'")
