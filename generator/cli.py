@@ -525,8 +525,13 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
         else:
             markdown_path.parent.mkdir(parents=True, exist_ok=True)
             markdown_path.write_text(text, "utf-8")
-    pdf, html, count = review.write(cat, out, layouts=layouts)
-    click.echo(f"Done: {count} service{'s' if count != 1 else ''} to call: {pdf} and {html}", err=True)
+    written = review.write(cat, out, layouts=layouts)
+    for name in written.too_long:
+        click.echo(f"warning: the call sheet gives {name} more than one page: its questions are long; shorten the "
+                   "background in its unconfirmed: and review: notes (the questions for the phone stay)", err=True)
+    notes = f", and {written.research} research note{'s' if written.research != 1 else ''} in the appendix" if written.research else ""
+    click.echo(f"Done: {written.calls} service{'s' if written.calls != 1 else ''} to call{notes}: {written.pdf} and {written.html}",
+               err=True)
 
 
 def _checked(root: Path) -> Catalogue:
