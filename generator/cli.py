@@ -508,9 +508,11 @@ Examples:
               help="Also write the list as Markdown (for a GitHub issue) to this file ('-': standard output).")
 @click.pass_context
 def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | None) -> None:
-    """The call sheet for the person who phones the organisations: per service, the numbers and
-    hours, and each thing to confirm (review notes, facts on hold, stale checks, broken or moved
-    addresses from the last 'booklet verify'), the most urgent first, with boxes to tick."""
+    """The call sheet for the person who phones the organisations: per service to call, on one page,
+    the numbers and hours and each question for the phone (facts on hold, stale checks, printed
+    facts not confirmed, broken addresses from the last 'booklet verify', review notes that say
+    'confirm' or 'ask' or ask a question), the most urgent first, with boxes to tick; then the
+    research notes (no call needed) in an appendix."""
     from . import review
     from .verify import load_results
 

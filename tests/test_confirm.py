@@ -190,3 +190,19 @@ def test_on_a_terminal_confirm_asks_whether_the_action_is_done(project):
     said = answer(b"y\n")
     assert "removed unconfirmed: The hours of the second line" in said and "removed review: Confirm the languages" in said
     assert "unconfirmed:" not in path.read_text()
+
+
+def test_what_a_note_asks_is_read_from_its_words():
+    from generator.notes import action, action_words, asks_the_organisation
+
+    assert asks_the_organisation("Region inferred; confirm with the centre.")
+    assert asks_the_organisation("Does the line answer in English?")
+    assert asks_the_organisation("Ask 1712 for the hours of the chat.")
+    assert not asks_the_organisation("0800 99 961 is confirmed by other official pages; Le Vif confirms it.")
+    assert not asks_the_organisation("Unconfirmed: the page says \"Did this happen? You can file a complaint\".")
+    assert action("Both give 0475/96 24 15. Ask Police Watch for its current hours and print them.") == (
+        "Ask Police Watch for its current hours and print them.")
+    assert action_words("Name lost - confirm, then set the name and add its form.") == "set the name and add its form"
+    assert action_words("Confirm, and add 'languages:'.") == "add 'languages:'"
+    assert action("The hours are not printed because two pages disagree. Confirm them with the centre.") == ""
+    assert action("The summary is put together from the page's own words; a set of lists was added.") == ""
