@@ -552,8 +552,10 @@ def _checked(root: Path) -> Catalogue:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free one).")
 @click.pass_context
 def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, host: str, port: int) -> None:
-    """Build, serve the web pages and PDFs, and rebuild when content/ or layouts/ change; the open
-    page reloads itself and shows a content error with its file:line:column."""
+    """Serve the web pages and PDFs, build, and build again when content/ or layouts/ change: the
+    web pages first (the open page reloads itself, and shows a content error with its
+    file:line:column), then the PDFs, with their progress on the terminal. A change saved while
+    PDFs are made stops that build and starts again. Ctrl-C or kill stops it, with every worker."""
     from .serve import serve as run_server
 
     root = _root(ctx)

@@ -301,7 +301,7 @@ class Progress:
 
     def pages(self, todo: list[Edition]) -> None:
         self.total = len(todo)
-        self.say(f"web pages written in {self.elapsed()}")
+        self.say(f"web pages written in {time.perf_counter() - self.started:.2f} s")
 
     def start(self, todo: list[Edition]) -> None:
         self.say(f"checking {self.total} PDF{'s' if self.total != 1 else ''}; building those that changed…")
