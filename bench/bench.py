@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -173,9 +174,13 @@ def serve_reload(work: Path, runs: int) -> tuple[float, float]:
     try:
         assert proc.stderr is not None
         for line in proc.stderr:
-            if line.startswith("Serving"):
+            if line.startswith("Serving"):  # said as soon as it listens; the first build follows
                 address = line.split(" on ")[1].split(" ")[0]
                 break
+        for line in proc.stderr:
+            if line.startswith("built ") or line.strip() == "nothing changed":
+                break
+        threading.Thread(target=proc.stderr.read, daemon=True).start()  # the terminal lines of each build, unread
         state = address + "__booklet/state"
 
         def now() -> str:

@@ -8,14 +8,14 @@ import fcntl
 import hashlib
 import io
 import json
-import multiprocessing
 import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,9 +32,19 @@ from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .site import write_site
 from .validate import Catalogue, load_catalogue
 from .view import Edition, Words, appearances, booklet_view, printed_ids
+from .workers import Workers
 
 # WeasyPrint is imported where a PDF is made, not at start-up: `check`, `list` and a build with
 # nothing to render never pay for loading it (and a build with nothing changed loads even less: quick.py).
+
+
+class Cancelled(Exception):
+    """The build was stopped before its end (``cancel`` was set): what it wrote is whole, the
+    rest was not made (`booklet serve` builds again at once)."""
+
+
+CANCEL_POLL = 0.05
+"""Seconds between two looks at ``cancel`` while the workers render."""
 
 
 @dataclass
@@ -456,7 +466,9 @@ def shard(todo: list[Edition], spec: str | None) -> list[Edition]:
 def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
           progress: Callable[[Edition, Built], None] | None = None,
           on_start: Callable[[list[Edition]], None] | None = None,
-          on_checked: Callable[[Catalogue, list[Edition]], None] | None = None) -> tuple[Catalogue, list[Built]]:
+          on_checked: Callable[[Catalogue, list[Edition]], None] | None = None,
+          unchanged: Callable[[Edition], None] | None = None,
+          cancel: threading.Event | None = None, workers: Workers | None = None) -> tuple[Catalogue, list[Built]]:
     """Check everything first; write nothing if the content has errors (or, with ``strict``,
     warnings, stale or missing translations). Then render what changed since the last build
     (``force``: everything; ``changed_since``: what differs from the content at that git
@@ -464,7 +476,13 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     whole request is recorded under its key for the no-change fast path (quick.py).
     ``on_checked`` is called with the content and the editions once the output folder is
     locked, before anything is rendered (booklet serve writes the web pages there). The layouts
-    are the project's own (``<root>/layouts``): NoLayouts when it has none."""
+    are the project's own (``<root>/layouts``): NoLayouts when it has none.
+
+    ``progress`` is told of each PDF written, ``unchanged`` of each found up to date. Once
+    ``cancel`` is set the build stops at its next step (within CANCEL_POLL seconds while PDFs
+    are rendered: their worker processes are ended) and raises Cancelled; every PDF written
+    before is whole and recorded. With ``cancel`` or ``workers`` (a pool kept between builds),
+    every rendering is done in a worker process, where it can be stopped."""
     layouts = existing_layouts(layouts_of(root))
     # Hashed before anything is read: a record never claims newer content than what was built.
     content = content_digests(root)
@@ -490,8 +508,9 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     with OutputLock(out):
         if on_checked:
             on_checked(cat, todo)
-        run = _Run(cat, root, layouts, out, request, inputs, code, profile, only, progress)
+        run = _Run(cat, root, layouts, out, request, inputs, code, profile, only, progress, unchanged, cancel, workers)
         done = run.build(todo, on_start)
+        run.check_cancel()
         pages = write_site(cat, root, out, todo, run.manifest or read_manifest(out), layouts=layouts)
         if only is None:
             outputs = {e.relpath: run.manifest[e.relpath]["sha256"] for e in todo if e.relpath in run.manifest}
@@ -676,10 +695,19 @@ class _Run:
     profile: Path | None
     only: Callable[[Edition, str], bool] | None
     progress: Callable[[Edition, Built], None] | None
+    unchanged: Callable[[Edition], None] | None = None
+    cancel: threading.Event | None = None
+    workers: Workers | None = None
+    """Worker processes kept between builds (booklet serve); else the build starts its own."""
     manifest: dict[str, dict] = dataclasses.field(default_factory=dict)
     done: list[Built] = dataclasses.field(default_factory=list)
 
+    def check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled
+
     def build(self, todo: list[Edition], on_start: Callable[[list[Edition]], None] | None) -> list[Built]:
+        self.check_cancel()
         self.manifest = read_manifest(self.out)
         if (not self.request.force and self.only is None
                 and all(_up_to_date(self.out, self.manifest.get(e.relpath), "inputs", self.inputs) for e in todo)):
@@ -691,26 +719,45 @@ class _Run:
         # A worker process first spends about a second loading WeasyPrint: for a few renderings
         # (one audience in one language) this process renders them sooner on its own.
         workers = min(self.request.jobs, len({e.source for e in todo}) // SERIAL_BELOW)
-        if workers <= 1:
+        if workers <= 1 and self.cancel is None and self.workers is None:
             for job, view, prints in jobs:
                 self.record(run_job(job), view, prints)
         else:
-            # Workers render; this process writes. At most two jobs per worker wait at once, so
-            # memory stays flat however many PDFs the set holds.
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
-                for job, view, prints in jobs:
-                    waiting[pool.submit(run_job, job)] = (view, prints)
-                    while len(waiting) >= 2 * workers:
-                        finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
-                        for future in finished:
-                            self.record(future.result(), *waiting.pop(future))
-                for future in as_completed(list(waiting)):
-                    self.record(future.result(), *waiting.pop(future))
+            pool = self.workers or Workers(workers)
+            try:
+                self.render(pool, jobs, max(1, workers))
+            except BaseException:  # Ctrl-C, SIGTERM, a cancel, a document that does not fit:
+                pool.stop()  # the renderings in flight are of no use; their processes end now
+                raise
+            finally:
+                if pool is not self.workers:
+                    pool.close()
         for relpath in confirmed:
             self.manifest[relpath]["inputs"] = self.inputs
         write_manifest(self.out, self.manifest)
         return self.done
+
+    def render(self, pool: Workers, jobs: Iterator[tuple[Job, dict, dict[Edition, str]]], workers: int) -> None:
+        """Workers render; this process writes. At most two jobs per worker wait at once, so
+        memory stays flat however many PDFs the set holds."""
+        waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
+
+        def collect() -> None:
+            finished: set[Future] = set()
+            while not finished:
+                finished, _ = wait(waiting, timeout=CANCEL_POLL if self.cancel is not None else None,
+                                   return_when=FIRST_COMPLETED)
+                self.check_cancel()
+            for future in finished:
+                self.record(future.result(), *waiting.pop(future))
+
+        for job, view, prints in jobs:
+            self.check_cancel()
+            waiting[pool.submit(run_job, job)] = (view, prints)
+            while len(waiting) >= 2 * workers:
+                collect()
+        while waiting:
+            collect()
 
     def pending(self, todo: list[Edition], confirmed: list[str]) -> Iterator[tuple[Job, dict, dict[Edition, str]]]:
         """The renderings to make, one per source edition, with the editions each one gives."""
@@ -728,6 +775,10 @@ class _Run:
             elif not self.request.force:
                 members = [e for e in members if not _up_to_date(self.out, self.manifest.get(e.relpath), "fingerprint", prints[e])]
             confirmed.extend(e.relpath for e in prints if e not in members and e.relpath in self.manifest)
+            if self.unchanged is not None:
+                for edition in prints:
+                    if edition not in members:
+                        self.unchanged(edition)
             if members:
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
                            expect=design.Expect.of(view), alternatives=others,

@@ -475,30 +475,60 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
 
 @main.command(epilog="""\b
 Examples:
-  booklet confirm unia                     checked today
-  booklet confirm unia --date 2026-11-28   checked on that day""")
+  booklet confirm unia                       checked today
+  booklet confirm unia --date 2026-11-28     checked on that day
+  booklet confirm police-watch --done 'print them'
+                                             and the note asking to print the hours is done
+A note that asks for something to be done ("... and print them") is kept until you say it is
+done: the command asks on a terminal; elsewhere, name it with --done (words from it, or its
+place as 'booklet check' writes it: 'unconfirmed[0]', 'review[2]').""")
 @click.argument("service")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day the service was checked (default: today), as YYYY-MM-DD.")
+@click.option("--done", "done", multiple=True, metavar="NOTE",
+              help="A note that is done, to remove: words from it, or its place ('unconfirmed[0]', 'review[2]'). Repeatable.")
 @click.pass_context
-def confirm(ctx: click.Context, service: str, on: datetime | None) -> None:
-    """Record that SERVICE was checked with the organisation: set its last_verified: (and remove
-    its unconfirmed: notes), changing nothing else in its file; list its open review notes."""
-    from .confirm import confirm as record
+def confirm(ctx: click.Context, service: str, on: datetime | None, done: tuple[str, ...]) -> None:
+    """Record that SERVICE was checked with the organisation: set its last_verified:, remove the
+    unconfirmed: notes the call settled (and the notes said to be done), changing nothing else in
+    its file; list what it prints, which the call should have confirmed, and the notes still open."""
+    from . import confirm as recording
     from .validate import load_catalogue
 
     root = _root(ctx)
     day = on.date() if on else today()
-    done = record(root, service, day)
-    rel = done.path.relative_to(root).as_posix()
-    click.echo(f"{rel}: last_verified: {done.previous or '(none)'} -> {day.isoformat()}")
-    for note in done.removed:
-        click.echo(f"{rel}: removed unconfirmed: {note}")
+    notes = recording.notes_of(root, service)
+    picked = recording.chosen(service, notes, done)
+    before = load_catalogue(root)
+    rel = recording.service_file(root, service).relative_to(root).as_posix()
+    if service in before.services:
+        svc = before.services[service]
+        click.echo(f"{svc.name} prints, and the call should have confirmed:")
+        for fact in recording.printed_facts(service, svc, _layouts(root)):
+            click.echo(f"  {fact}")
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+
+    def said_done(note: recording.Note) -> bool:
+        if note in picked:
+            return True
+        if not (terminal and note.action):
+            return False
+        click.echo(f"{rel}: {note.place} asks for something to be done: {note.action}")
+        return click.confirm("Is it done?", default=False)
+
+    recorded = recording.confirm(root, service, day, said_done)
+    click.echo(f"{rel}: last_verified: {recorded.previous or '(none)'} -> {day.isoformat()}")
+    for note in recorded.removed:
+        click.echo(f"{rel}: removed {note.field}: {note.flat}")
+    for note in recorded.kept:
+        click.echo(f"{rel}: kept unconfirmed: {note.flat}")
+        click.echo(f"  It asks for something to be done: {note.action}")
+        click.echo(f"  Once it is done: {recording.done_hint(service, note, recording.notes_of(root, service))}")
     cat = load_catalogue(root)
     still = [p for p in sorted(cat.problems) if p.path == rel and p.kind in ("review", "hold")]
     for problem in still:
         click.echo(f"still open: {problem}")
-    if not still:
+    if not still and not recorded.kept:
         click.echo("No review note is open for this service.")
     if any(p.severity == "error" for p in cat.problems if p.path == rel):
         raise click.ClickException(f"{rel} has errors: run 'booklet check'")
@@ -611,9 +641,11 @@ Examples:
               help="Also write the list as Markdown (for a GitHub issue) to this file ('-': standard output).")
 @click.pass_context
 def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | None) -> None:
-    """The call sheet for the person who phones the organisations: per service, the numbers and
-    hours, and each thing to confirm (review notes, facts on hold, stale checks, broken or moved
-    addresses from the last 'booklet verify'), the most urgent first, with boxes to tick."""
+    """The call sheet for the person who phones the organisations: per service to call, on one page,
+    the numbers and hours and each question for the phone (facts on hold, stale checks, printed
+    facts not confirmed, broken addresses from the last 'booklet verify', review notes that say
+    'confirm' or 'ask' or ask a question), the most urgent first, with boxes to tick; then the
+    research notes (no call needed) in an appendix."""
     from . import review
     from .verify import load_results
 
@@ -628,8 +660,13 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
         else:
             markdown_path.parent.mkdir(parents=True, exist_ok=True)
             markdown_path.write_text(text, "utf-8")
-    pdf, html, count = review.write(cat, out, layouts=layouts)
-    click.echo(f"Done: {count} service{'s' if count != 1 else ''} to call: {pdf} and {html}", err=True)
+    written = review.write(cat, out, layouts=layouts)
+    for name in written.too_long:
+        click.echo(f"warning: the call sheet gives {name} more than one page: its questions are long; shorten the "
+                   "background in its unconfirmed: and review: notes (the questions for the phone stay)", err=True)
+    notes = f", and {written.research} research note{'s' if written.research != 1 else ''} in the appendix" if written.research else ""
+    click.echo(f"Done: {written.calls} service{'s' if written.calls != 1 else ''} to call{notes}: {written.pdf} and {written.html}",
+               err=True)
 
 
 def _checked(root: Path) -> Catalogue:
@@ -648,17 +685,24 @@ def _checked(root: Path) -> Catalogue:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free one).")
 @click.pass_context
 def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...], out: Path | None, host: str, port: int) -> None:
-    """Build, serve the web pages and PDFs, and rebuild when content/ or layouts/ change; the open
-    page reloads itself and shows a content error with its file:line:column."""
+    """Serve the web pages and PDFs, build, and build again when content/ or layouts/ change: the
+    web pages first (the open page reloads itself, and shows a content error with its
+    file:line:column), then the PDFs, with their progress on the terminal. A change saved while
+    PDFs are made stops that build and starts again. Ctrl-C or kill stops it, with every worker."""
     from .serve import serve as run_server
 
     root = _root(ctx)
     _layouts(root)  # before the server starts: a missing folder is an error, not a page
     request = BuildRequest(audiences, langs, jobs=available_cores())
-    try:
-        run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
-    except KeyboardInterrupt:
-        click.echo("Stopped.", err=True)
+    with _terminate_as_interrupt():  # kill (SIGTERM) stops it as Ctrl-C does, its worker processes with it
+        try:
+            run_server(root, out or root / "output", request, host, port, lambda line: click.echo(line, err=True))
+        except KeyboardInterrupt:
+            click.echo("Stopped.", err=True)
+        finally:
+            from .workers import end_resource_tracker
+
+            end_resource_tracker()  # the workers are gone: this process leaves none of its own behind
 
 
 @main.command(epilog="""\b

@@ -222,11 +222,15 @@ class Service(Strict):
     sources: tuple[Url, ...] = ()
     """Pages other than the source page that facts here come from."""
     review: tuple[Text, ...] = ()
-    """What is missing or doubtful; listed by `booklet check`, never printed."""
+    """What is missing or doubtful; listed by `booklet check`, never printed. A note that asks the
+    organisation something (it says 'confirm' or 'ask', or asks a question) is a question for the
+    phone on the call sheet; the others are research notes, printed apart."""
     unconfirmed: tuple[Text, ...] = ()
     """Contact details (numbers, hours, emails, addresses) printed but not yet confirmed with the
     organisation itself, each with why. While any is listed, the card prints no 'Checked' date
-    and `booklet check` names the service as unconfirmed."""
+    and `booklet check` names the service as unconfirmed. `booklet confirm` removes them after
+    the call, except a note that asks for something to be done ('... and print them'): it is
+    kept until the volunteer says it is done."""
     hold: Text | None = None
     """Why this service must not be printed until a person has checked it; it is left out of
     every booklet and listed by `booklet check`."""

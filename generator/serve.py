@@ -1,9 +1,17 @@
 """`booklet serve`: the web pages and PDFs on this computer while the content is edited.
 
-The server builds once, then serves the output folder on 127.0.0.1 (unless --host says
-otherwise) and watches the project's content/ and layouts/ (watchfiles). After each change it builds again
-(only what changed: the build's fingerprints) and the open page reloads itself. A content error
-does not stop it: every page shows the error with its file:line:column until it is fixed.
+The server serves the output folder on 127.0.0.1 (unless --host says otherwise), builds, and
+watches the project's content/ and layouts/ (watchfiles). After each change it builds again (only
+what changed: the build's fingerprints): the web pages first, then the PDFs, saying on the
+terminal how far it is ("checking 12 PDFs", then "5/12 built en/...pdf"); the open page
+reloads itself after each step. The builds run in a thread of their own (Builder), so a change
+saved while PDFs are rendered stops that build at once (its worker processes are ended) and
+starts the next, which writes the pages first: the page shows the change, or its error, within
+about a second, whatever was being rendered. A content error does not stop the server: every
+page shows the error with its file:line:column until it is fixed.
+
+Ctrl-C and SIGTERM stop it within about a second: the build is dropped, every worker process
+ended (generator/workers.py), and the connections still open (a browser keeps one) are closed.
 
 Only files under the output folder are served: a path with '..' (typed, or encoded as %2e%2e),
 an absolute path or a symbolic link that leads out of the folder gets 404. Only requests naming
@@ -25,6 +33,8 @@ import re
 import socket
 import sys
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -37,6 +47,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import BookletError, ContentError, existing_layouts
 from .files import layouts_of
 from .request import BuildRequest
+from .workers import Workers
 
 if TYPE_CHECKING:
     from .validate import Catalogue
@@ -62,6 +73,11 @@ THREADS = 8
 MAX_CONNECTIONS = 32
 """Connections open at a time (answered or waiting for a thread); more are closed at once."""
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+POLL = 0.1
+"""Seconds between the server's looks at whether it must stop."""
+BUILD_STOP_WAIT = 1.0
+"""Seconds the server waits, when stopping, for the build thread to end (it is then abandoned:
+every file is written whole or not at all)."""
 
 
 @dataclass
@@ -170,17 +186,24 @@ class Server(ThreadingHTTPServer):
         super().__init__(address, handler_class)
         self.pool = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="serve")
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.open: set[socket.socket] = set()
+        """Connections being answered (a browser keeps one open between requests): closed on stop."""
+        self.open_lock = threading.Lock()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self.slots.acquire(blocking=False):
             self.shutdown_request(request)  # too many at once: closed, not queued
             return
+        with self.open_lock:
+            self.open.add(request)
         self.pool.submit(self._answer, request, client_address)
 
     def _answer(self, request: Any, client_address: Any) -> None:
         try:
             self.process_request_thread(request, client_address)
         finally:
+            with self.open_lock:
+                self.open.discard(request)
             self.slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -190,6 +213,13 @@ class Server(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        with self.open_lock:
+            still = list(self.open)
+        for sock in still:  # a thread waiting for a kept-alive connection's next request ends now, not in 10 s
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -256,44 +286,158 @@ def handler(root: Path, state: State, hosts: frozenset[str] = frozenset(LOOPBACK
     return Handler
 
 
-def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None]) -> None:
+class Progress:
+    """What a build says on the terminal: the pages written, then each PDF as it comes out of
+    the set to check ("5/12"; PDFs found unchanged count too), and the end."""
+
+    def __init__(self, say: Callable[[str], None]):
+        self.say = say
+        self.started = time.perf_counter()
+        self.total = 0
+        self.done = 0
+
+    def elapsed(self) -> str:
+        return f"{time.perf_counter() - self.started:.1f} s"
+
+    def pages(self, todo: list[Edition]) -> None:
+        self.total = len(todo)
+        self.say(f"web pages written in {time.perf_counter() - self.started:.2f} s")
+
+    def start(self, todo: list[Edition]) -> None:
+        self.say(f"checking {self.total} PDF{'s' if self.total != 1 else ''}; building those that changed…")
+
+    def built(self, edition: Edition, built: Any) -> None:
+        self.done += 1
+        self.say(f"  {self.done}/{self.total} built {built.path} ({built.pages} page{'s' if built.pages != 1 else ''})")
+
+    def unchanged(self, edition: Edition) -> None:
+        self.done += 1
+
+
+def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None],
+            cancel: threading.Event | None = None, workers: Workers | None = None) -> str | None:
     """One build in two steps: the web pages first (a second or so: the open page reloads with
     the change), then the PDFs (the page reloads again, with their new sizes). A content or
-    build error is kept for the pages instead of stopping the server."""
-    from .build import build, read_manifest
+    build error is kept for the pages instead of stopping the server. Once ``cancel`` is set
+    the build stops, and says after how long (a file changed again: the next build starts at once)."""
+    from .build import Cancelled, build, read_manifest
     from .site import write_site
+
+    progress = Progress(say)
 
     def pages_first(cat: Catalogue, todo: list[Edition]) -> None:
         write_site(cat, root, out, todo, read_manifest(out), layouts=layouts_of(root))
         state.finished("")
+        progress.pages(todo)
 
     try:
-        _cat, done = build(root, out, request, on_checked=pages_first)
+        _cat, done = build(root, out, request, progress=progress.built, on_start=progress.start, on_checked=pages_first,
+                           unchanged=progress.unchanged, cancel=cancel, workers=workers)
+    except Cancelled:
+        return f"stopped after {progress.elapsed()}"
     except ContentError as exc:  # the errors only: review notes and holds are for `booklet check`
         message = "\n".join([str(p) for p in exc.problems if p.severity == "error"] + [exc.message])
         say(message)
         state.finished(message)
-        return
+        return None
     except BookletError as exc:
         message = exc.format_message()
         say(message)
         state.finished(message)
-        return
-    say(f"built {len(done)} PDF{'s' if len(done) != 1 else ''}" if done else "nothing changed")
+        return None
+    except Exception as exc:  # a fault of this program: said, and the server goes on
+        if cancel is not None and cancel.is_set():
+            return f"stopped after {progress.elapsed()}"  # a build being stopped can fail in any way
+        say(traceback.format_exc().rstrip())
+        message = f"The build failed unexpectedly ({type(exc).__name__}: {exc}); the terminal shows the details."
+        say(message)
+        state.finished(message)
+        return None
+    if done:
+        unchanged = progress.total - len(done)
+        say(f"built {len(done)} PDF{'s' if len(done) != 1 else ''} in {progress.elapsed()}"
+            + (f" ({unchanged} unchanged)" if unchanged > 0 else ""))
+    else:
+        say("nothing changed")
     state.finished("")
+    return None
+
+
+class Builder:
+    """The builds of one server, one at a time, in a thread of their own: the watcher and the
+    pages stay responsive while PDFs are rendered. ``changed()`` stops the build under way (its
+    worker processes are ended) and starts the next; ``close()`` stops it for good."""
+
+    def __init__(self, root: Path, out: Path, request: BuildRequest, state: State, say: Callable[[str], None]):
+        self.root, self.out, self.request, self.state, self.say = root, out, request, state, say
+        self.workers = Workers(request.jobs)
+        self.cancel = threading.Event()
+        self.wanted = threading.Event()
+        self.building = False
+        self.closing = False
+        self.thread = threading.Thread(target=self._loop, name="booklet-build", daemon=True)
+
+    def start(self) -> None:
+        self.wanted.set()
+        self.thread.start()
+
+    def changed(self) -> None:
+        """Build again, stopping the build under way."""
+        self.cancel.set()
+        self.wanted.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wanted.wait()
+            if self.closing:
+                return
+            self.wanted.clear()
+            self.cancel.clear()  # a change from now on stops this build; one before it is read by it
+            self.building = True
+            try:
+                stopped = rebuild(self.root, self.out, self.request, self.state, self.say, self.cancel, self.workers)
+            finally:
+                self.building = False
+            if stopped and not self.closing:
+                self.say(f"{stopped}: a file changed")
+
+    def close(self) -> None:
+        """Stop the build and every worker process; wait at most BUILD_STOP_WAIT for the thread."""
+        self.closing = True
+        self.cancel.set()
+        self.wanted.set()
+        self.workers.close(wait=False)
+        self.thread.join(timeout=BUILD_STOP_WAIT)
+        self.workers.stop()  # one the build thread may have started meanwhile
+
+
+def changed_files(root: Path, changes: set[tuple[Any, str]]) -> str:
+    """The files of a batch of changes, relative to the project: 'content/services/unia.yaml'."""
+    names = []
+    for change, path in sorted(changes, key=lambda c: c[1]):
+        if change.name == "added" and not Path(path).exists():
+            continue  # an editor's temporary file, gone already
+        try:
+            names.append(Path(path).resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            names.append(path)
+    names = sorted(set(names))
+    shown = ", ".join(names[:3])
+    return shown + (f" (and {len(names) - 3} more)" if len(names) > 3 else "")
 
 
 def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, say: Callable[[str], None],
           stop: threading.Event | None = None) -> None:
-    """Build, serve, and build again after every change to the project's content/ or layouts/
-    until ``stop`` is set (or Ctrl-C)."""
+    """Serve, build, and build again after every change to the project's content/ or layouts/
+    until ``stop`` is set (or Ctrl-C, or SIGTERM made KeyboardInterrupt by the caller). The
+    address is said once the server listens; the pages follow (the open page reloads itself)."""
     from watchfiles import watch
 
     layouts = existing_layouts(layouts_of(root))
     state = State()
-    rebuild(root, out, request, state, say)
+    out.mkdir(parents=True, exist_ok=True)
     server = Server((host, port), handler(out, state, allowed_hosts(host)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL}, daemon=True)
     thread.start()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{server.server_address[1]}/"
@@ -301,10 +445,13 @@ def serve(root: Path, out: Path, request: BuildRequest, host: str, port: int, sa
         say(f"warning: --host {host} is not a loopback address: anyone on this network can read {out}, "
             "the call sheet included")
     say(f"Serving {out} on {address} (Ctrl-C to stop)")
+    builder = Builder(root, out, request, state, say)
     try:
-        for _changes in watch(str(root / "content"), str(layouts), stop_event=stop, debounce=100, step=50, rust_timeout=200):
-            rebuild(root, out, request, state, say)
+        builder.start()
+        for changes in watch(str(root / "content"), str(layouts), stop_event=stop, debounce=100, step=50, rust_timeout=200):
+            say(f"changed: {changed_files(root, changes)}" + ("; the build under way stops, and starts again" if builder.building else ""))
+            builder.changed()
     finally:
+        builder.close()
         server.shutdown()
         server.server_close()
-

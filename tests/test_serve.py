@@ -4,10 +4,15 @@ from outside the output folder."""
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -15,13 +20,19 @@ from generator.request import BuildRequest
 from generator.serve import RELOADER, RELOADER_HASH, allowed_hosts, host_of, serve
 from generator.view import Edition
 
-from .conftest import AUDIENCE, SERVICE, SITUATION, Project
+from .conftest import AUDIENCE, PROJECT_TODAY, SERVICE, SITUATION, Project
 
 WORKERS = Edition("workers", "en").page
 
 
-def start(project: Project):
-    """A running server for a sample project (English booklet and leaflet), on a free port."""
+def first_build_ended(lines: list[str]) -> bool:
+    """The server's first build has ended: PDFs built, nothing to build, or an error said."""
+    return any(line.startswith("built ") or line == "nothing changed" or "error" in line for line in lines)
+
+
+def start(project: Project, built: bool = True):
+    """A running server for a sample project (English booklet and leaflet), on a free port; with
+    ``built``, once its first build has ended (the server listens before it builds)."""
     lines: list[str] = []
     stop = threading.Event()
     out = project.root / "output"
@@ -29,7 +40,7 @@ def start(project: Project):
     thread = threading.Thread(target=serve, args=(project.root, out, request, "127.0.0.1", 0, lines.append, stop), daemon=True)
     thread.start()
     deadline = time.time() + 60
-    while time.time() < deadline and not any(line.startswith("Serving") for line in lines):
+    while time.time() < deadline and not (any(line.startswith("Serving") for line in lines) and (not built or first_build_ended(lines))):
         time.sleep(0.05)
     address = next(line for line in lines if line.startswith("Serving")).split(" on ")[1].split(" ")[0]
     port = int(address.rstrip("/").rsplit(":", 1)[1])
@@ -204,7 +215,7 @@ def test_half_sent_requests_hold_no_more_than_the_pool_and_close_quietly(project
 
     monkeypatch.setattr(served, "CONNECTION_TIMEOUT", 1.0)
     monkeypatch.setattr(served, "rebuild", lambda root, out, *args: project.write("output/site/en/workers.html", "<p>page</p>"))
-    running, stop, thread = start(project)
+    running, stop, thread = start(project, built=False)
     port = running[2]
     try:
         before = threading.active_count()
@@ -229,3 +240,157 @@ def test_half_sent_requests_hold_no_more_than_the_pool_and_close_quietly(project
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+# `booklet serve` as a volunteer runs it: a process of its own, edited while it builds, stopped
+# with Ctrl-C (SIGINT) or `kill` (SIGTERM).
+
+BOOKLET = Path(sys.executable).parent / "booklet"
+
+
+def processes() -> dict[int, tuple[int, int]]:
+    """Every living process: pid -> (parent, process group); psutil when installed, else /proc.
+    A zombie (ended, not yet waited for) is not living."""
+    try:
+        import psutil
+    except ImportError:
+        found = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue  # ended meanwhile
+                if fields[0] != "Z":
+                    found[int(entry.name)] = (int(fields[1]), int(fields[2]))
+        return found
+    living = {}
+    for proc in psutil.process_iter(["ppid", "status"]):
+        try:
+            if proc.info["status"] != psutil.STATUS_ZOMBIE:
+                living[proc.pid] = (proc.info["ppid"], os.getpgid(proc.pid))
+        except (psutil.Error, ProcessLookupError):
+            continue
+    return living
+
+
+def descendants(pid: int) -> set[int]:
+    found, table = set(), processes()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        children = {p for p, (ppid, _group) in table.items() if ppid == parent}
+        found |= children
+        todo.extend(children)
+    return found
+
+
+class Session:
+    """`booklet serve` on a project, in a process group of its own (start_new_session: the
+    server is its group's leader), with each line it prints on the terminal."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.proc = subprocess.Popen([str(BOOKLET), "--root", str(project.root), "serve", "--port", "0"], stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True, env={**os.environ, "BOOKLET_TODAY": PROJECT_TODAY})
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        serving = self.line(lambda line: line.startswith("Serving"))
+        self.port = int(serving.split(" on ")[1].split(" ")[0].rstrip("/").rsplit(":", 1)[1])
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def line(self, wanted, after: int = 0, timeout: float = 60) -> str:
+        """The first line from the ``after``-th on that ``wanted`` accepts, once printed."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for line in self.lines[after:]:
+                if wanted(line):
+                    return line
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        raise AssertionError("the server did not print it; it printed:\n" + "\n".join(self.lines))
+
+    def state(self) -> str:
+        return get(self.port, "/__booklet/state")[1]
+
+    def edit(self, old: str, new: str) -> float:
+        """Change the service's number as an editor saves it; the time it was saved."""
+        path = self.project.root / "content/services/helpline.yaml"
+        path.write_text(path.read_text().replace(old, new))
+        return time.perf_counter()
+
+    def stop(self, signum: int) -> tuple[float, set[int]]:
+        """Send the signal while PDFs are being rendered; how long the server took to end, and
+        the processes it had started that were living then."""
+        workers = descendants(self.proc.pid)
+        assert workers, "no worker process was rendering: the test would prove nothing"
+        sent = time.perf_counter()
+        self.proc.send_signal(signum)
+        try:
+            self.proc.wait(timeout=10)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        return time.perf_counter() - sent, workers
+
+
+def page_shows(session: Session, text: str, saved: float) -> float:
+    """Seconds from ``saved`` until the served page shows ``text`` (polled as the page's reloader polls)."""
+    deadline = saved + 30
+    while time.perf_counter() < deadline:
+        if text in get(session.port, f"/site/{WORKERS}")[1]:
+            return time.perf_counter() - saved
+        time.sleep(0.02)
+    raise AssertionError(f"the page never showed {text!r}; the server printed:\n" + "\n".join(session.lines))
+
+
+def assert_nothing_left(session: Session, workers: set[int]) -> None:
+    time.sleep(0.2)  # a process ended by the server may take a moment to be gone from the table
+    table = processes()
+    assert not workers & set(table), f"still running: {sorted(workers & set(table))}"
+    assert not [pid for pid, (ppid, group) in table.items() if ppid == session.proc.pid or group == session.proc.pid]
+
+
+def test_two_quick_edits_during_the_pdfs_both_reach_the_page_and_kill_stops_everything(project):
+    session = Session(project)
+    session.line(lambda line: line.startswith("checking 5 PDFs"))  # the first build renders its PDFs
+    saved = session.edit("0800 12 800", "0800 99 961")
+    assert page_shows(session, "tel:+3280099961", saved) < 2
+    rendering = len(session.lines)
+    session.line(lambda line: line.startswith("checking 5 PDFs"), after=rendering - 1)
+    time.sleep(0.5)  # a worker is rendering the booklet now
+    saved = session.edit("0800 99 961", "0800 99 962")
+    assert page_shows(session, "tel:+3280099962", saved) < 2
+    assert "changed: content/services/helpline.yaml; the build under way stops, and starts again" in session.lines
+    assert any(line.startswith("stopped after ") and line.endswith(" s: a file changed") for line in session.lines)
+    session.line(lambda line: line.startswith("checking 5 PDFs"), after=rendering)
+    saved = session.edit("0800 99 962", "0800 99 9O2")  # an error, typed while the PDFs are rendered
+    assert page_shows(session, "error: phones[0].number: &#x27;0800 99 9O2&#x27; is not a Belgian phone number", saved) < 2
+    assert ("content/services/helpline.yaml:6:13: error: phones[0].number: '0800 99 9O2' is not a Belgian phone number "
+            "(it contains letters); expected digits such as '0800 12 800'") in session.lines
+    saved = session.edit("0800 99 9O2", "0800 99 963")
+    assert page_shows(session, "tel:+3280099963", saved) < 2
+    session.line(lambda line: line.startswith("checking 5 PDFs"), after=len(session.lines) - 2)
+    time.sleep(0.5)
+    took, workers = session.stop(signal.SIGTERM)
+    assert took < 2 and session.lines[-1] == "Stopped."
+    assert_nothing_left(session, workers)
+
+
+def test_ctrl_c_during_the_pdfs_stops_it_and_every_worker(project):
+    session = Session(project)
+    session.line(lambda line: line.startswith("checking 5 PDFs"))
+    time.sleep(0.5)
+    with socket.create_connection(("127.0.0.1", session.port), timeout=10) as kept:  # as a browser keeps one open
+        kept.sendall(b"GET /__booklet/state HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert kept.recv(1000).startswith(b"HTTP/1.0 200")
+        took, workers = session.stop(signal.SIGINT)
+    assert took < 2 and session.lines[-1] == "Stopped."
+    assert "Traceback" not in "\n".join(session.lines)
+    assert_nothing_left(session, workers)
