@@ -215,11 +215,13 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
                                      notes_pages=notes), notes + 1
         return tail
 
-    def checks_from(start: int) -> Callable[[Any, int], int]:
-        def checks(document: Any, order: int) -> int:
+    tried: list[int] = []  # the number of each arrangement laid out, within the place tried (html_to_pdfs)
+
+    def checks_from(start: int) -> Callable[[Any], int]:
+        def checks(document: Any) -> int:
             """Raises BuildError when the content does not fit; counts the layout warnings that make
             another arrangement worth trying (a blank panel)."""
-            number = start + order
+            number = start + tried[-1]
             failures[number] = None
             if fmt.fit is not None:
                 try:
@@ -256,7 +258,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             try:
                 written = html_to_pdfs(candidates[start:end], outputs, layouts=job.layouts, rtl=job.rtl,
                                        cmyk_profile=job.cmyk_profile, check=checks_from(start), chosen=chosen,
-                                       denser=denser, tail=tail_from(start))
+                                       denser=denser, tail=tail_from(start), tried=tried)
             except BuildError:
                 if end < len(candidates) and any(isinstance(failures.get(n), fit.CentreOverflow) for n in range(start, end)):
                     continue  # the contacts fit in no arrangement of this place: try the next
