@@ -150,10 +150,12 @@ class Job:
     view: dict | None = None
     """The view the HTML was made from, for a leaflet whose flap holds fewer of its situations
     than it has: the worker makes the HTML again with those that fit (fit.FlapOverflow)."""
-
-
-LAST_RESORT = {name: i for name, f in FORMATS.items() for i, v in enumerate(f.variants) if v.get("last_resort")}
-"""For each format, the arrangement whose error is reported when none fits."""
+    variants: tuple[dict, ...] = ({},)
+    """The arrangement each HTML was made in (``html`` in the first, then ``alternatives``)."""
+    places: tuple[int, ...] = ()
+    """A centre's edition: where each place for the centre's contacts after the first starts
+    among the arrangements (view.centre_arrangements); a place is tried only when the contacts
+    fit in no arrangement of the places before it."""
 
 
 def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path) -> tuple[dict, str, str]:
@@ -208,74 +210,108 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
     found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
-    failures: list[BuildError | None] = []  # per arrangement tried, in order: why it did not fit
+    failures: dict[int, BuildError | None] = {}  # per arrangement tried (its number): why it did not fit
 
     trimmed: list[int] = []  # how many situations the flap holds, once it was found to hold fewer than all
 
-    def variant(order: int) -> dict:
-        return arrangements(job.view, job.kind)[order] if job.view is not None else {}
+    def tail_from(start: int) -> Callable[[int, int], tuple[str, int] | None]:
+        def tail(order: int, pages: int) -> tuple[str, int] | None:
+            """A booklet's notes pages and back cover, laid out after its pages: as many notes pages
+            as fill its last folded sheet, then the back cover (the pages they must take)."""
+            if not job.variants[start + order].get("back_cover") or job.view is None:
+                return None
+            notes = -(pages + 1) % SHEET_PAGES
+            return render_back_cover(job.view, generator=f"booklet {__version__} (WeasyPrint)", layouts=job.layouts,
+                                     notes_pages=notes), notes + 1
+        return tail
 
-    def tail(order: int, pages: int) -> tuple[str, int] | None:
-        """A booklet's notes pages and back cover, laid out after its pages: as many notes pages
-        as fill its last folded sheet, then the back cover (the pages they must take)."""
-        if not variant(order).get("back_cover") or job.view is None:
-            return None
-        notes = -(pages + 1) % SHEET_PAGES
-        return render_back_cover(job.view, generator=f"booklet {__version__} (WeasyPrint)", layouts=job.layouts,
-                                 notes_pages=notes), notes + 1
+    tried: list[int] = []  # the number of each arrangement laid out, within the place tried (html_to_pdfs)
 
-    def checks(document: Any) -> int:
-        """Raises BuildError when the content does not fit; counts the layout warnings that make
-        another arrangement worth trying (a blank panel)."""
-        failures.append(None)
-        if fmt.fit is not None:
-            try:
-                fit.check(fmt, document, job.source.relpath)
-            except fit.FlapOverflow as exc:
-                if not trimmed and job.view is not None and all(failures[:-1]):  # no arrangement fitted yet
-                    raise _Retrim(exc.fits) from None  # make every arrangement again with what fits
-                failures[-1] = exc
-                raise
-            except BuildError as exc:
-                failures[-1] = exc
-                raise
-        # A back cover of its own when the last folded sheet has room for it; when the pages fill
-        # whole sheets it would take a sheet more (3 notes pages and itself): the colophon ends the
-        # last page instead, unless that too runs onto a sheet more (then the back cover is as short).
-        back_cover = variant(len(failures) - 1).get("back_cover")
-        costly = len(document.pages) % SHEET_PAGES == 0 if back_cover else \
-            back_cover is not None and len(document.pages) % SHEET_PAGES != 0
-        # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
-        expect = dataclasses.replace(job.expect, own=()) if variant(len(failures) - 1).get("back_cover") else job.expect  # as Expect.of
-        found[id(document)] = design.check(document, job.kind, expect)
-        return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)]) + costly
+    def checks_from(start: int) -> Callable[[Any], int]:
+        def checks(document: Any) -> int:
+            """Raises BuildError when the content does not fit; counts the layout warnings that make
+            another arrangement worth trying (a blank panel)."""
+            number = start + tried[-1]
+            failures[number] = None
+            if fmt.fit is not None:
+                try:
+                    fit.check(fmt, document, job.source.relpath)
+                except fit.FlapOverflow as exc:
+                    if not trimmed and job.view is not None and all(failures[n] for n in failures if n != number):
+                        raise _Retrim(exc.fits) from None  # no arrangement fitted yet: make every one again with what fits
+                    failures[number] = exc
+                    raise
+                except BuildError as exc:
+                    failures[number] = exc
+                    raise
+            # A back cover of its own when the last folded sheet has room for it; when the pages fill
+            # whole sheets it would take a sheet more (3 notes pages and itself): the colophon ends the
+            # last page instead, unless that too runs onto a sheet more (then the back cover is as short).
+            back_cover = job.variants[number].get("back_cover")
+            costly = len(document.pages) % SHEET_PAGES == 0 if back_cover else \
+                back_cover is not None and len(document.pages) % SHEET_PAGES != 0
+            # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
+            expect = dataclasses.replace(job.expect, own=()) if back_cover else job.expect  # as Expect.of
+            found[id(document)] = design.check(document, job.kind, expect)
+            return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)]) + costly
+        return checks
 
     chosen: list[Any] = []
-    candidates = [job.html, *job.alternatives]
+    bounds = [0, *job.places, len(job.variants)]
+
+    def lay_out(candidates: list[str]) -> list[tuple[bytes, int]]:
+        """The first place for a centre's contacts (all arrangements when there is none) whose
+        arrangements fit; the next place only when what did not fit was the contacts."""
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            # the format's denser arrangements, counted within each place's (the format's arrangements again)
+            denser = fmt.denser if end - start == len(fmt.variants) else frozenset()
+            try:
+                written = html_to_pdfs(candidates[start:end], outputs, layouts=job.layouts, rtl=job.rtl,
+                                       cmyk_profile=job.cmyk_profile, check=checks_from(start), chosen=chosen,
+                                       denser=denser, tail=tail_from(start), tried=tried)
+            except BuildError:
+                if end < len(candidates) and any(isinstance(failures.get(n), fit.CentreOverflow) for n in range(start, end)):
+                    continue  # the contacts fit in no arrangement of this place: try the next
+                raise
+            chosen[0] += start
+            return written
+        raise AssertionError("unreachable: the last place raises")
+
     try:
         try:
-            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl, cmyk_profile=job.cmyk_profile,
-                                   check=checks, chosen=chosen, denser=fmt.denser, tail=tail)
+            written = lay_out([job.html, *job.alternatives])
         except _Retrim as retrim:  # the flap holds only the first situations: the rest is in the booklet
             assert job.view is not None
             trimmed.append(retrim.fits)
             failures.clear()
             view = job.view | {"todo": job.view["todo"][:retrim.fits], "todo_more": True}
-            candidates = [_render(view, job.source, job.kind, job.layouts, variant) for variant in arrangements(view, job.kind)]
-            written = html_to_pdfs(candidates, outputs, layouts=job.layouts, rtl=job.rtl,
-                                   cmyk_profile=job.cmyk_profile, check=checks, chosen=chosen, denser=fmt.denser)
-    except BuildError:
-        last_resort = LAST_RESORT.get(job.kind)
-        compact = failures[last_resort] if last_resort is not None and last_resort < len(failures) else None
-        if compact is not None:
-            raise compact from None  # the most compact arrangement says what to shorten
-        raise
+            written = lay_out([_render(view, job.source, job.kind, job.layouts, variant) for variant in job.variants])
+    except BuildError as exc:
+        raise _why_not(job, failures, exc) from None
     order, document = chosen
-    arrangement = dict(arrangements(job.view or {}, job.kind)[order]) if job.view is not None else {"order": order}
+    arrangement = dict(job.variants[order])
     if trimmed:
         arrangement["flap_situations"] = trimmed[0]  # the flap holds these first situations; the rest is in the booklet
     return [(edition, pdf, pages, found.get(id(document), []), arrangement)
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
+
+
+def _why_not(job: Job, failures: dict[int, BuildError | None], error: BuildError) -> BuildError:
+    """The error of a document that fits in no arrangement: where a centre's contacts were tried
+    and the room each place had, when the last place tried failed for them; otherwise that of the
+    most compact arrangement (last_resort) of the last place tried, which says what to shorten.
+    An ``error`` that is not about fitting is itself."""
+    if not any(f is error for f in failures.values()):
+        return error
+    tried = max(failures, default=0)
+    start = max((b for b in (0, *job.places) if b <= tried), default=0)
+    last = [f for n, f in failures.items() if n >= start and f is not None]
+    overflows = [f for f in failures.values() if isinstance(f, fit.CentreOverflow)]
+    if overflows and any(isinstance(f, fit.CentreOverflow) for f in last):
+        return BuildError(fit.combined(overflows))
+    resort = next((n for n in range(start, len(job.variants)) if job.variants[n].get("last_resort")), None)
+    compact = failures.get(resort) if resort is not None else None
+    return compact or error
 
 
 def job_for(cat: Catalogue, edition: Edition, layouts: Path, tr: ContentTranslator | None = None,
@@ -284,7 +320,8 @@ def job_for(cat: Catalogue, edition: Edition, layouts: Path, tr: ContentTranslat
     groups them), with every arrangement of its format, as a build makes it; and its view."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
     job = Job(edition.source, (edition, *more), html, kind, view["dir"] == "rtl", _profile(edition, cmyk_profile), layouts,
-              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind in VIEW_IN_WORKER else None)
+              design.Expect.of(view), alternatives(view, edition.source, kind, layouts), view if kind in VIEW_IN_WORKER else None,
+              arrangements(view, kind), tuple(view.get("centre_places") or ()))
     return job, view
 
 
@@ -296,6 +333,15 @@ def sheet_problems(cat: Catalogue, edition: Edition, pages: int) -> list[str]:
         return []
     return [f"{pages} pages take {sheets} A4 sheets a copy (four A5 pages a sheet); content/audiences/{edition.audience}.yaml "
             f"allows {limit} (sheets: {limit}): shorten its texts by {pages - limit * SHEET_PAGES} pages, or raise the limit"]
+
+
+def centre_problems(view: dict, edition: Edition) -> list[str]:
+    """A centre's wallet card without the centre's line: none of its contacts has a phone."""
+    centre = view.get("centre")
+    if not centre or not FORMATS[edition.format].neutral or centre["card_line"] is not None:
+        return []
+    return [f"the card has no line for the centre: no contact in {centre['source']} has a phone to call; add one "
+            "(phones: - number: ...) to the contact a resident calls, or hand out the card without it"]
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
@@ -782,18 +828,18 @@ class _Run:
             if members:
                 yield (Job(source, tuple(members), html, kind, view["dir"] == "rtl", self.profile, self.layouts,
                            expect=design.Expect.of(view), alternatives=others,
-                           view=view if kind in VIEW_IN_WORKER else None), view, prints)
+                           view=view if kind in VIEW_IN_WORKER else None, variants=arrangements(view, kind),
+                           places=tuple(view.get("centre_places") or ())), view, prints)
 
     def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: dict, prints: dict[Edition, str]) -> None:
         """Write each PDF of a finished job, then the manifest that describes it."""
         for edition, pdf, pages, found, arrangement in result:
             write_atomic(self.out / edition.relpath, pdf)
-            found = [*found, *sheet_problems(self.cat, edition, pages)]
+            found = [*found, *sheet_problems(self.cat, edition, pages), *centre_problems(view, edition)]
             built = Built(edition.relpath, edition.audience, edition.lang, edition.format, pages,
                           hashlib.sha256(pdf).hexdigest(), len(pdf), view["qr_urls"],
                           edition.region, edition.discreet, edition.centre, edition.print_shop, prints[edition], self.inputs,
-                          found, arrangement if "order" not in arrangement else
-                          arrangements(view, FORMATS[edition.source.format].source)[arrangement["order"]],
+                          found, arrangement,
                           "" if edition.print_shop else edition.page, "" if edition.print_shop else edition.site_pdf)
             self.manifest[built.path] = asdict(built)
             write_manifest(self.out, self.manifest)

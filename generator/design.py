@@ -169,7 +169,7 @@ class Expect:
         fmt = view.get("format", "booklet")
         own = tuple(words.get(fmt, ())) if FORMATS[fmt].names_itself and not (arrangement or {}).get("back_cover") else ()
         return cls(own, tuple(p for f, ps in words.items() if f != fmt for p in ps),
-                   tuple(e["display"] for e in view.get("emergency", ())), bool(view.get("arrangements")))
+                   tuple(e["display"] for e in view.get("emergency", ())), fmt == "booklet" and bool(view.get("centre")))
 
 
 MAX_SIZES = 7

@@ -106,6 +106,12 @@ class Format:
     """Its print shop's file (--print-shop) gets blank pages before its last page (the back cover,
     which stays last) until its page count is a multiple of this: 4 for a saddle-stitched booklet,
     whose sheets are folded once and so carry four pages each."""
+    centre_places: tuple[dict, ...] = ()
+    """Where a reception centre's edition (--centre) puts the centre's own contacts, in order of
+    preference, each tried with every arrangement of ``variants`` (view.centre_arrangements): a
+    place is tried only when the contacts fit in no arrangement of the places before it (fit.py:
+    CentreOverflow). A place "replaces": the contacts take the place of the last service shown.
+    A booklet tries its cover, then the top of the next page (view.CENTRE_ARRANGEMENTS)."""
 
     @property
     def source(self) -> str:
@@ -193,6 +199,9 @@ LEAFLET = Format(
               {"spread": True, "large": True}, {"spread": True, "large": True, "with_introduction": True},
               {"spread": True, "roomy": True, "balanced": True}, {"spread": True, "balanced": True},
               {"spread": True, "large": True, "balanced": True}),
+    # A centre's contacts (--centre) on the back panel, with the lines to talk to and the fallback;
+    # on the front, under the service to call first, only when they fit on the back in no arrangement.
+    centre_places=({"centre_panel": "back"}, {"centre_panel": "front"}),
     # smaller type, parts flowing on, one-line cards: each takes no more room than the first
     denser=frozenset(range(1, 8)),
     # Both sides of an A4 sheet drawn landscape, folded twice along lines parallel to its short
@@ -228,6 +237,10 @@ POSTER = Format(
     prints_emails=False,
     # First at full size, then more compactly (the body never under 15 pt, the numbers 27 pt).
     variants=({"compact": False}, {"compact": True}, {"compact": True, "tight": True, "last_resort": True}),
+    # A centre's poster (--centre) adds the centre's contacts in a band of their own; where the sheet
+    # has no room for it, the band takes the place of the last service (the manifest's arrangement
+    # names it: centre_replaces).
+    centre_places=({"centre_band": "added"}, {"centre_band": "replaces"}),
     print_shop=True,
     qr_symbol_mm=40.0,  # read from further away: bigger codes
     page_fill=0.75,  # at most a quarter of a poster blank
@@ -262,6 +275,10 @@ CARD = Format(
     # 'card:' list) keeps two of the three at last.
     variants=({"compact": False}, {"compact": True, "glosses": True}, {"compact": True},
               {"compact": True, "max_lines": 2, "last_resort": True}),
+    # A centre's card (--centre) adds a line for the centre (its first contact with a phone: "Your
+    # centre: <name>", its number and hours); where the card has no room for it, the line takes the
+    # place of the card's last service line (the manifest's arrangement names it: centre_replaces).
+    centre_places=({"centre_line": "added"}, {"centre_line": "replaces"}),
     links_to_site=True,
     neutral=True,
     names_itself=False,

@@ -1048,6 +1048,6 @@ def centre_translation_problems(cat: Catalogue) -> list[Problem]:
                     continue
                 line, column = doc.where(f.loc) if doc else (1, 1)
                 problems.append(Problem(f.path, line, column, _loc(f.loc),
-                                        f"{why} {lang} translation: the centre's {lang} booklets show it in English; "
+                                        f"{why} {lang} translation: the centre's {lang} booklets, leaflets and posters show it in English; "
                                         f"translate it with 'booklet translations --export {lang}'", "warning", "translation"))
     return problems

@@ -399,8 +399,10 @@ class Centre(Strict):
     audiences: tuple[Id, ...] = ("asylum-centre",)
     """Which booklets the centre hands out."""
     contacts: tuple[CentreContact, ...] = Field(min_length=1)
-    """Printed on the cover (or at the top of the next page), written in English and translated with
-    the rest of the content into the centre's languages."""
+    """Printed on every format of the centre's set: the booklet's cover (or the top of the next
+    page), the leaflet's back panel (or its front), a band of the poster, and the first with a
+    phone as a line of the wallet card; written in English and translated with the rest of the
+    content into the centre's languages."""
     last_verified: date
     """When a person last checked these contacts with the centre."""
     review: tuple[Text, ...] = ()

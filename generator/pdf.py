@@ -389,7 +389,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
                  layouts: Path, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
                  denser: frozenset[int] = frozenset(),
-                 tail: Callable[[int, int], tuple[str, int] | None] | None = None) -> list[tuple[bytes, int]]:
+                 tail: Callable[[int, int], tuple[str, int] | None] | None = None,
+                 tried: list[int] | None = None) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
     sheets, or None for the pages as they are). Returns each PDF and its number of pages.
     Given as a Printing (impose.layout_for), an output also carries its format's viewer
@@ -405,7 +406,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     (which take no more room than the first) are not tried. ``tail`` (the number of the
     arrangement written, its number of pages) may give the HTML of pages to lay out on their own
     and join after them (a booklet's notes pages and back cover) with how many pages it must
-    take, or None.
+    take, or None. The number of each arrangement laid out is appended to ``tried``, when given,
+    before it is checked (``check`` knows which one it checks).
 
     Office files are PDF/UA-1 (tagged, RGB). With ``cmyk_profile``, the file is for a print shop:
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
@@ -425,6 +427,8 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
         if fetcher.refused:
             raise BuildError("the layout asked for resources outside layouts/: " + ", ".join(sorted(set(fetcher.refused))))
+        if tried is not None:
+            tried.append(order)
         try:
             warnings = check(laid_out) if check is not None else None
         except BuildError as exc:  # does not fit its format

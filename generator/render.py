@@ -178,13 +178,43 @@ def _map_text(markup: str, change: Callable[[str, str, str, str], str]) -> str:
     return "".join(out)
 
 
+_PARAGRAPH = re.compile(r"<(p|li|h[1-6]|dt|dd|th|td)\b([^>]*)>(.*?)</\1>", re.S | re.I)
+_TEXT_TAG = re.compile(r"</?(a|strong|em|code|br)\b[^>]*>", re.I)
+"""The tags of a content text as |md renders it (fields.MARKDOWN), besides a number's marks."""
+_NUMBER_MARKS = re.compile(r'<span class="tag">.*?</span>', re.S)
+_BODY = re.compile(r"<body\b", re.I)
+
+
+def _english_paragraphs(markup: str, start: str, end: str) -> str:
+    """Each paragraph (p, li, h1-h6, dt, dd, th, td) that holds a content text with markup (a
+    link, bold, a number with its marks: _TEXT_TAG) and nothing else, written left to right: an
+    English text printed where its translation is missing. Its content is wrapped in ``start``
+    ... ``end``, so that a right-to-left page shows the sentence whole and in order, its full stop
+    at its end: isolated run by run, the runs between the tags would be laid out from right to
+    left, the full stop at the far left. The marks of a number ('free call', in the page's
+    language) travel inside it. (A text without markup is isolated whole by isolate_ltr.)"""
+
+    def wrap(match: re.Match[str]) -> str:
+        tag, attributes, content = match.groups()
+        bare = _NUMBER_MARKS.sub("", content)
+        if "<" not in content or any(not _TEXT_TAG.fullmatch(t) for t in re.findall(r"<[^>]*>", bare)):
+            return match.group(0)  # no markup (isolated whole as a text: isolate_ltr), or more than a text
+        text = html_module.unescape(re.sub(r"<[^>]*>", "", bare))
+        if RTL_SCRIPT.search(text) or not _LTR_LETTER.search(text):
+            return match.group(0)
+        return f"<{tag}{attributes}>{start}{content}{end}</{tag}>"
+
+    return _PARAGRAPH.sub(wrap, markup)
+
+
 def isolate_ltr(markup: str, *, elements: bool = False) -> str:
     """Isolate the left-to-right runs in the text of an HTML document (not in its tags, styles,
     scripts or title). For WeasyPrint, a word with the invisible LRI...PDI marks, several words in
     a <span dir="ltr">: WeasyPrint lays out each line of a paragraph apart, and the second line
     of a run that wraps would lose the marks on the first (its closing bracket would face the
     wrong way); for browsers, with <bdi> elements (so that a copied number carries no invisible
-    characters)."""
+    characters). An English text printed for a missing translation is isolated whole, with its
+    punctuation, also when it holds a link or bold (_english_paragraphs)."""
     marks = {LRI: "<bdi>", PDI: "</bdi>", _OPEN: "<bdi>", _CLOSE: "</bdi>"} if elements \
         else {_OPEN: '<span dir="ltr">', _CLOSE: "</span>"}  # the text is isolated unescaped, then escaped
 
@@ -198,6 +228,9 @@ def isolate_ltr(markup: str, *, elements: bool = False) -> str:
             isolated = isolated.replace(mark, markup_)
         return isolated
 
+    body = _BODY.search(markup)  # the paragraphs of the body (the head holds no text to read)
+    at = body.start() if body else 0
+    markup = markup[:at] + _english_paragraphs(markup[at:], *(("<bdi>", "</bdi>") if elements else ('<span dir="ltr">', "</span>")))
     return _map_text(markup, isolate)
 
 

@@ -20,8 +20,9 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
+from .errors import BuildError
 from .fields import DAYS, display_url, format_minutes, mailto
-from .formats import FORMATS, N_
+from .formats import FORMATS, N_, Format
 from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
 from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, ServiceRef, Situation
@@ -463,12 +464,12 @@ def site_page_url(site_url: str, lang: str, audience: str) -> str:
     return f"{site_url.rstrip('/')}/{Edition(audience, lang, discreet=True).page}"
 
 
-def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> dict:
-    """A reception centre's own contacts, translated like the rest of the content (context
+def _centre_contacts(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> list[tuple[Service, dict]]:
+    """Each contact of a reception centre as a service (its fields were checked when the centre
+    was loaded) and its view, translated like the rest of the content (context
     'centres/<id>:contacts[0].summary'); a text without a translation is shown as written."""
     contacts = []
     for i, contact in enumerate(centre.contacts):
-        # A centre contact prints like a service; its fields were checked when the centre was loaded.
         as_service = Service.model_construct(
             name=contact.name, summary=contact.summary, regions=(centre.region,), phones=contact.phones,
             emails=contact.emails, links=contact.links, addresses=contact.addresses, notes=contact.notes,
@@ -482,8 +483,39 @@ def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english) 
         view = service_view("", as_service, w, own)
         view["name"] = own(":name", contact.name)
         view["name_latin"] = not RTL_SCRIPT.search(view["name"])
-        contacts.append(view)
-    return {"name": centre.name, "contacts": contacts}
+        contacts.append((as_service, view))
+    return contacts
+
+
+def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english, source: str = "") -> dict:
+    """A reception centre's own contacts, as every format prints them (``source``: where they are
+    written, 'content/centres/<id>.yaml:4', named when they do not fit)."""
+    return {"name": centre.name, "contacts": [view for _service, view in _centre_contacts(ident, centre, w, tr)],
+            "source": source, "card_line": None}
+
+
+def centre_card_line(ident: str, centre: Centre, booklet: BookletText, w: Words, tr: Translate = _english,
+                     source: str = "", name_at: str = "") -> dict | None:
+    """A wallet card's line for a reception centre: its first contact with a line to call, named
+    "Your centre: <the centre's name>" (the centre's name is printed as written: a name that says
+    what the card is about is a BuildError naming ``name_at``, its file, line and column, as a
+    card is carried on the body), with its number, cost and hours like a service's line
+    (card_words). None when no contact has a line to call."""
+    _ = w._
+    found = next(((s, v) for s, v in _centre_contacts(ident, centre, w, tr) if s.has_phone_to_call()), None)
+    if found is None:
+        return None
+    word = booklet.topic_word(centre.name, "*")
+    if word:
+        raise BuildError(f"{name_at}: name: '{centre.name}' says what the wallet card is about ('{word}', a topic word of "
+                         f"content/booklet.yaml), and the card, carried on the body, prints it (\"Your centre: "
+                         f"{centre.name}\"); expected a name that says nothing of the topic, or the centre's set without "
+                         "cards (--format booklet --format leaflet --format poster)")
+    service, view = found
+    view = {**view, "id": "centre", "emails": []}
+    view.update(card_words(view, service, booklet, w, tr))
+    name = _("Your centre: {name}").format(name=centre.name)
+    return view | {"name": name, "name_latin": not RTL_SCRIPT.search(name), "gloss": "", "source": source}
 
 
 def _situations(cat: Catalogue, audience: Audience, region: str | None) -> list[tuple[ServiceRef, Situation, list[tuple[str, Service]]]]:
@@ -558,6 +590,30 @@ CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
 run onto a second page (design.py: the cover must hold on one page)."""
 
 
+def centre_arrangements(fmt: Format, highlights: list[dict], chosen: bool) -> tuple[tuple[dict, ...], tuple[int, ...]]:
+    """The arrangements of a centre's edition of a format, in the order to try them, and where
+    each place after the first starts among them (formats.py: centre_places): every arrangement
+    of the format with the contacts in the first place, then in the next. Contacts that take the
+    place of a service (a wallet card's line, a poster's band) name it (``centre_replaces``); a card
+    that would drop a service line to make room (max_lines) does so only there, saying so."""
+    if fmt.source == "booklet":
+        return CENTRE_ARRANGEMENTS, ()
+    out: list[dict] = []
+    starts: list[int] = []
+    for number, place in enumerate(fmt.centre_places or ({},)):
+        if number:
+            starts.append(len(out))
+        for variant in fmt.variants:
+            shown = highlights if chosen or not variant.get("max_lines") else highlights[:variant["max_lines"]]
+            if "replaces" not in place.values():
+                if len(shown) < len(highlights):
+                    continue  # a line left out to make room for the centre's: the next place says which
+                out.append(variant | place)
+            elif len(shown) > 1:  # in the place of the last service shown, never of the only one
+                out.append(variant | place | {"centre_replaces": shown[-1]["id"]})
+    return tuple(out), tuple(starts)
+
+
 def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> dict:
     """Everything the template of one booklet needs, and nothing it must look up."""
     run_tr = tr
@@ -601,8 +657,24 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
-    if centre:
+    centre_box: dict | None = None
+    arrangements: tuple[dict, ...] | None = None
+    places: tuple[int, ...] = ()
+    if centre and edition.centre:
         qr_urls = sorted(set(qr_urls) | {c.links[0].url for c in centre.contacts if c.links})
+        doc = cat.documents.get(("centres", edition.centre))
+        path = f"content/centres/{edition.centre}.yaml"
+        line, _column = doc.where(("contacts",), key=True) if doc else (1, 1)
+        source = f"{path}:{line}"  # where the contacts are written, named when they do not fit
+        centre_box = centre_view(edition.centre, centre, w, tr, source)
+        if not fmt.prints_emails:  # a poster or card prints no person's own address
+            for contact in centre_box["contacts"]:
+                contact["emails"] = []
+        if fmt.neutral:  # a wallet card: one line, for the centre's first contact with a phone
+            name_at = "{}:{}:{}".format(path, *(doc.where(("name",)) if doc else (1, 1)))
+            centre_box["card_line"] = centre_card_line(edition.centre, centre, cat.booklet, w, tr, source, name_at)
+        if fmt.source == "booklet" or (fmt.centre_places and (not fmt.neutral or centre_box["card_line"])):
+            arrangements, places = centre_arrangements(fmt, highlights, chosen_by_editor)
     if fmt.neutral:  # a wallet card is carried on the body
         title, subtitle, intro = _(DISCREET_SUBTITLE), "", []
     elif edition.discreet:
@@ -634,8 +706,11 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
                     else g("fallback", cat.booklet.fallback),
         "colophon": g.items("colophon", cat.booklet.colophon),
         "contents": audience.contents,
-        "centre": centre_view(edition.centre, centre, w, tr) if centre and edition.centre else None,
-        "arrangements": CENTRE_ARRANGEMENTS if centre and fmt.source == "booklet" else None,
+        "centre": centre_box,
+        # a centre's edition: the arrangements to try (build.arrangements), and where each place
+        # for its contacts after the first starts among them (formats.py: centre_places)
+        "arrangements": arrangements,
+        "centre_places": places,
         "sections": sections,
         "todo": [s for s in sections if s["steps"] or s["tips"]],  # what you can do: the leaflet's flap
         "highlights": highlights,

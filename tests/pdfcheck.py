@@ -31,6 +31,34 @@ def _pages_text(path: Path, mtime_ns: int, size: int) -> tuple[str, ...]:
     return tuple(page.extract_text() for page in pypdf.PdfReader(path).pages)
 
 
+def visual_lines(path: Path, index: int = 0, column_gap: float = 6.0) -> list[str]:
+    """The lines of a page as they are seen, left to right, from where pdfium finds each glyph
+    (not the order the PDF draws them in): a line is cut where the gap between two glyphs is
+    wider than ``column_gap`` points (the panels of a leaflet side by side), a gap wider than 1
+    point is a space. Top to bottom, each row's pieces left to right."""
+    page = pdfium.PdfDocument(path)[index].get_textpage()
+    rows: dict[float, list[tuple[float, float, str]]] = {}
+    for i in range(page.count_chars()):
+        char = page.get_text_range(i, 1)
+        left, bottom, right, _top = page.get_charbox(i, loose=True)
+        if char.strip() and right > left:
+            key = next((k for k in rows if abs(k - bottom) <= 2), round(bottom, 1))
+            rows.setdefault(key, []).append((left, right, char))
+    lines = []
+    for key in sorted(rows, reverse=True):
+        text, end = "", None
+        for left, right, char in sorted(rows[key]):
+            if end is not None and left - end > column_gap:
+                lines.append(text)
+                text = ""
+            elif end is not None and left - end > 1.0:
+                text += " "
+            text += char
+            end = right
+        lines.append(text)
+    return lines
+
+
 def link_targets(path: Path) -> set[str]:
     targets = set()
     for page in pypdf.PdfReader(path).pages:

@@ -81,6 +81,21 @@ def test_isolation_wraps_runs_and_leaves_tags_styles_and_punctuation_alone():
     assert isolate_ltr("<p>منظمة LGBTI+ &lt;b&gt;</p>", elements=True) == "<p>منظمة <bdi>LGBTI+ &lt;b&gt;</bdi></p>"
 
 
+def test_an_english_text_with_markup_is_isolated_whole_with_its_full_stop():
+    """A content text printed in English for a missing translation, with bold, a link or a number
+    and its marks: one left-to-right element around all of it (else its runs read right to left,
+    its full stop at the far left); a text with a right-to-left letter is isolated run by run."""
+    html = ('<body><p class="what">Ask for the <strong>social worker</strong>.</p>'
+            '<p>Call <a href="tel:+3281234567">081 23 45 67</a> <span class="tag">تماس رایگان</span> first.</p>'
+            '<p>منظمة <strong>Unia</strong>.</p><p class="x"><span class="hours">Monday</span> <a>x</a></p>')
+    assert isolate_ltr(html, elements=True) == (
+        '<body><p class="what"><bdi><bdi>Ask for the</bdi> <strong><bdi>social worker</bdi></strong>.</bdi></p>'
+        '<p><bdi><bdi>Call</bdi> <a href="tel:+3281234567"><bdi>081 23 45 67</bdi></a> <span class="tag">تماس رایگان</span> '
+        '<bdi>first</bdi>.</bdi></p><p>منظمة <strong><bdi>Unia</bdi></strong>.</p>'
+        '<p class="x"><span class="hours"><bdi>Monday</bdi></span> <a><bdi>x</bdi></a></p>')
+    assert isolate_ltr(html).startswith('<body><p class="what"><span dir="ltr"><span dir="ltr">Ask for the</span> <strong>')
+
+
 def test_right_to_left_web_pages_isolate_with_bdi(shipped):
     page = (shipped / "site" / Edition("complete", "ar").page).read_text("utf-8")
     assert "<bdi>LGBTI+</bdi>" in page and LRI not in page

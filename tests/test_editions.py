@@ -223,7 +223,7 @@ def test_a_centre_text_without_translation_is_named_and_refused_under_strict(pro
     assert run(["--root", str(project.root), "check"]) == 0
     out = capsys.readouterr().out
     assert ("content/centres/test-centre.yaml:6:14: warning: contacts[0].summary: no fr translation: the centre's fr "
-            "booklets show it in English; translate it with 'booklet translations --export fr'") in out
+            "booklets, leaflets and posters show it in English; translate it with 'booklet translations --export fr'") in out
     assert run(["--root", str(project.root), "check", "--strict"]) == 1
     assert run(["--root", str(project.root), "build", "--centre", "test-centre", "--format", "booklet", "--strict"]) == 1
     assert not (project.root / "output/centres").exists()
