@@ -17,8 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.cli import run  # noqa: E402
-
-TARGET_SHEETS = {"asylum-centre": 3, "sexual-violence": 2, "workplace": 2, "complete": 6}
+from generator.validate import load_catalogue  # noqa: E402
 
 
 def table() -> str:
@@ -36,7 +35,7 @@ def table() -> str:
              "| audience | target | " + " | ".join(langs) + " |", "|---|---|" + "---|" * len(langs)]
     for audience in audiences:
         cells = [f"{pages[(audience, lang, 'booklet')]} / {pages[(audience, lang, 'booklet-imposed')] // 2}" for lang in langs]
-        target = TARGET_SHEETS.get(audience)
+        target = load_catalogue(ROOT).audiences[audience].sheets  # the audience's own budget (sheets:)
         lines.append(f"| {audience} | {f'≤ {target} sheets' if target else ''} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
