@@ -31,7 +31,7 @@ from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .site import write_site
 from .validate import Catalogue, load_catalogue
-from .view import Edition, Words, appearances, booklet_view, printed_ids
+from .view import Edition, Words, appearances, booklet_view, direction, printed_ids
 from .workers import Workers
 
 # WeasyPrint is imported where a PDF is made, not at start-up: `check`, `list` and a build with
@@ -615,7 +615,7 @@ def how_to_print(entries: Iterable[Built | dict]) -> list[str]:
         if len(records) > MANY:
             named.append(f"and {len(records) - MANY} more (their pages: manifest.json)")
         advice = SHOP_ADVICE if shop else form.phrases.printing
-        rtl = sorted({r["lang"] for r in records if _right_to_left(r["lang"])})
+        rtl = sorted({r["lang"] for r in records if direction(r["lang"]) == "rtl"})
         if rtl and form.imposition == "leaflet" and not shop:
             advice += (f" Right to left ({', '.join(rtl)}): it folds the other way: with the inside facing you, fold the "
                        "left third in first, then the right third, which carries the front, over it.")
@@ -633,15 +633,6 @@ def _copy(form: Any, pages: int, shop: bool) -> str:
         return f"{pages} page{'s' if pages != 1 else ''}"
     sheets = -(-pages // 2) if form.duplex and form.duplex.startswith("Duplex") else pages
     return f"{sheets} {form.paper} sheet{'s' if sheets != 1 else ''} a copy"
-
-
-def _right_to_left(lang: str) -> bool:
-    from babel import Locale
-
-    try:
-        return Locale.parse(lang).character_order == "right-to-left"
-    except (ValueError, LookupError):
-        return False
 
 
 def unchanged_reasons(cat: Catalogue, asked: list[Edition], before: dict[str, dict[str, str]], now: dict[str, str]) -> list[str]:

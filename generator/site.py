@@ -41,7 +41,7 @@ from .i18n import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
 from .render import environment, isolate_ltr, keep_together
 from .validate import Catalogue
-from .view import LOCALES, Edition, Words, booklet_view, lead_ids
+from .view import Edition, Words, booklet_view, direction, lead_ids
 
 SITE = "site"
 PRIVACY = "privacy.html"
@@ -113,10 +113,6 @@ def language_name(lang: str) -> str:
     """A language as its readers write it ("Français", "العربية", "فارسی"; not "Français (Belgique)")."""
     name = Locale.parse(lang).display_name or lang
     return name[:1].upper() + name[1:]
-
-
-def _dir(lang: str) -> str:
-    return "rtl" if Locale.parse(LOCALES.get(lang, lang)).character_order == "right-to-left" else "ltr"
 
 
 def _downloads(out: Path, manifest: dict[str, dict], edition: Edition, w: Words) -> list[dict]:
@@ -249,7 +245,7 @@ def write_site(cat: Catalogue, root: Path, out: Path, made: Iterable[Edition], m
             view["intro"] = [view["about"]]
         same = [(lang, Edition(edition.audience, lang, "booklet", edition.region, edition.discreet, edition.centre).page)
                 for lang in languages]
-        alternates = [{"lang": lang, "dir": _dir(lang), "name": language_name(lang), "href": f"../{path}"}
+        alternates = [{"lang": lang, "dir": direction(lang), "name": language_name(lang), "href": f"../{path}"}
                       for lang, path in same if path in paths or (site / path).is_file()]
         template = environment(layouts, edition.lang).get_template("site/page.html.j2")
         html = template.render(b=view, downloads=_downloads(out, manifest, edition, w), alternates=alternates,
@@ -312,8 +308,8 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
         for a in found:  # two links that read the same lead apart: the subtitle tells them apart
             if titles.count(a["title"]) > 1 and a["subtitle"]:
                 a["title"], a["subtitle"] = a["subtitle"], a["title"]
-        view = {"lang": lang, "dir": _dir(lang), "title": _("Your rights in Belgium"), "subtitle": _("Where to get help")}
-        alternates = [{"lang": other, "dir": _dir(other), "name": language_name(other), "href": f"../{other}/index.html"}
+        view = {"lang": lang, "dir": direction(lang), "title": _("Your rights in Belgium"), "subtitle": _("Where to get help")}
+        alternates = [{"lang": other, "dir": direction(other), "name": language_name(other), "href": f"../{other}/index.html"}
                       for other in present]
         common = _common(layouts, assets, lang, cat.booklet.exit_url, "../")
         template = environment(layouts, lang).get_template("site/language.html.j2")
@@ -325,7 +321,7 @@ def _write_indexes(cat: Catalogue, root: Path, out: Path, written: dict[str, str
                 "paragraphs": [_(HIDE_INTRO), _(HIDE_PRIVATE), _(HIDE_HISTORY)],
                 "browsers": [_(HIDE_CHROME), _(HIDE_SAMSUNG), _(HIDE_SAFARI)],
                 "more": [_(HIDE_FILES), _(HIDE_OFFLINE), _(HIDE_EXIT).format(leave=_(LEAVE))]}
-        alternates = [{"lang": other, "dir": _dir(other), "name": language_name(other), "href": f"../{other}/{PRIVACY}"}
+        alternates = [{"lang": other, "dir": direction(other), "name": language_name(other), "href": f"../{other}/{PRIVACY}"}
                       for other in present]
         template = environment(layouts, lang).get_template("site/privacy.html.j2")
         html = template.render(b=hide, alternates=alternates, lang_index="index.html", languages_index="../index.html",

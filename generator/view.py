@@ -99,6 +99,14 @@ class Edition:
 LOCALES = {"en": "en_BE", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
 
 
+def direction(lang: str) -> str:
+    """'rtl' for a language babel writes right to left (Arabic, Farsi, Pashto), else 'ltr'."""
+    try:
+        return "rtl" if Locale.parse(LOCALES.get(lang, lang)).character_order == "right-to-left" else "ltr"
+    except (ValueError, LookupError):  # not a language babel knows: as most are
+        return "ltr"
+
+
 @dataclass
 class Words:
     """Locale-aware wording of days, times, dates and languages, with the fixed phrases of the
@@ -687,7 +695,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         "lang": edition.lang,
         "format": fmt.source,
         "format_words": {f.name: [_(f.phrases.this)] for f in FORMATS.values() if f.renders_as is None},
-        "dir": "rtl" if w.locale.character_order == "right-to-left" else "ltr",
+        "dir": direction(w.lang),
         "emergency": emergency_view(cat.booklet.emergency, w, tr),
         # lines to talk to, day and night, whatever happened: on the back cover
         "talk": [service_view(i, cat.services[i], w, tr) for i in cat.booklet.talk

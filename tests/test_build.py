@@ -19,7 +19,7 @@ from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
 from generator.validate import Catalogue, load_catalogue
-from generator.view import Edition, Words, booklet_view
+from generator.view import Edition, Words, booklet_view, direction
 
 from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
@@ -49,7 +49,7 @@ def printed_services(cat: Catalogue, audience: str) -> list[str]:
 
 AUDIENCES = sorted(p.stem for p in (ROOT / "content/audiences").glob("*.yaml"))
 LANGS = list(load_catalogue(ROOT).booklet.languages)
-RTL = tuple(lang for lang in LANGS if Words(lang, LAYOUTS).locale.character_order == "right-to-left")
+RTL = tuple(lang for lang in LANGS if direction(lang) == "rtl")
 
 
 def folded(audience: str, lang: str) -> bool:

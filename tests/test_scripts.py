@@ -14,13 +14,14 @@ from weasyprint import HTML
 
 from generator.i18n import read_catalogue
 from generator.validate import load_catalogue
-from generator.view import LOCALES, Words
+from generator.view import LOCALES, Words, direction
 
 from .conftest import LAYOUTS, ROOT
 from .pdfcheck import missing_glyphs, page_fonts
 
-LANGS = list(load_catalogue(ROOT).booklet.languages)
-RTL = [lang for lang in LANGS if Locale.parse(lang).character_order == "right-to-left"]
+CATALOGUE = load_catalogue(ROOT)  # read once: every language's test needs the languages its services speak
+LANGS = list(CATALOGUE.booklet.languages)
+RTL = [lang for lang in LANGS if direction(lang) == "rtl"]
 PASHTO_LETTERS = "ټډړښږګځڅڼېۍ"
 
 
@@ -65,8 +66,7 @@ def texts(lang: str) -> list[str]:
     for width in ("wide", "abbreviated"):
         found.append(" ".join(locale.days["format"][width].values()))
         found.append(" ".join(locale.months["format"][width].values()))
-    catalogue = load_catalogue(ROOT)
-    found.append(words.languages(tuple(sorted({c for s in catalogue.services.values() for c in s.languages}))))
+    found.append(words.languages(tuple(sorted({c for s in CATALOGUE.services.values() for c in s.languages}))))
     return found
 
 
