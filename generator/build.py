@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__, design, fields, fit
+from .edition import Edition
 from .errors import BuildError, ContentError, existing_layouts
 from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
@@ -29,9 +30,11 @@ from .i18n import ContentTranslator, content_translator
 from .quick import code_fingerprint, content_digests, inputs_fingerprint, library_versions, nothing_changed, remember
 from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
+from .selection import appearances, printed_ids
 from .site import write_site
 from .validate import Catalogue, load_catalogue
-from .view import Edition, Words, appearances, booklet_view, direction, printed_ids
+from .view import booklet_view
+from .words import Words, direction
 from .workers import Workers
 
 # WeasyPrint is imported where a PDF is made, not at start-up: `check`, `list` and a build with

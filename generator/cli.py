@@ -29,8 +29,8 @@ from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
     from .build import Built
+    from .edition import Edition
     from .validate import Catalogue
-    from .view import Edition
 
 
 def _root(ctx: click.Context) -> Path:
@@ -270,7 +270,7 @@ def list_(ctx: click.Context, service: str | None) -> None:
     printed in (the booklet and web page show every service of the audience's situations; the
     leaflet, poster and card those they select)."""
     from .build import check as run_check
-    from .view import appearances
+    from .selection import appearances
 
     cat = run_check(_root(ctx))
     if service is not None:
@@ -304,7 +304,7 @@ def list_(ctx: click.Context, service: str | None) -> None:
 
 def _where(cat: Catalogue, ident: str, found: dict[str, list[str]]) -> str:
     """Where a service is printed, in one line: 'asylum-centre (booklet, leaflet), complete (every format)'."""
-    from .view import SHORT_FORMATS
+    from .selection import SHORT_FORMATS
 
     if cat.services[ident].hold:
         return "printed nowhere while on hold"
@@ -319,7 +319,7 @@ def _list_service(cat: Catalogue, ident: str) -> None:
     """`booklet list --service ID`: where one service is printed, and where it is not."""
     import difflib
 
-    from .view import appearances
+    from .selection import appearances
 
     if ident not in cat.services:
         guess = difflib.get_close_matches(ident, list(cat.services), n=1)

@@ -30,7 +30,8 @@ from .clock import today
 from .errors import BuildError
 from .files import write_atomic
 from .model import Service
-from .view import Words, service_view
+from .view import service_view
+from .words import Words
 
 FIELDS = ("unconfirmed", "review")
 """The notes a call can settle, in the order they are listed."""

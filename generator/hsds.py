@@ -40,7 +40,8 @@ from .files import write_atomic
 from .i18n import content_translator
 from .model import Hours, PhoneLine, Service
 from .validate import Catalogue
-from .view import LINK_LABELS, LOCALES, Fields, Translate, Words, phone_view, service_view
+from .view import LINK_LABELS, Fields, Translate, phone_view, service_view
+from .words import LOCALES, Words
 
 NAMESPACE = uuid.UUID("0b7c7a52-5d7e-5f2e-9d0c-6b6f6f6b6c65")
 """The namespace of every identifier this tool exports (fixed: identifiers never change)."""

@@ -19,7 +19,7 @@ from .fields import MARKDOWN, mailto, tel_number
 from .formats import FORMATS
 from .i18n import ui_translations
 from .qr import qr_width_mm
-from .view import RTL_SCRIPT
+from .words import RTL_SCRIPT
 
 
 def markdown(text: str, marks: Mapping[str, list[str]] | None = None) -> Markup:

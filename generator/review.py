@@ -34,7 +34,7 @@ from .pdf import html_to_pdfs
 from .render import environment
 from .validate import Catalogue
 from .verify import Result, load_results, targets
-from .view import Words
+from .words import Words
 
 FOLDER = Path("review")
 """Under the output folder: call-sheet.pdf, call-sheet.html."""

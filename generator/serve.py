@@ -50,8 +50,8 @@ from .request import BuildRequest
 from .workers import Workers
 
 if TYPE_CHECKING:
+    from .edition import Edition
     from .validate import Catalogue
-    from .view import Edition
 
 STATE_PATH = "/__booklet/state"
 RELOADER = (

@@ -34,14 +34,17 @@ from pathlib import Path
 from babel import Locale
 from babel.units import format_unit
 
+from .edition import Edition
 from .fields import DAYS
 from .files import write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
 from .render import environment, isolate_ltr, keep_together
+from .selection import lead_ids
 from .validate import Catalogue
-from .view import Edition, Words, booklet_view, direction, lead_ids
+from .view import booklet_view
+from .words import Words, direction
 
 SITE = "site"
 PRIVACY = "privacy.html"

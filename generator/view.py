@@ -7,192 +7,24 @@ language catalogues can translate it.
 
 from __future__ import annotations
 
-import gettext as _gettext
-import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
-from itertools import groupby
-from pathlib import Path
 
-from babel import Locale
-from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
+from .edition import Edition, site_page_url
 from .errors import BuildError
-from .fields import DAYS, display_url, format_minutes, mailto
+from .fields import display_url, mailto
 from .formats import FORMATS, N_, Format
-from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
-from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, ServiceRef, Situation
+from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
+from .selection import lead_ids, picked_ids, printable, situations
 from .validate import Catalogue
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One output document: which audience, in which language and format, for which edition."""
-
-    audience: str
-    lang: str = "en"
-    format: str = "booklet"
-    region: str | None = None
-    """Leave out services that serve only other regions."""
-    discreet: bool = False
-    """A neutral outside: nothing on the cover, back or file metadata that outs its carrier."""
-    centre: str | None = None
-    """A reception centre's edition, with its own contacts on the inside cover."""
-    print_shop: bool = False
-    """PDF/X-4 with bleed, crop marks and CMYK colours, for a print shop."""
-
-    @property
-    def relpath(self) -> str:
-        return f"{self._folder}{self._stem}-{self.format}{self._suffix}.pdf"
-
-    @property
-    def page(self) -> str:
-        """Where this edition's web page is, under output/site/ (generator/site.py writes it, a
-        wallet card's QR code leads to it): ``<lang>/<code>.html``, a short code that names no
-        topic (browser history, a shared link and a scanned card show it), the same in every
-        language; the manifest says which edition each code is."""
-        return f"{self.lang}/{self.code}.html"
-
-    @property
-    def site_pdf(self) -> str:
-        """This PDF's address under output/site/, next to its page: ``<lang>/<code>-<format>.pdf``."""
-        return f"{self.lang}/{self.code}-{self.format}.pdf"
-
-    @property
-    def code(self) -> str:
-        """Six hex digits from the audience, region, centre and edition (not the language nor
-        the format): stable from build to build, and no word of the topic."""
-        key = "/".join((self.audience, self.region or "", self.centre or "", "discreet" if self.discreet else ""))
-        return hashlib.sha256(key.encode()).hexdigest()[:6]
-
-    @property
-    def _folder(self) -> str:
-        return (f"centres/{self.centre}/" if self.centre else "") + f"{self.lang}/" + ("discreet/" if self.discreet else "")
-
-    @property
-    def _stem(self) -> str:
-        """The audience id; for a discreet edition a neutral name that says nothing of its topic
-        (a file shared by phone shows its name), stable for the audience: the manifest says which
-        audience it is."""
-        if self.discreet:
-            return f"your-rights-{hashlib.sha256(self.audience.encode()).hexdigest()[:4]}"
-        return self.audience
-
-    @property
-    def _suffix(self) -> str:
-        suffix = f"-{self.region}" if self.region and not self.centre else ""
-        return suffix + ("-print" if self.print_shop else "")
-
-    @property
-    def source(self) -> Edition:
-        """The edition whose rendering this one is made from (imposition reuses the booklet)."""
-        return replace(self, format=FORMATS[self.format].source)
-
-
-
-# Belgian variants where babel has them: dates, times and lists as written in Belgium.
-LOCALES = {"en": "en_BE", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}
-
-
-def direction(lang: str) -> str:
-    """'rtl' for a language babel writes right to left (Arabic, Farsi, Pashto), else 'ltr'."""
-    try:
-        return "rtl" if Locale.parse(LOCALES.get(lang, lang)).character_order == "right-to-left" else "ltr"
-    except (ValueError, LookupError):  # not a language babel knows: as most are
-        return "ltr"
-
-
-@dataclass
-class Words:
-    """Locale-aware wording of days, times, dates and languages, with the fixed phrases of the
-    project's layouts (layouts/locale/) and widths measured in its fonts (layouts/fonts/)."""
-
-    lang: str
-    layouts: Path
-    translations: _gettext.NullTranslations | None = None
-
-    def __post_init__(self) -> None:
-        self.locale = Locale.parse(LOCALES.get(self.lang, self.lang))
-        if self.translations is None:
-            self.translations = ui_translations(self.layouts, self.lang)
-        self._ = self.translations.gettext
-
-    def day(self, code: str, width: str = "wide") -> str:
-        return self.locale.days["format"][width][DAYS.index(code)]
-
-    def days(self, days: tuple[str, ...], width: str = "wide") -> str:
-        """('mo','tu','we','fr') -> 'Monday to Wednesday, Friday' ('Mon to Wed and Fri' abbreviated)."""
-        _ = self._
-        if days == DAYS:
-            return _("every day")
-        runs: list[list[str]] = []
-        for _key, group in groupby(enumerate(days), key=lambda p: DAYS.index(p[1]) - p[0]):
-            runs.append([d for _i, d in group])
-        ranged = any(len(run) >= 3 for run in runs)
-        parts = []
-        for run in runs:
-            if len(run) >= 3:
-                parts.append(_("{first} to {last}").format(first=self.day(run[0], width), last=self.day(run[-1], width)))
-            elif ranged:
-                # TRANSLATORS: one day in a list that also holds a range of days, as "Friday" in
-                # "Monday to Wednesday and Friday". Where the range has its own words ("du lundi au
-                # mercredi"), the day needs its own too: French "le {day}", Spanish "el {day}".
-                # Elsewhere leave it as "{day}".
-                parts.extend(_("{day}").format(day=self.day(d, width)) for d in run)
-            else:
-                parts.extend(self.day(d, width) for d in run)
-        return format_list(parts, style="standard", locale=self.locale)
-
-    def clock(self, minutes: int) -> str:
-        t = format_minutes(minutes)
-        return "24:00" if t is None else format_time(t, "HH:mm", locale=self.locale)
-
-    def period(self, h: Hours) -> str:
-        _ = self._
-        if h.part is not None:
-            return {"morning": _("mornings"), "afternoon": _("afternoons"), "evening": _("evenings")}[h.part]
-        start, end = format_minutes(h.start), format_minutes(h.end)  # type: ignore[arg-type]
-        if self.locale.character_order == "right-to-left":
-            # "17:00–13:00" is how a dash range reads right to left: words leave no doubt
-            # TRANSLATORS: an opening period in a right-to-left language, e.g. "from 13:00 to 17:00"
-            return _("from {start} to {end}").format(start=self.clock(h.start), end=self.clock(h.end))  # type: ignore[arg-type]
-        if start is None or end is None:  # '24:00' has no time of day: write the range out
-            return f"{self.clock(h.start)}–{self.clock(h.end)}"  # type: ignore[arg-type]
-        return format_interval(start, end, "Hm", locale=self.locale)
-
-    def hours(self, hours: tuple[Hours, ...], width: str = "wide") -> list[str]:
-        """Opening hours in words, one line per set of days, in week order (days' names
-        abbreviated where room is short: a wallet card)."""
-        _ = self._
-        if any(h.days == DAYS and h.start == 0 and h.end == 24 * 60 for h in hours):
-            return [_("24 hours a day, 7 days a week")]
-        by_days: dict[tuple[str, ...], list[Hours]] = {}
-        for h in sorted(hours, key=lambda h: (DAYS.index(h.days[0]), h.start or 0)):
-            by_days.setdefault(h.days, []).append(h)
-        lines = []
-        for days, periods in by_days.items():
-            times = format_list([self.period(p) for p in periods], style="standard", locale=self.locale)
-            line = _("{days}: {times}").format(days=self.days(days, width), times=times)
-            lines.append(line[:1].upper() + line[1:])
-        return lines
-
-    def date(self, value: date) -> str:
-        return format_date(value, "long", locale=self.locale)
-
-    def languages(self, codes: tuple[str, ...]) -> str:
-        names = [self.locale.languages.get(c, c) for c in codes]
-        return format_list(names, style="standard", locale=self.locale)
-
+from .words import NON_LATIN, RTL_SCRIPT, Words, direction
 
 # ------------------------------------------------------------------ the view model
 
-# Hebrew, Arabic (with its supplements and presentation forms), Syriac, Thaana, N'Ko...
-RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 Translate = Callable[[str, str], str]  # (context, English) -> text in the booklet's language
 
@@ -395,25 +227,8 @@ def _thirds(count: int) -> list[int]:
     return [size, min(2 * size, count - 1)]
 
 
-def lead_ids(audience: Audience, shown: dict[str, Service]) -> list[str]:
-    """The services that lead this edition's short pieces, most important first: the audience's
-    ``lead:`` (an editor's choice, for need) that this edition prints and a reader can call; the
-    first with hours ahead of the rest. Without ``lead:``, the first of ``leaflet:`` (or of the
-    audience's services) that has a phone line with hours: list order, which validation warns of."""
-    if audience.lead:
-        chosen = [c.service for c in audience.lead if c.service in shown and shown[c.service].has_phone_to_call()]
-        first = next((i for i in chosen if shown[i].has_phone_with_hours()), None)
-        return ([first] if first else []) + [i for i in chosen if i != first]
-    if not audience.leaflet:
-        return [i for i in shown if shown[i].has_phone_with_hours()][:1]
-    listed = [i for i in audience.leaflet if i in shown]
-    first = next((i for i in listed if shown[i].has_phone_with_hours()), listed[0] if listed else None)
-    return [first] if first else []
 
 
-NON_LATIN = re.compile("[\u0400-\u04ff\u0590-\u08ff\u1200-\u139f\ufb1d-\ufdff\ufe70-\ufeff]")
-"""Letters of the scripts the content is translated into other than Latin (Cyrillic, Hebrew,
-Arabic with its forms, Ethiopic)."""
 
 
 def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr: Translate = _english) -> dict:
@@ -453,23 +268,12 @@ def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr:
     }
 
 
-def printable(service: Service, region: str | None = None) -> bool:
-    """Services on hold (a doubt that makes printing them unsafe) are left out of every booklet;
-    a regional edition also leaves out services that serve only other regions."""
-    if service.hold is not None:
-        return False
-    return region is None or "federal" in service.regions or region in service.regions
 
 
 DISCREET_TITLE = N_("Your rights in Belgium")
 DISCREET_SUBTITLE = N_("Where to get help")
 
 
-def site_page_url(site_url: str, lang: str, audience: str) -> str:
-    """The web page a wallet card's QR code leads to: the audience's discreet page, whose address
-    and title say nothing of its topic (a card is carried on the body, and a scanned code shows
-    its address on the phone)."""
-    return f"{site_url.rstrip('/')}/{Edition(audience, lang, discreet=True).page}"
 
 
 def _centre_contacts(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> list[tuple[Service, dict]]:
@@ -526,71 +330,14 @@ def centre_card_line(ident: str, centre: Centre, booklet: BookletText, w: Words,
     return view | {"name": name, "name_latin": not RTL_SCRIPT.search(name), "gloss": "", "source": source}
 
 
-def _situations(cat: Catalogue, audience: Audience, region: str | None) -> list[tuple[ServiceRef, Situation, list[tuple[str, Service]]]]:
-    """The audience's situations that an edition prints, each with its printable services."""
-    found = []
-    for ref in audience.situations:
-        situation = cat.situations[ref.situation]
-        ids = ref.services if ref.services is not None else situation.services
-        services = [(i, cat.services[i]) for i in ids if printable(cat.services[i], region)]
-        if not services and situation.services:
-            continue  # every service of this situation serves other regions only (or is on hold)
-        found.append((ref, situation, services))
-    return found
 
 
-def _picked(cat: Catalogue, audience: Audience, name: str, shown: dict[str, Service], leads: list[str]) -> list[str]:
-    """The services a format with a selection (leaflet, poster, card) shows, in order: those the
-    audience lists for it ('leaflet: [...]'), else its default (formats.py), the lead first."""
-    fmt = FORMATS[name]
-    assert fmt.selection is not None
-    chosen = getattr(audience, fmt.selection)
-    lead = leads[0] if leads else None
-    if chosen is not None:
-        picked = [i for i in chosen if i in shown]
-    elif fmt.default_count is not None and fmt.neutral and audience.lead:  # a card: only what an editor chose
-        picked = list(leads)
-    elif fmt.default_count is not None:  # a poster: the lead, then list order
-        picked = leads + [i for i in shown if i not in leads]
-    else:
-        picked = list(shown)
-    if fmt.lead == "first" and lead in shown:  # the leaflet's front leads with the chosen service
-        picked = [lead] + [i for i in picked if i != lead]
-    if chosen is None and fmt.default_count is not None:  # a line needs a number to call
-        picked = [i for i in picked if shown[i].has_phone_to_call()]
-        if fmt.neutral:  # never a name that says what the service is about (validation names them)
-            picked = [i for i in picked if not cat.booklet.card_topic(shown[i])]
-        picked = picked[:fmt.default_count]
-    return picked
 
 
-def printed_ids(cat: Catalogue, edition: Edition) -> list[str]:
-    """The services whose card an edition prints, in order (as booklet_view selects them): a
-    booklet's, every printable service of its situations; a leaflet's, poster's or card's, those
-    its selection picks. Not the lines to talk to of content/booklet.yaml (a booklet's back cover,
-    a leaflet's back), nor the emergency numbers."""
-    audience = cat.audiences[edition.audience]
-    shown: dict[str, Service] = {}
-    for _ref, _situation, services in _situations(cat, audience, edition.region):
-        shown.update(services)
-    fmt = FORMATS[edition.format]
-    if fmt.selection is None:
-        return list(shown)
-    return _picked(cat, audience, fmt.name, shown, lead_ids(audience, shown))
 
 
-SHORT_FORMATS = ("booklet", "leaflet", "poster", "card")
-"""The formats a service can be in or not (the imposed booklet holds the booklet's pages)."""
 
 
-def appearances(cat: Catalogue, sid: str) -> dict[str, list[str]]:
-    """Where a service is printed: per audience (general editions), the formats that show it."""
-    found: dict[str, list[str]] = {}
-    for aid in sorted(cat.audiences):
-        formats = [name for name in SHORT_FORMATS if sid in printed_ids(cat, Edition(aid, format=name))]
-        if formats:
-            found[aid] = formats
-    return found
 
 
 CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
@@ -634,7 +381,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     g = Fields(tr, "booklet:")
     sections = []
     shown: dict[str, Service] = {}
-    for ref, situation, services in _situations(cat, audience, edition.region):
+    for ref, situation, services in situations(cat, audience, edition.region):
         shown.update(services)
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     leads = lead_ids(audience, shown)
@@ -644,7 +391,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     fmt = FORMATS[edition.format]
     if fmt.selection is not None:
         chosen = getattr(audience, fmt.selection)
-        picked = _picked(cat, audience, fmt.name, shown, leads)
+        picked = picked_ids(cat, audience, fmt.name, shown, leads)
         shown = {i: shown[i] for i in picked}
         highlights = [service_view(i, shown[i], w, tr) for i in picked]
         if not fmt.prints_emails:  # a poster or card prints no person's own address

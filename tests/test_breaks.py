@@ -19,10 +19,12 @@ import pytest
 from weasyprint import HTML
 
 from generator import design
+from generator.edition import Edition
 from generator.metrics import widest_unbreakable_em
 from generator.render import LRI, PDI, TIME_RANGE, WJ, isolate_ltr, keep_together
 from generator.validate import load_catalogue
-from generator.view import Edition, Words, booklet_view
+from generator.view import booklet_view
+from generator.words import Words
 
 from .conftest import LAYOUTS, SERVICE
 

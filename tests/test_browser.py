@@ -26,7 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from generator.view import Edition
+from generator.edition import Edition
 
 from .test_site import AUDIENCES
 

@@ -14,12 +14,14 @@ from weasyprint import HTML
 
 from generator.build import editions, render_edition
 from generator.cli import run
+from generator.edition import Edition
 from generator.formats import FORMATS
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
 from generator.validate import Catalogue, load_catalogue
-from generator.view import Edition, Words, booklet_view, direction
+from generator.view import booklet_view
+from generator.words import Words, direction
 
 from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
@@ -180,7 +182,7 @@ def test_structured_hours_are_printed_in_words(built, catalogue):
     itself), its note and free mark, each card's languages and date of check, read back from the
     complete booklet. Expected values come from the content: a changed hour or a confirmed
     service changes what is expected, not whether the test passes."""
-    from generator.view import Words
+    from generator.words import Words
 
     text = " ".join(" ".join(pdf_text(built / "en/complete-booklet.pdf")).split())
     view = booklet_view(catalogue, Edition("complete"), Words("en", LAYOUTS))

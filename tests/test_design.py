@@ -15,9 +15,11 @@ from weasyprint import CSS, HTML
 from generator import design
 from generator.build import prepare
 from generator.cli import run
+from generator.edition import Edition
 from generator.i18n import content_translator
 from generator.validate import load_catalogue
-from generator.view import Edition, Words, booklet_view
+from generator.view import booklet_view
+from generator.words import Words
 
 from .conftest import LAYOUTS, ROOT, SERVICE
 

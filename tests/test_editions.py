@@ -10,10 +10,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator.cli import run
+from generator.edition import Edition
 from generator.formats import FORMATS
 from generator.impose import booklet_order
 from generator.validate import load_catalogue
-from generator.view import Edition, Words
+from generator.words import Words
 
 from .conftest import LAYOUTS, ROOT, SERVICE, built_pdfs, many_services
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdf_text, tagging, text_in_reading_order
@@ -322,9 +323,9 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     from generator import build
+    from generator.edition import Edition
     from generator.i18n import content_translator
     from generator.pdf import html_to_pdf
-    from generator.view import Edition
 
     edition = Edition("asylum-centre", lang, "leaflet")
     view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang), LAYOUTS)
@@ -471,7 +472,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     # Outside: flap (97 mm) | back (100 mm) | front (100 mm), mirrored for right-to-left
     front = (0, 100) if rtl else (197, 297)
     back = (100, 200) if rtl else (97, 197)
-    from generator.view import Edition, booklet_view
+    from generator.edition import Edition
+    from generator.view import booklet_view
 
     cat = load_catalogue(ROOT)
     view = booklet_view(cat, Edition("asylum-centre", lang, "leaflet"), Words(lang, LAYOUTS))
@@ -492,7 +494,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
 
 
 def test_leaflet_shows_every_contact_and_its_qr_code(folded):
-    from generator.view import Edition, booklet_view
+    from generator.edition import Edition
+    from generator.view import booklet_view
 
     cat = load_catalogue(ROOT)
     text = " ".join(pdf_text(folded / "en/asylum-centre-leaflet.pdf"))
@@ -510,7 +513,8 @@ def test_leaflet_shows_every_contact_and_its_qr_code(folded):
 
 def test_poster_is_one_a3_page_with_big_codes(folded):
     """The first three of the audience's services with a phone (no poster: list), whichever they are today."""
-    from generator.view import Edition, booklet_view
+    from generator.edition import Edition
+    from generator.view import booklet_view
 
     reader = pypdf.PdfReader(folded / "en/asylum-centre-poster.pdf")
     assert len(reader.pages) == 1
@@ -578,7 +582,8 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
     codes = decode_qr_codes(path)
     # the code leads to the audience's discreet page: its address says nothing of the topic, and it is written
-    from generator.view import Edition, booklet_view
+    from generator.edition import Edition
+    from generator.view import booklet_view
 
     neutral = Edition("asylum-centre", "en", discreet=True).page
     assert re.fullmatch(r"en/[0-9a-f]{6}\.html", neutral)
@@ -644,7 +649,8 @@ def test_wallet_card_leaves_a_services_notes_to_the_booklet(project):
 
 
 def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(real_copy):
-    from generator.view import Edition, booklet_view
+    from generator.edition import Edition
+    from generator.view import booklet_view
 
     from .test_build import plain
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from generator.cli import run
 from generator.clock import today
 from generator.validate import load_catalogue
-from generator.view import Words
+from generator.words import Words
 
 from .conftest import LAYOUTS, ROOT
 from .pdfcheck import pdf_text

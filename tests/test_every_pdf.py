@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from generator.view import site_page_url
+from generator.edition import site_page_url
 
 from .conftest import EVERYTHING, SITE
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdfua_failures, tagging

@@ -14,7 +14,7 @@ from weasyprint import HTML
 
 from generator.i18n import read_catalogue
 from generator.validate import load_catalogue
-from generator.view import LOCALES, Words, direction
+from generator.words import LOCALES, Words, direction
 
 from .conftest import LAYOUTS, ROOT
 from .pdfcheck import missing_glyphs, page_fonts

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.edition import Edition
 from generator.request import BuildRequest
 from generator.serve import RELOADER, RELOADER_HASH, allowed_hosts, host_of, serve
-from generator.view import Edition
 
 from .conftest import AUDIENCE, PROJECT_TODAY, SERVICE, SITUATION, Project
 

@@ -10,9 +10,9 @@ from babel.messages.pofile import read_po, write_po
 
 from generator import verify
 from generator.cli import run
+from generator.edition import Edition
 from generator.i18n import export_catalogue
 from generator.validate import load_catalogue
-from generator.view import Edition
 
 from .conftest import SERVICE
 from .pdfcheck import link_targets

@@ -20,7 +20,7 @@ import trustme
 
 from generator import verify
 from generator.cli import run
-from generator.view import Edition
+from generator.edition import Edition
 
 from .conftest import SERVICE, Project
 

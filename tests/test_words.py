@@ -9,7 +9,7 @@ import pytest
 
 from generator.fields import display_url, parse_phone, short_url
 from generator.model import Hours
-from generator.view import Words
+from generator.words import Words
 
 from .conftest import LAYOUTS
 
