@@ -34,6 +34,7 @@ from .selection import appearances, printed_ids
 from .site import write_site
 from .validate import Catalogue, load_catalogue
 from .view import booklet_view
+from .viewmodel import BookletView
 from .words import Words, direction
 from .workers import Workers
 
@@ -150,7 +151,7 @@ class Job:
     alternatives: tuple[str, ...] = ()
     """Other HTML of the same content, tried in order when ``html`` does not fit its format or
     leaves a panel blank (a leaflet's roomier and more compact arrangements)."""
-    view: dict | None = None
+    view: BookletView | None = None
     """The view the HTML was made from, for a leaflet whose flap holds fewer of its situations
     than it has: the worker makes the HTML again with those that fit (fit.FlapOverflow)."""
     variants: tuple[dict, ...] = ({},)
@@ -161,7 +162,7 @@ class Job:
     fit in no arrangement of the places before it."""
 
 
-def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path) -> tuple[dict, str, str]:
+def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Path) -> tuple[BookletView, str, str]:
     """The view and the HTML of a source edition with the project's layouts: cheap, done in the main process."""
     view = booklet_view(cat, source, Words(source.lang, layouts), tr)
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():  # reproducible-builds.org convention
@@ -171,18 +172,18 @@ def prepare(cat: Catalogue, source: Edition, tr: ContentTranslator, layouts: Pat
     return view, _render(view, source, kind, layouts, arrangements(view, kind)[0]), kind
 
 
-def arrangements(view: dict, kind: str) -> tuple[dict, ...]:
+def arrangements(view: BookletView, kind: str) -> tuple[dict, ...]:
     """The arrangements to try, in order: the format's (formats.py: variants), or the document's
     own (a centre's booklet: its contacts on the cover, else after it)."""
     return view.get("arrangements") or FORMATS[kind].variants
 
 
-def alternatives(view: dict, source: Edition, kind: str, layouts: Path) -> tuple[str, ...]:
+def alternatives(view: BookletView, source: Edition, kind: str, layouts: Path) -> tuple[str, ...]:
     """The other arrangements, in the order to try them."""
     return tuple(_render(view, source, kind, layouts, variant) for variant in arrangements(view, kind)[1:])
 
 
-def _render(view: dict, source: Edition, kind: str, layouts: Path, variant: dict) -> str:
+def _render(view: BookletView, source: Edition, kind: str, layouts: Path, variant: dict) -> str:
     return render_booklet(view | variant, generator=f"booklet {__version__} (WeasyPrint)",
                           keywords="" if source.discreet else source.audience, layouts=layouts, kind=kind)
 
@@ -318,7 +319,7 @@ def _why_not(job: Job, failures: dict[int, BuildError | None], error: BuildError
 
 
 def job_for(cat: Catalogue, edition: Edition, layouts: Path, tr: ContentTranslator | None = None,
-            cmyk_profile: Path | None = None, more: tuple[Edition, ...] = ()) -> tuple[Job, dict]:
+            cmyk_profile: Path | None = None, more: tuple[Edition, ...] = ()) -> tuple[Job, BookletView]:
     """The job that makes one edition (and ``more`` editions of the same source, as a build
     groups them), with every arrangement of its format, as a build makes it; and its view."""
     view, html, kind = prepare(cat, edition.source, tr or content_translator(cat.root, edition.lang), layouts)
@@ -338,7 +339,7 @@ def sheet_problems(cat: Catalogue, edition: Edition, pages: int) -> list[str]:
             f"allows {limit} (sheets: {limit}): shorten its texts by {pages - limit * SHEET_PAGES} pages, or raise the limit"]
 
 
-def centre_problems(view: dict, edition: Edition) -> list[str]:
+def centre_problems(view: BookletView, edition: Edition) -> list[str]:
     """A centre's wallet card without the centre's line: none of its contacts has a phone."""
     centre = view.get("centre")
     if not centre or not FORMATS[edition.format].neutral or centre["card_line"] is not None:
@@ -348,7 +349,7 @@ def centre_problems(view: dict, edition: Edition) -> list[str]:
 
 
 def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
-                   tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, dict]:
+                   tr: ContentTranslator | None = None, cmyk_profile: Path | None = None) -> tuple[bytes, int, BookletView]:
     """One edition, entirely in memory: the PDF bytes, its page count and the view it showed."""
     job, view = job_for(cat, edition, layouts, tr, cmyk_profile)
     [(_edition, pdf, pages, _design, _arrangement)] = run_job(job)
@@ -358,7 +359,7 @@ def render_edition(cat: Catalogue, edition: Edition, layouts: Path,
 # ------------------------------------------------------------------ fingerprints: rebuild only what changed
 
 
-def made_from(view: dict, source: Edition, kind: str, layouts: Path, html: str,
+def made_from(view: BookletView, source: Edition, kind: str, layouts: Path, html: str,
               others: tuple[str, ...] | None = None) -> str:
     """All the HTML a source edition's PDF may be laid out from: the first arrangement, every
     other one the worker may choose instead (a leaflet that prints the short texts, a card
@@ -373,7 +374,7 @@ def made_from(view: dict, source: Edition, kind: str, layouts: Path, html: str,
 def edition_fingerprint(edition: Edition, html: str, cmyk_profile: Path | None, code: str) -> str:
     """What one PDF is made from: its HTML (``made_from``: every arrangement's, which carries all
     the content it shows), its format and edition, the code and layouts (``code``:
-    quick.code_fingerprint of the project's layouts, hashed once per build), and the print
+    quick.code_fingerprint of the project's layouts without the code that cannot change a PDF, hashed once per build), and the print
     shop's profile."""
     digest = hashlib.sha256(code.encode())
     digest.update(repr(edition).encode() + b"\0" + html.encode())
@@ -536,7 +537,7 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     # Hashed before anything is read: a record never claims newer content than what was built.
     content = content_digests(root)
     inputs = inputs_fingerprint(root, layouts, request.profile, request.site_url, content)
-    code = code_fingerprint(layouts)
+    code = code_fingerprint(layouts, pdfs_only=True)
     cat = check(root)
     if request.site_url:
         try:
@@ -731,7 +732,7 @@ class _Run:
     request: BuildRequest
     inputs: str
     code: str
-    """quick.code_fingerprint of the layouts, part of each edition's fingerprint."""
+    """quick.code_fingerprint of the layouts (pdfs_only), part of each edition's fingerprint."""
     profile: Path | None
     only: Callable[[Edition, str], bool] | None
     progress: Callable[[Edition, Built], None] | None
@@ -777,10 +778,10 @@ class _Run:
         write_manifest(self.out, self.manifest)
         return self.done
 
-    def render(self, pool: Workers, jobs: Iterator[tuple[Job, dict, dict[Edition, str]]], workers: int) -> None:
+    def render(self, pool: Workers, jobs: Iterator[tuple[Job, BookletView, dict[Edition, str]]], workers: int) -> None:
         """Workers render; this process writes. At most two jobs per worker wait at once, so
         memory stays flat however many PDFs the set holds."""
-        waiting: dict[Future, tuple[dict, dict[Edition, str]]] = {}
+        waiting: dict[Future, tuple[BookletView, dict[Edition, str]]] = {}
 
         def collect() -> None:
             finished: set[Future] = set()
@@ -799,7 +800,7 @@ class _Run:
         while waiting:
             collect()
 
-    def pending(self, todo: list[Edition], confirmed: list[str]) -> Iterator[tuple[Job, dict, dict[Edition, str]]]:
+    def pending(self, todo: list[Edition], confirmed: list[str]) -> Iterator[tuple[Job, BookletView, dict[Edition, str]]]:
         """The renderings to make, one per source edition, with the editions each one gives."""
         translators = {lang: content_translator(self.root, lang) for lang in sorted({e.lang for e in todo})}
         groups: dict[Edition, list[Edition]] = {}
@@ -825,7 +826,7 @@ class _Run:
                            view=view if kind in VIEW_IN_WORKER else None, variants=arrangements(view, kind),
                            places=tuple(view.get("centre_places") or ())), view, prints)
 
-    def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: dict, prints: dict[Edition, str]) -> None:
+    def record(self, result: list[tuple[Edition, bytes, int, list[str], dict]], view: BookletView, prints: dict[Edition, str]) -> None:
         """Write each PDF of a finished job, then the manifest that describes it."""
         for edition, pdf, pages, found, arrangement in result:
             write_atomic(self.out / edition.relpath, pdf)

@@ -22,7 +22,7 @@ its layout is) and the tests require none for the shipped content.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,7 +162,7 @@ class Expect:
     """The cover must hold on its page (a centre's booklet tries its contacts there)."""
 
     @classmethod
-    def of(cls, view: dict, arrangement: dict | None = None) -> Expect:
+    def of(cls, view: Mapping[str, Any], arrangement: dict | None = None) -> Expect:
         """From the view, for the arrangement laid out: a booklet with a back cover of its own
         names itself there, on pages laid out after the checked ones."""
         words = view.get("format_words", {})

@@ -33,21 +33,39 @@ def _hash_files(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint(layouts: Path) -> str:
-    """Everything besides the content that shapes a PDF: this package, the project's layouts
-    (templates, CSS, fonts, phrase catalogues) and the versions of the libraries that render and
-    assemble. The layouts are hashed on each call (a few milliseconds): `booklet serve` builds
-    again in the same process after a layout is edited."""
-    digest = hashlib.sha256(_package_fingerprint().encode())
+NOT_IN_PDFS = ("cli.py", "serve.py", "verify.py", "review.py", "confirm.py", "site.py", "hsds.py",
+               "notes.py", "workers.py")
+"""The package's code that cannot change a PDF's bytes (paths under generator/; a folder ends
+with "/"): the command line, the preview server, the editor's tools (the link checker, the
+review sheet, confirming a check) and the other outputs (the web pages, the HSDS export). A
+change there renders no PDF (each PDF's fingerprint leaves it out); the web pages, made by
+every build, are written again. Everything else (content, translations, the view model, the
+HTML, paper, the build's run) may, and a change to it renders every PDF again. A new module is
+counted as able to change a PDF until it is named here."""
+
+
+def code_fingerprint(layouts: Path, *, pdfs_only: bool = False) -> str:
+    """Everything besides the content that shapes the output: this package, the project's
+    layouts (templates, CSS, fonts, phrase catalogues) and the versions of the libraries that
+    render and assemble. ``pdfs_only``: what shapes a PDF, without the code of NOT_IN_PDFS (each
+    PDF's own fingerprint). The layouts are hashed on each call (a few milliseconds): `booklet
+    serve` builds again in the same process after a layout is edited."""
+    digest = hashlib.sha256(_package_fingerprint(pdfs_only).encode())
     digest.update(_hash_files(layouts.rglob("*"), layouts).encode())
     return digest.hexdigest()
 
 
+def _in_pdfs(rel: str) -> bool:
+    return not any(rel == blind or (blind.endswith("/") and rel.startswith(blind)) for blind in NOT_IN_PDFS)
+
+
 @cache
-def _package_fingerprint() -> str:
-    """This package's code and the library versions: fixed for the life of a process."""
+def _package_fingerprint(pdfs_only: bool = False) -> str:
+    """This package's code (``pdfs_only``: what can change a PDF) and the library versions:
+    fixed for the life of a process."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(_hash_files(package.rglob("*.py"), package).encode())
+    files = [p for p in package.rglob("*.py") if not pdfs_only or _in_pdfs(p.relative_to(package).as_posix())]
+    digest = hashlib.sha256(_hash_files(files, package).encode())
     versions = " ".join(f"{name} {version}" for name, version in library_versions().items())
     digest.update(f"{__version__} {versions}".encode())
     return digest.hexdigest()

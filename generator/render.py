@@ -234,7 +234,7 @@ def isolate_ltr(markup: str, *, elements: bool = False) -> str:
     return _map_text(markup, isolate)
 
 
-def render_booklet(view: dict, *, generator: str, keywords: str, layouts: Path, kind: str = "booklet") -> str:
+def render_booklet(view: Mapping[str, Any], *, generator: str, keywords: str, layouts: Path, kind: str = "booklet") -> str:
     """The HTML of one format (formats.py names its template and gives its page sizes)."""
     fmt = FORMATS[kind]
     template = environment(layouts, view["lang"]).get_template(fmt.template)
@@ -321,11 +321,11 @@ def keep_together(markup: str, *, elements: bool = False) -> str:
     return _map_text(markup, keep)
 
 
-def render_back_cover(view: dict, *, generator: str, layouts: Path, notes_pages: int) -> str:
+def render_back_cover(view: Mapping[str, Any], *, generator: str, layouts: Path, notes_pages: int) -> str:
     """The HTML of a booklet's last pages: ``notes_pages`` ruled pages for the reader's own
     numbers and notes (those that would be left blank to fill the last folded sheet), then the
     back cover. Laid out after the booklet's pages and joined to them."""
     template = environment(layouts, view["lang"]).get_template("back-cover.html.j2")
-    html = template.render(b=view | {"notes_pages": notes_pages}, generator=generator, keywords="",
+    html = template.render(b={**view, "notes_pages": notes_pages}, generator=generator, keywords="",
                            page_css=FORMATS["booklet"].page_css())
     return keep_together(isolate_ltr(html) if view.get("dir") == "rtl" else html)

@@ -44,6 +44,7 @@ from .render import environment, isolate_ltr, keep_together
 from .selection import lead_ids
 from .validate import Catalogue
 from .view import booklet_view
+from .viewmodel import BookletView, PhoneView
 from .words import Words, direction
 
 SITE = "site"
@@ -178,7 +179,7 @@ def _always(line: PhoneLine) -> bool:
     return any(h.days == DAYS and h.start == 0 and h.end == 24 * 60 for h in line.hours)
 
 
-def _web_lines(views: list[dict], lines: Iterable[PhoneLine], *, printed: bool = True) -> None:
+def _web_lines(views: list[PhoneView], lines: Iterable[PhoneLine], *, printed: bool = True) -> None:
     """What a phone line needs on the web beyond the printed view: its hours for "open now", and
     for a line that takes messages only, the chat links of its apps in place of a tel: link.
     ``printed``: the view left out the lines on hold (a service's; not the emergency numbers)."""
@@ -192,7 +193,7 @@ def _web_lines(views: list[dict], lines: Iterable[PhoneLine], *, printed: bool =
             view["href"] = ""  # a number for messages only is never a phone link
 
 
-def _web_view(cat: Catalogue, edition: Edition, view: dict) -> None:
+def _web_view(cat: Catalogue, edition: Edition, view: BookletView) -> None:
     """Add to a booklet's view what the web page shows beyond the paper: the lines' web details,
     the call-first box (the audience's lead, 24/7 lines first) and the list of situations."""
     _web_lines(view["emergency"], cat.booklet.emergency, printed=False)

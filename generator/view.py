@@ -21,6 +21,7 @@ from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .selection import lead_ids, picked_ids, printable, situations
 from .validate import Catalogue
+from .viewmodel import BlockView, BookletView, CardWords, CentreBox, LinkView, PhoneView, ServiceView, SituationView
 from .words import NON_LATIN, RTL_SCRIPT, Words, direction
 
 # ------------------------------------------------------------------ the view model
@@ -52,8 +53,8 @@ class Fields:
     def items(self, loc: str, items: tuple[str, ...]) -> list[str]:
         return [self(f"{loc}[{i}]", item) for i, item in enumerate(items)]
 
-    def blocks(self, blocks: tuple) -> list[dict]:
-        out = []
+    def blocks(self, blocks: tuple) -> list[BlockView]:
+        out: list[BlockView] = []
         for i, b in enumerate(blocks):
             entries = self.items(f"lists[{i}].items", b.items)
             # A long list of short entries (the cities of the care centres) reads as well in two columns, in half the height.
@@ -95,7 +96,7 @@ def tel_marks(cat: Catalogue, w: Words, tr: Translate, centre: Centre | None = N
     return marks
 
 
-def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> dict:
+def phone_view(i: int, line: PhoneLine, w: Words, t: Fields, field: str = "phones") -> PhoneView:
     _ = w._
     tags = phone_tags(i, line, w, t, field)
     apps = [{"whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal", "sms": "SMS"}[a] for a in line.apps]
@@ -122,10 +123,10 @@ LINK_LABELS = {
 }
 
 
-def service_view(ident: str, service: Service, w: Words, tr: Translate = _english) -> dict:
+def service_view(ident: str, service: Service, w: Words, tr: Translate = _english) -> ServiceView:
     _ = w._
     t = Fields(tr, f"services/{ident}:")
-    links = [
+    links: list[LinkView] = [
         {"label": t(f"links[{i}].label", link.label) or _(LINK_LABELS[link.kind]), "url": link.url,
          "short": display_url(link.url), "note": t(f"links[{i}].note", link.note)}
         for i, link in enumerate(service.links)
@@ -175,7 +176,7 @@ def service_view(ident: str, service: Service, w: Words, tr: Translate = _englis
 
 
 def situation_view(ident: str, situation: Situation, services: list[tuple[str, Service]], w: Words,
-                   tr: Translate = _english) -> dict:
+                   tr: Translate = _english) -> SituationView:
     t = Fields(tr, f"situations/{ident}:")
     summary, lists = t("summary", situation.summary), t.blocks(situation.lists)
     steps, tips = t.items("steps", situation.steps), t.items("tips", situation.tips)
@@ -192,12 +193,12 @@ def situation_view(ident: str, situation: Situation, services: list[tuple[str, S
     }
 
 
-def emergency_view(lines: tuple[PhoneLine, ...], w: Words, tr: Translate = _english) -> list[dict]:
+def emergency_view(lines: tuple[PhoneLine, ...], w: Words, tr: Translate = _english) -> list[PhoneView]:
     """The emergency numbers (content/booklet.yaml), worded like any phone line."""
     return [phone_view(i, line, w, Fields(tr, "booklet:"), "emergency") for i, line in enumerate(lines)]
 
 
-def call_first(services: list[dict], leads: list[str], shown: dict[str, Service]) -> dict | None:
+def call_first(services: list[ServiceView], leads: list[str], shown: dict[str, Service]) -> ServiceView | None:
     """The number a situation opens with (the NHS habit: "call this" under the heading, before
     the explanations): the first of the audience's lead among its services, else its first
     service with a phone line with hours, else its first with a line to call; None without one."""
@@ -208,7 +209,7 @@ def call_first(services: list[dict], leads: list[str], shown: dict[str, Service]
     return next((v for v in services if v["id"] == chosen), None)
 
 
-def mark_repeats(sections: list[dict]) -> None:
+def mark_repeats(sections: list[SituationView]) -> None:
     """A service already printed in full earlier in the same booklet comes back as one line
     (its name, main number and "see page N"): the first card keeps its anchor, later ones repeat."""
     seen: set[str] = set()
@@ -231,7 +232,7 @@ def _thirds(count: int) -> list[int]:
 
 
 
-def card_words(view: dict, service: Service, booklet: BookletText, w: Words, tr: Translate = _english) -> dict:
+def card_words(view: ServiceView, service: Service, booklet: BookletText, w: Words, tr: Translate = _english) -> CardWords:
     """A wallet card's words for a service, from its view. Its name: the neutral ``card_name``
     when it has one (validation makes sure a name that says what the service is about has one),
     else its name, and none when the name is its number ('1712': never named twice). Under a
@@ -276,7 +277,7 @@ DISCREET_SUBTITLE = N_("Where to get help")
 
 
 
-def _centre_contacts(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> list[tuple[Service, dict]]:
+def _centre_contacts(ident: str, centre: Centre, w: Words, tr: Translate = _english) -> list[tuple[Service, ServiceView]]:
     """Each contact of a reception centre as a service (its fields were checked when the centre
     was loaded) and its view, translated like the rest of the content (context
     'centres/<id>:contacts[0].summary'); a text without a translation is shown as written."""
@@ -299,7 +300,7 @@ def _centre_contacts(ident: str, centre: Centre, w: Words, tr: Translate = _engl
     return contacts
 
 
-def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english, source: str = "") -> dict:
+def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english, source: str = "") -> CentreBox:
     """A reception centre's own contacts, as every format prints them (``source``: where they are
     written, 'content/centres/<id>.yaml:4', named when they do not fit)."""
     return {"name": centre.name, "contacts": [view for _service, view in _centre_contacts(ident, centre, w, tr)],
@@ -307,7 +308,7 @@ def centre_view(ident: str, centre: Centre, w: Words, tr: Translate = _english, 
 
 
 def centre_card_line(ident: str, centre: Centre, booklet: BookletText, w: Words, tr: Translate = _english,
-                     source: str = "", name_at: str = "") -> dict | None:
+                     source: str = "", name_at: str = "") -> ServiceView | None:
     """A wallet card's line for a reception centre: its first contact with a line to call, named
     "Your centre: <the centre's name>" (the centre's name is printed as written: a name that says
     what the card is about is a BuildError naming ``name_at``, its file, line and column, as a
@@ -345,7 +346,7 @@ CENTRE_ARRANGEMENTS = ({"centre_on_cover": True}, {"centre_on_cover": False})
 run onto a second page (design.py: the cover must hold on one page)."""
 
 
-def centre_arrangements(fmt: Format, highlights: list[dict], chosen: bool) -> tuple[tuple[dict, ...], tuple[int, ...]]:
+def centre_arrangements(fmt: Format, highlights: list[ServiceView], chosen: bool) -> tuple[tuple[dict, ...], tuple[int, ...]]:
     """The arrangements of a centre's edition of a format, in the order to try them, and where
     each place after the first starts among them (formats.py: centre_places): every arrangement
     of the format with the contacts in the first place, then in the next. Contacts that take the
@@ -369,7 +370,7 @@ def centre_arrangements(fmt: Format, highlights: list[dict], chosen: bool) -> tu
     return tuple(out), tuple(starts)
 
 
-def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> dict:
+def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> BookletView:
     """Everything the template of one booklet needs, and nothing it must look up."""
     run_tr = tr
     fresh = getattr(tr, "fresh", None)
@@ -386,7 +387,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         sections.append(situation_view(ref.situation, situation, services, w, tr))
     leads = lead_ids(audience, shown)
     lead = leads[0] if leads else None
-    highlights: list[dict] = []
+    highlights: list[ServiceView] = []
     chosen_by_editor = False
     fmt = FORMATS[edition.format]
     if fmt.selection is not None:
@@ -412,7 +413,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
     oldest = min((s.last_verified for s in shown.values()), default=None)
     qr_urls = sorted({s.links[0].url for s in shown.values() if s.links})
     centre = cat.centres[edition.centre] if edition.centre else None
-    centre_box: dict | None = None
+    centre_box: CentreBox | None = None
     arrangements: tuple[dict, ...] | None = None
     places: tuple[int, ...] = ()
     if centre and edition.centre:
@@ -438,7 +439,7 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         title, subtitle, intro = t("title", audience.title), t("subtitle", audience.subtitle), t.items("intro", audience.intro)
     checked = w.date(oldest) if oldest else ""
     lead_view = next((v for s in sections for v in s["services"] if v["id"] == lead and not v["repeat"]), None)
-    view = {
+    view: BookletView = {
         "lang": edition.lang,
         "format": fmt.source,
         "format_words": {f.name: [_(f.phrases.this)] for f in FORMATS.values() if f.renders_as is None},
