@@ -37,6 +37,14 @@ class Phrases:
     """How to print it, said beside the download."""
 
 
+Imposition = Literal["booklet", "leaflet", "cards"]
+"""How laid-out pages go on paper: each has its layout in impose.IMPOSITIONS."""
+FitRule = Literal["panels", "one-page"]
+"""The rule laid-out pages must follow: each has its check in fit.RULES."""
+Selection = Literal["leaflet", "poster", "card"]
+"""The audience's field that lists a format's services (model.Audience)."""
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -50,13 +58,13 @@ class Format:
     one is the named page 'back'). Empty: every page is ``page_mm``."""
     renders_as: str | None = None
     """Reuses the rendering of another format (the imposed booklet places the booklet's pages)."""
-    imposition: str | None = None
+    imposition: Imposition | None = None
     """How the laid-out pages go on paper (impose.layout_for): 'booklet' (two-up in booklet
     order), 'leaflet' (panels on the two sides of a folded sheet), 'cards' (ten to a sheet)."""
-    fit: str | None = None
+    fit: FitRule | None = None
     """The rule the laid-out pages must follow (fit.check): 'panels' (front, four inside panels,
     back) or 'one-page'; None: any number of pages."""
-    selection: str | None = None
+    selection: Selection | None = None
     """The audience's field that lists its services ('leaflet: [...]'); None: every service."""
     default_count: int | None = None
     """Without that list: how many services with a number to call, the audience's lead first

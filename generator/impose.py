@@ -12,7 +12,9 @@ order, wherever they stand on the paper.
 
 from __future__ import annotations
 
-from .formats import FORMATS
+from collections.abc import Callable
+
+from .formats import FORMATS, Imposition
 from .place import Layout, Placement, Printing, Sheet, padded_order
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
@@ -131,19 +133,17 @@ def card_layout() -> Layout:
     return lambda _sizes: [Sheet(*A4_PORTRAIT, placements, marks=_cut_marks())]
 
 
+IMPOSITIONS: dict[Imposition, Callable[[bool], Layout]] = {
+    "booklet": booklet_layout,
+    "leaflet": leaflet_layout,
+    "cards": lambda _rtl: card_layout(),
+}
+"""Each way of placing pages on paper (formats.py: Imposition), given whether the document reads
+right to left. A new imposition is one entry here and its name in formats.Imposition."""
+
+
 def layout_for(fmt: str, rtl: bool) -> Printing:
     """How the rendered pages of a format go on paper (formats.py: imposition; a layout of None:
     as they are), with the format, which says how to print the file (pdf.py reads it)."""
     imposition = FORMATS[fmt].imposition
-    layout: Layout | None
-    if imposition == "booklet":
-        layout = booklet_layout(rtl)
-    elif imposition == "leaflet":
-        layout = leaflet_layout(rtl)
-    elif imposition == "cards":
-        layout = card_layout()
-    elif imposition is not None:
-        raise ValueError(f"format {fmt}: no imposition {imposition!r}")
-    else:
-        layout = None
-    return Printing(FORMATS[fmt], layout)
+    return Printing(FORMATS[fmt], None if imposition is None else IMPOSITIONS[imposition](rtl))
