@@ -27,6 +27,7 @@ from .errors import BuildError, ContentError, existing_layouts
 from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
 from .i18n import ContentTranslator, content_translator
+from .paper.versions import check_installed
 from .quick import code_fingerprint, content_digests, inputs_fingerprint, library_versions, nothing_changed, remember
 from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
@@ -538,6 +539,7 @@ def build(root: Path, out: Path, request: BuildRequest = EVERYTHING,
     content = content_digests(root)
     inputs = inputs_fingerprint(root, layouts, request.profile, request.site_url, content)
     code = code_fingerprint(layouts, pdfs_only=True)
+    check_installed()  # a WeasyPrint or pydyf the code does not support: say so before anything is rendered
     cat = check(root)
     if request.site_url:
         try:

@@ -90,8 +90,10 @@ def check(ctx: click.Context, strict: bool, reviews: bool, verbose: bool, errors
 
     On a terminal each line is wrapped to its width; piped, each problem is one line."""
     from .errors import collapsed_count, report, use_colour
+    from .paper.versions import check_installed
     from .validate import load_catalogue
 
+    check_installed()  # what a build will need: the supported WeasyPrint and pydyf
     root = _root(ctx)
     cat = load_catalogue(root)
     scope = _scope(root, cat, files, audience)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .formats import FORMATS
+from .paper.weasy import is_line, is_margin, is_plain_block, is_replaced, page_box
 from .render import unbreakable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -41,26 +42,21 @@ class Line:
     text: str
 
 
-def _is_margin(box: Any) -> bool:
-    return type(box).__name__ == "MarginBox"
-
-
 def _lines(box: Any, in_heading: bool = False) -> Iterator[Line]:
     """Lines and images of the page's body, in document order (page margins left out)."""
-    name = type(box).__name__
     tag = getattr(box, "element_tag", "") or ""
     in_heading = in_heading or tag in HEADINGS
-    if name == "LineBox":
+    if is_line(box):
         text = "".join(_texts(box))
         if text.strip():
             yield Line(box.position_y + box.height, in_heading, text)
         return
-    if name in ("InlineReplacedBox", "BlockReplacedBox"):  # a QR code
+    if is_replaced(box):  # a QR code
         yield Line(box.position_y + box.margin_height(), in_heading, "")
         return
-    bordered = name == "BlockBox" and (bool(getattr(box, "border_bottom_width", 0)) or _has_background(box))
+    bordered = is_plain_block(box) and (bool(getattr(box, "border_bottom_width", 0)) or _has_background(box))
     for child in getattr(box, "children", None) or []:
-        if not _is_margin(child):
+        if not is_margin(child):
             yield from _lines(child, in_heading)
     if bordered:  # a card's frame or a tip's tinted box ends below its last line
         yield Line(box.position_y + box.margin_height() - box.margin_bottom, False, "")
@@ -80,12 +76,12 @@ def _texts(box: Any) -> Iterator[str]:
 
 
 def page_lines(page: Any) -> list[Line]:
-    return list(_lines(page._page_box))  # noqa: SLF001 - WeasyPrint keeps the box tree there
+    return list(_lines(page_box(page)))
 
 
 def fill(page: Any, lines: list[Line] | None = None) -> float:
     """Share of the page's text area, from its top, down to the lowest line or frame."""
-    box = page._page_box  # noqa: SLF001
+    box = page_box(page)
     lines = page_lines(page) if lines is None else lines
     if not lines:
         return 0.0
@@ -205,11 +201,11 @@ def text_runs(document: Any) -> Iterator[Run]:
         if isinstance(text, str) and text.strip():
             yield Run(round(float(box.style["font_size"]) * PT_PER_PX, 1), classes, tags, text)
         for child in getattr(box, "children", None) or []:
-            if not _is_margin(child):
+            if not is_margin(child):
                 yield from walk(child, classes, tags)
 
     for page in document.pages:
-        yield from walk(page._page_box, (), ())  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        yield from walk(page_box(page), (), ())
 
 
 def check_type(runs: list[Run]) -> list[str]:
@@ -262,10 +258,10 @@ def _page_of(document: Any, css_class: str) -> int | None:
         element = getattr(box, "element", None)
         if element is not None and css_class in (element.get("class") or "").split():
             return True
-        return any(holds(child) for child in getattr(box, "children", None) or [] if not _is_margin(child))
+        return any(holds(child) for child in getattr(box, "children", None) or [] if not is_margin(child))
 
     for number, page in enumerate(document.pages):
-        if holds(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        if holds(page_box(page)):
             return number
     return None
 
@@ -286,11 +282,11 @@ _IN_WORD = set("-‐–—/")
 
 def _line_boxes(box: Any, parent: Any = None) -> Iterator[tuple[Any, Any]]:
     """Each line box of the page's body, with the block it belongs to, in document order."""
-    if type(box).__name__ == "LineBox":
+    if is_line(box):
         yield parent, box
         return
     for child in getattr(box, "children", None) or []:
-        if not _is_margin(child):
+        if not is_margin(child):
             yield from _line_boxes(child, box)
 
 
@@ -300,7 +296,7 @@ def paragraphs(document: Any) -> Iterator[list[tuple[int, str]]]:
     lines: list[tuple[int, str]] = []
     previous: tuple[int, Any, Any] | None = None
     for number, page in enumerate(document.pages, 1):
-        for parent, line in _line_boxes(page._page_box):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        for parent, line in _line_boxes(page_box(page)):
             element = getattr(parent, "element", None)
             same = previous is not None and (parent is previous[1] or (
                 previous[0] != number and element is not None and element is previous[2]))

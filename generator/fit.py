@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import BuildError
 from .formats import FORMATS, Format
+from .paper.weasy import page_box
 
 LEAFLET_INSIDE_PANELS = len(FORMATS["leaflet"].panels_mm) - 2  # the flap and the inside; the front and back are fixed
 
@@ -27,7 +28,7 @@ def pages_of(document: Any, css_class: str) -> dict[Any, set[int]]:
     """For each element with ``css_class``, the (1-based) pages it is laid out on."""
     found: dict[Any, set[int]] = {}
     for number, page in enumerate(document.pages, 1):
-        for element, n in _elements(page._page_box, number):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        for element, n in _elements(page_box(page), number):
             if css_class in (element.get("class") or "").split():
                 found.setdefault(element, set()).add(n)
     return found
@@ -38,7 +39,7 @@ def _contact_ids(document: Any, beyond: int) -> list[str]:
     late: set[str] = set()
     for number, page in enumerate(document.pages, 1):
         if number > beyond:
-            late.update(str(el.get("data-id")) for el, _n in _elements(page._page_box, number) if el.get("data-id"))  # noqa: SLF001
+            late.update(str(el.get("data-id")) for el, _n in _elements(page_box(page), number) if el.get("data-id"))
     return sorted(late)
 
 
@@ -57,7 +58,7 @@ def _heights(document: Any, css_class: str) -> list[float]:
     the heights of its parts on every page added up."""
     heights: dict[Any, float] = {}
     for page in document.pages:
-        for box in _outer_boxes(page._page_box, css_class):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        for box in _outer_boxes(page_box(page), css_class):
             heights[box.element] = heights.get(box.element, 0.0) + box.margin_height()
     return list(heights.values())
 
@@ -96,7 +97,7 @@ def centre_room(document: Any, section: str) -> tuple[int, int]:
 
     first, rest, box = None, 0.0, 0.0
     for number, page in enumerate(document.pages):
-        for part in _outer_boxes(page._page_box, section):  # noqa: SLF001 - WeasyPrint keeps the box tree there
+        for part in _outer_boxes(page_box(page), section):
             first = number if first is None else first
             rest += _frame(part) if number == first else 0.0
             for child in part.children or []:
@@ -105,7 +106,7 @@ def centre_room(document: Any, section: str) -> tuple[int, int]:
                         box = _frame(child) + sum(_heights_in(child, "centre-title"))
                 else:
                     rest += child.margin_height()
-    room = document.pages[first or 0]._page_box.height  # noqa: SLF001
+    room = page_box(document.pages[first or 0]).height
     for keep in range(len(contacts), 0, -1):
         if rest + box + rows(keep) <= room:
             return len(contacts), keep
@@ -153,7 +154,7 @@ def _centre_source(document: Any) -> str:
     """Where the centre's contacts are written ('content/centres/c.yaml:4'): the data-source of
     the centre's box or card line (layouts/centre-box.html.j2, card.html.j2)."""
     for number, page in enumerate(document.pages, 1):
-        for element, _n in _elements(page._page_box, number):  # noqa: SLF001
+        for element, _n in _elements(page_box(page), number):
             if element.get("data-source"):
                 return str(element.get("data-source"))
     return ""

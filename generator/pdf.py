@@ -23,7 +23,9 @@ from weasyprint.urls import URLFetcher, URLFetchingError
 
 from .errors import BuildError
 from .formats import Format
-from .place import Layout, Printing, deref, pad, place
+from .paper.pydyf_internals import deref, mark_as_artifacts, substitute
+from .paper.versions import check_installed
+from .place import Layout, Printing, pad, place
 
 
 class LayoutsOnlyFetcher(URLFetcher):
@@ -85,8 +87,7 @@ def _stable_document_id(pdf: pydyf.PDF, identifier: bytes) -> None:
     stable = f"xmp.did:{uuid.UUID(bytes=hashlib.md5(identifier).digest())}".encode()
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-            obj.stream = [_RANDOM_DOCUMENT_ID.sub(stable, part if isinstance(part, bytes) else str(part).encode())
-                          for part in obj.stream]
+            substitute(obj, _RANDOM_DOCUMENT_ID, stable)
 
 
 def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
@@ -119,12 +120,8 @@ def _unreachable_content_as_artifacts(pdf: pydyf.PDF) -> None:
         if not orphans:
             continue
         page = deref(pdf, pdf.page_references[page_number])
-        stream = deref(pdf, page["Contents"]).stream
-        for j, item in enumerate(stream):
-            if isinstance(item, pydyf.Dictionary) and item.get("MCID") in orphans:
-                stream[j - 1] = "/Artifact"
-                stream[j] = pydyf.Dictionary({"Type": "/Pagination"})
-                parents[item["MCID"]] = "null"
+        for mcid in mark_as_artifacts(deref(pdf, page["Contents"]), orphans, {"Type": "/Pagination"}):
+            parents[mcid] = "null"
     for obj in pdf.objects:  # the unreachable elements themselves: emptied, so nothing points at the margins
         if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/StructElem" and obj.number not in reachable:
             obj.clear()
@@ -413,6 +410,7 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     PDF/X-4 with that profile as output intent, 3 mm bleed, crop marks, TrimBox and BleedBox,
     colours in CMYK, and still tagged.
     """
+    check_installed()  # a WeasyPrint or pydyf outside the supported versions: a clear message, before any layout
     fetcher = LayoutsOnlyFetcher(layouts, (cmyk_profile,) if cmyk_profile else ())
     font_config = _font_config(layouts)
     profiles: dict = {}  # filled by the print-shop stylesheet's @color-profile rule

@@ -13,7 +13,9 @@ This is ISO 32000-1 14.7.4 (marked-content references into form XObjects, whose
 ``/StructParents`` key the parent tree), so the result stays PDF/UA-1 as the source was.
 
 It works on WeasyPrint's own object graph (pydyf), in the finisher that runs just before the file
-is written: nothing is parsed back, and the page content streams are reused as they are.
+is written: nothing is parsed back, and the page content streams are reused as they are. What it
+relies on of how pydyf stores objects (references, the page tree, content-stream tokens) is in
+paper/pydyf_internals.py.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import pydyf
 
 from .formats import Format
+from .paper.pydyf_internals import deref, set_pages, without_marked_content
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,6 @@ class _Where:
     form: bytes
     dx: float
     dy: float
-
-
-def deref(pdf: pydyf.PDF, value: Any) -> Any:
-    """The object behind a reference (pydyf writes them as b"12 0 R"), or the value itself."""
-    if isinstance(value, bytes) and value.endswith(b" R"):
-        return pdf.objects[int(value.split()[0])]
-    return value
 
 
 def place(pdf: pydyf.PDF, layout: Layout) -> int:
@@ -148,9 +144,7 @@ def place(pdf: pydyf.PDF, layout: Layout) -> int:
     _retarget(pdf, where)
     for source in sources:
         source.clear()  # no longer in the page tree; written as an empty dictionary
-    pdf.pages["Kids"] = pydyf.Array(v for page in new_pages for v in (page.number, 0, "R"))
-    pdf.pages["Count"] = len(new_pages)
-    return len(new_pages)
+    return set_pages(pdf, new_pages)
 
 
 def pad(pdf: pydyf.PDF, multiple: int) -> int:
@@ -181,9 +175,7 @@ def pad(pdf: pydyf.PDF, multiple: int) -> int:
                 blank[box] = pydyf.Array(last[box])
         pdf.add_object(blank)
         kids.append(blank)
-    pdf.pages["Kids"] = pydyf.Array(v for page in kids for v in (page.number, 0, "R"))
-    pdf.pages["Count"] = len(kids)
-    return len(kids)
+    return set_pages(pdf, kids)
 
 
 def _form(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
@@ -204,16 +196,7 @@ def _form_entries(page: pydyf.Dictionary) -> dict[str, Any]:
 
 def _artifact_copy(pdf: pydyf.PDF, page: pydyf.Dictionary) -> bytes:
     """A form XObject of the page without its marked-content operators, to paint as an artifact."""
-    items = list(deref(pdf, page["Contents"]).stream)
-    kept: list[Any] = []
-    for item in items:
-        if item in (b"BMC", "BMC"):
-            kept.pop()  # the tag
-        elif item in (b"BDC", "BDC"):
-            del kept[-2:]  # the tag and its property list
-        elif item not in (b"EMC", "EMC"):
-            kept.append(item)
-    copy = pydyf.Stream(kept, _form_entries(page), compress=True)
+    copy = pydyf.Stream(without_marked_content(deref(pdf, page["Contents"])), _form_entries(page), compress=True)
     pdf.add_object(copy)
     return copy.reference
 

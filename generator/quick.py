@@ -33,7 +33,7 @@ def _hash_files(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-NOT_IN_PDFS = ("cli.py", "serve.py", "verify.py", "review.py", "confirm.py", "site.py", "hsds.py",
+NOT_IN_PDFS = ("cli.py", "serve.py", "verify.py", "netguard.py", "review.py", "confirm.py", "site.py", "hsds.py",
                "notes.py", "workers.py")
 """The package's code that cannot change a PDF's bytes (paths under generator/; a folder ends
 with "/"): the command line, the preview server, the editor's tools (the link checker, the

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from generator import verify
+from generator import netguard, verify
 from generator.cli import run
 from generator.edition import Edition
 
@@ -469,5 +469,5 @@ def test_transition_and_special_ipv6_addresses_are_refused(project, capsys, monk
 
 
 def test_public_ipv6_is_still_allowed():
-    assert verify._not_public(ipaddress.ip_address("2a00:1450:4001:82b::200e"), verify.DEFAULT) == ""
-    assert verify._not_public(ipaddress.ip_address("2001:4860:4860::8888"), verify.DEFAULT) == ""
+    assert netguard.not_public(ipaddress.ip_address("2a00:1450:4001:82b::200e"), verify.DEFAULT) == ""
+    assert netguard.not_public(ipaddress.ip_address("2001:4860:4860::8888"), verify.DEFAULT) == ""

@@ -1,0 +1,1 @@
+"""Paper: the only package that imports WeasyPrint or pydyf, and the one place their internals are used."""
