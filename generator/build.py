@@ -209,7 +209,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
 
     fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
-    found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
+    found: dict[int, list[design.Problem]] = {}  # what the design checks found on each laid-out arrangement
     failures: dict[int, BuildError | None] = {}  # per arrangement tried (its number): why it did not fit
 
     trimmed: list[int] = []  # how many situations the flap holds, once it was found to hold fewer than all
@@ -230,7 +230,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     def checks_from(start: int) -> Callable[[Any], int]:
         def checks(document: Any) -> int:
             """Raises BuildError when the content does not fit; counts the layout warnings that make
-            another arrangement worth trying (a blank panel)."""
+            another arrangement worth trying (their kinds: design.REARRANGE, such as a blank panel)."""
             number = start + tried[-1]
             failures[number] = None
             if fmt.fit is not None:
@@ -253,7 +253,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
             expect = dataclasses.replace(job.expect, own=()) if back_cover else job.expect  # as Expect.of
             found[id(document)] = design.check(document, job.kind, expect)
-            return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)]) + costly
+            return sum(problem.kind in design.REARRANGE for problem in found[id(document)]) + costly
         return checks
 
     chosen: list[Any] = []
@@ -292,7 +292,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     arrangement = dict(job.variants[order])
     if trimmed:
         arrangement["flap_situations"] = trimmed[0]  # the flap holds these first situations; the rest is in the booklet
-    return [(edition, pdf, pages, found.get(id(document), []), arrangement)
+    return [(edition, pdf, pages, design.messages(found.get(id(document), [])), arrangement)
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 

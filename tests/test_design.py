@@ -32,19 +32,21 @@ def laid_out(audience: str, fmt: str, css: str = "", lang: str = "en"):
 def test_the_shipped_layout_passes():
     document, view, kind = laid_out("asylum-centre", "booklet")  # its first arrangement: with a back cover
     assert design.check(document, kind, design.Expect.of(view, {"back_cover": True})) == []
-    assert design.check(document, kind, design.Expect.of(view)) == ["does not name its own format ('this booklet')"]
+    assert design.check(document, kind, design.Expect.of(view)) == [
+        design.Problem(design.Kind.NAMES, "does not name its own format ('this booklet')")]
 
 
 def test_every_situation_on_a_new_page_leaves_pages_half_empty():
     """The layout before this check: each situation started a new page."""
     document, _view, _kind = laid_out("asylum-centre", "booklet", ".situation { break-before: page; }")
     problems = design.check_pages(document, "booklet")
-    assert any("filled (at least 40% expected for an inner page)" in p for p in problems), problems
+    assert any("filled (at least 40% expected for an inner page)" in p.message and p.kind is design.Kind.UNDER_FILLED
+               for p in problems), problems
 
 
 def test_a_heading_left_at_the_foot_of_a_page_is_found():
     document, _view, _kind = laid_out("sexual-violence", "booklet", "h3.contacts-title { break-after: page !important; } div.keep { break-inside: auto !important; }")
-    problems = design.check_pages(document, "booklet")
+    problems = design.messages(design.check_pages(document, "booklet"))
     assert any("holds only headings ('Who can help')" in p or "ends with the heading 'Who can help'" in p for p in problems), problems
 
 
@@ -52,12 +54,24 @@ def test_a_leaflet_with_a_blank_panel_is_found():
     # Only the first inside card is left: the inside panels after it stay blank.
     document, _view, _kind = laid_out("sexual-violence", "leaflet", ".who .contact-card ~ .contact-card { display: none; }")
     problems = design.check_pages(document, "leaflet")
-    assert any("blank" in p for p in problems), problems
+    assert any("blank" in p.message for p in problems), problems
+    assert {p.kind for p in problems} & design.REARRANGE, problems  # the build tries another arrangement
 
 
 def test_a_poster_a_third_blank_is_found():
     document, _view, _kind = laid_out("workplace", "poster", ".contact-card:not(:first-of-type) { display: none; }")
-    assert any("more than 25% of the sheet is blank" in p for p in design.check_pages(document, "poster"))
+    problems = design.check_pages(document, "poster")
+    assert any("more than 25% of the sheet is blank" in p.message and p.kind is design.Kind.BLANK_SHEET for p in problems), problems
+
+
+def test_the_build_chooses_by_kind_not_by_the_words_of_a_message():
+    """A heading alone that says "blank" is no blank panel: it is reported, and no reason to try
+    another arrangement (build.py counts the kinds in design.REARRANGE, not words in messages)."""
+    document = HTML(string="<html><body><h2>Leave this line blank</h2><p style='break-before: page'>Text.</p>"
+                           "<p style='break-before: page'>More.</p></body></html>").render()
+    problems = design.check_pages(document, "booklet")
+    assert [(p.kind, str(p)) for p in problems][0] == (design.Kind.HEADINGS_ONLY, "page 1 holds only headings ('Leave this line blank')")
+    assert "blank" in problems[0].message and not [p for p in problems if p.kind in design.REARRANGE], problems
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "fa"])
@@ -68,13 +82,14 @@ def test_a_leaflet_that_calls_itself_a_booklet_is_found(lang):
     assert design.check_words(text, expect.own, expect.others, expect.emergency) == []
     booklet_phrase = view["format_words"]["booklet"][0]
     wrong = text.replace(expect.own[0], booklet_phrase).replace(expect.own[0].capitalize(), booklet_phrase.capitalize())
-    problems = design.check_words(wrong, expect.own, expect.others, expect.emergency)
+    problems = design.messages(design.check_words(wrong, expect.own, expect.others, expect.emergency))
     assert f"names another format: '{booklet_phrase}'" in problems, problems
 
 
 def test_missing_emergency_numbers_are_found():
     assert design.check_words("Call 0800 99 961", (), (), ("112", "101")) == [
-        "does not print the emergency number 112", "does not print the emergency number 101"]
+        design.Problem(design.Kind.EMERGENCY, "does not print the emergency number 112"),
+        design.Problem(design.Kind.EMERGENCY, "does not print the emergency number 101")]
 
 
 def test_layout_warnings_are_reported_by_the_build(project, capsys):
@@ -157,12 +172,12 @@ def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards
     balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced") and not v.get("roomy"))
     document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
     assert len(document.pages) == 6
-    assert not any("blank" in p for p in design.check_pages(document, "leaflet"))
+    assert not any(p.kind in design.REARRANGE for p in design.check_pages(document, "leaflet"))
 
 
 def _runs(html: str) -> list[str]:
     document = HTML(string=f"<html><body>{html}</body></html>").render()
-    return design.check_type(list(design.text_runs(document)))
+    return design.messages(design.check_type(list(design.text_runs(document))))
 
 
 def test_the_type_check_finds_emergency_numbers_weaker_than_a_title_or_a_number():
