@@ -268,6 +268,8 @@ def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
                     raise
                 except BuildError as exc:
                     failures[number] = exc
+                    if fmt.front and fit.front_overflow(exc):
+                        fronts[front_of(number)] = exc  # as laid out in every arrangement that agrees on Format.front
                     raise
             # A back cover of its own when the last folded sheet has room for it; when the pages fill
             # whole sheets it would take a sheet more (3 notes pages and itself): the colophon ends the
@@ -278,8 +280,33 @@ def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
             expect = dataclasses.replace(job.expect, own=()) if back_cover else job.expect  # as Expect.of
             found[id(document)] = design.check(document, job.kind, expect)
-            return sum(problem.kind in design.REARRANGE for problem in found[id(document)]) + costly
+            warnings = sum(problem.kind in design.REARRANGE for problem in found[id(document)]) + costly
+            short[number] = warnings == 1 and any(p.kind is design.Kind.MISSING_PANELS for p in found[id(document)])
+            return warnings
         return checks
+
+    fronts: dict[tuple, BuildError] = {}  # a front that does not fit, by what it depends on (Format.front): any pass
+    short: dict[int, bool] = {}  # per arrangement that fits: its one warning is that it fills fewer pages than its panels
+
+    def front_of(number: int) -> tuple:
+        return tuple(job.variants[number].get(key) for key in fmt.front)
+
+    def implied_from(start: int) -> Callable[[int, int | None], BuildError | bool]:
+        def implied(order: int, best: int | None) -> BuildError | bool:
+            """What an arrangement would give, when those laid out say it: the error of a front
+            laid out alike, or (True) a blank panel as in the best so far, which takes more room."""
+            number = start + order
+            if fmt.front and (error := fronts.get(front_of(number))) is not None:
+                failures[number] = error
+                return error
+            # The first arrangement with a blank panel rules out those that take no more room (they would
+            # leave one blank too); a later one, when all it leaves blank is its last panels (its only
+            # warning: one that takes no more room fills no more, and has that warning too).
+            if best is not None and fmt.room is not None and (best == 0 or short.get(start + best)):
+                most = fmt.room(job.variants[start + best])
+                return all(this <= that for this, that in zip(fmt.room(job.variants[number]), most, strict=True))
+            return False
+        return implied
 
     chosen: list[Any] = []
     bounds = [0, *job.places, len(job.variants)]
@@ -288,12 +315,10 @@ def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
         """The first place for a centre's contacts (all arrangements when there is none) whose
         arrangements fit; the next place only when what did not fit was the contacts."""
         for start, end in zip(bounds, bounds[1:], strict=False):
-            # the format's denser arrangements, counted within each place's (the format's arrangements again)
-            denser = fmt.denser if end - start == len(fmt.variants) else frozenset()
             try:
                 written = html_to_pdfs(candidates[start:end], outputs, layouts=job.layouts, rtl=job.rtl,
                                        cmyk_profile=job.cmyk_profile, check=checks_from(start), chosen=chosen,
-                                       denser=denser, tail=tail_from(start), tried=tried)
+                                       implied=implied_from(start), tail=tail_from(start), tried=tried)
             except BuildError:
                 if end < len(candidates) and any(isinstance(failures.get(n), fit.CentreOverflow) for n in range(start, end)):
                     continue  # the contacts fit in no arrangement of this place: try the next
