@@ -203,3 +203,38 @@ def test_the_type_check_counts_the_sizes_of_a_document():
     assert _runs(html + '<p style="font-size: 9pt">Another</p>') == [
         "8 type sizes (24, 18, 12, 11, 10, 9, 8.5, 7.5 pt); at most 7 expected (a scale: emergency numbers, title, numbers "
         "and headings, names, text, small print, fine print)"]
+
+
+def test_leaflet_arrangements_that_agree_on_the_front_lay_it_out_alike():
+    """build.py does not lay out an arrangement whose front agrees (Format.front) with one whose
+    front did not fit: the shipped stylesheet must give the front the same lines in both."""
+    from generator.build import _render
+    from generator.formats import FORMATS
+
+    leaflet = FORMATS["leaflet"]
+    cat = load_catalogue(ROOT)
+    edition = Edition("workplace", "fr", "leaflet")
+    view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fr"), LAYOUTS)
+
+    def front(number: int) -> list[design.Line]:
+        html = _render(view, edition, kind, LAYOUTS, leaflet.variants[number])
+        return design.page_lines(HTML(string=html, base_url=LAYOUTS.as_uri() + "/").render().pages[0])
+
+    key = [tuple(v.get(k) for k in leaflet.front) for v in leaflet.variants]
+    assert key[0] == key[2] == key[10] and key[8] == key[9] and key[0] != key[1] != key[8]
+    assert front(0) == front(2) and front(8) == front(9)
+    assert front(0) != front(1)  # 10 pt and 9 pt: not alike
+
+
+def test_the_arrangements_the_first_leaflet_arrangement_rules_out_take_no_more_room():
+    """A leaflet whose first arrangement leaves a panel blank is not laid out in those that take
+    no more room (Format.room): smaller type, parts flowing on, one-line cards; never in larger type,
+    with cards shared over the inside panels or with the introduction."""
+    from generator.formats import FORMATS
+
+    leaflet = FORMATS["leaflet"]
+    assert leaflet.room is not None
+    first = leaflet.room(leaflet.variants[0])
+    ruled_out = [n for n, v in enumerate(leaflet.variants)
+                 if n and all(a <= b for a, b in zip(leaflet.room(v), first, strict=True))]
+    assert ruled_out == list(range(1, 8))
