@@ -293,8 +293,9 @@ def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
 
     def implied_from(start: int) -> Callable[[int, int | None], BuildError | bool]:
         def implied(order: int, best: int | None) -> BuildError | bool:
-            """What an arrangement would give, when those laid out say it: the error of a front
-            laid out alike, or (True) a blank panel as in the best so far, which takes more room."""
+            """What an arrangement would give, when those laid out decide it: the error of a front
+            laid out alike; or True: it takes no more room than the best so far, which leaves a
+            panel blank, so it would leave one blank too."""
             number = start + order
             if fmt.front and (error := fronts.get(front_of(number))) is not None:
                 failures[number] = error

@@ -198,7 +198,8 @@ LEAFLET = Format(
     # flap's steps take more than it in 10 pt) and then 11 pt.
     # The first arrangement without a blank panel is printed; when every one leaves one, the
     # fitting one with the fewest layout warnings. When none fits, the error is that of the most
-    # compact one (last_resort): it names what to shorten.
+    # compact one (last_resort): it names what to shorten. An arrangement whose outcome those laid
+    # out already decide is not laid out (build.py): see room and front below.
     variants=({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
               {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
               {"spread": False, "short_cards": True, "dense": True},
