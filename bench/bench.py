@@ -238,6 +238,19 @@ def serve_reload(work: Path, runs: int) -> tuple[float, float]:
         proc.wait(timeout=30)
 
 
+class Shown(list):
+    """The report's lines, each printed as soon as it is known: the full-set builds take minutes."""
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        print(line, flush=True)
+
+    def __iadd__(self, more):  # type: ignore[no-untyped-def, override]
+        for line in more:
+            self.append(line)
+        return self
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -253,7 +266,8 @@ def main() -> None:
     full_runs = 1 if ns.smoke else (ns.full_runs or runs)
     cores = available_cores()
     load = " ".join(f"{n:.1f}" for n in os.getloadavg())
-    lines = [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
+    lines = Shown()
+    lines += [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
              f"{platform.system()} {platform.release()}; load average at the start {load}; medians of {runs} runs"
              f"{f' ({full_runs} of each full-set build)' if full_runs != runs else ''}.", ""]
 
@@ -309,7 +323,6 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = "\n".join(lines) + "\n"
-    print(text)
     if ns.write:
         doc = ROOT / "docs/benchmarks.md"
         doc.parent.mkdir(exist_ok=True)
