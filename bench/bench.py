@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BOOKLET = Path(sys.executable).parent / "booklet"
 sys.path.insert(0, str(ROOT))
+BOOKLET = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from generator.cli import main; main()"]
+"""`booklet` with this repository's code (the venv's entry point may be another checkout's, installed editable)."""
 
 from generator.build import prepare, run_job  # noqa: E402
 from generator.edition import Edition  # noqa: E402
@@ -107,15 +108,42 @@ class OwnWork:
         return timed
 
 
-def per_document(runs: int, work: Path) -> list[tuple[str, float, float, float, int]]:
+SMOKE_DOCUMENT = Edition("workplace", "en", "poster")
+"""The one tiny document of ``--smoke`` (tests/test_bench.py): one A3 page, one arrangement."""
+
+SMOKE_BUILD = ["--audience", SMOKE_DOCUMENT.audience, "--lang", SMOKE_DOCUMENT.lang, "--format", SMOKE_DOCUMENT.format]
+"""What the builds of ``--smoke`` make: that document alone."""
+
+
+class Arrangements:
+    """Counts the arrangements of a leaflet (formats.py: variants) laid out, where they are laid out."""
+
+    def __init__(self) -> None:
+        import generator.pdf
+
+        self.count = 0
+        render = generator.pdf.HTML.render
+
+        def counted(html, *args, **kwargs):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return render(html, *args, **kwargs)
+
+        generator.pdf.HTML = type("HTML", (generator.pdf.HTML,), {"render": counted})
+
+
+def per_document(runs: int, work: Path, smoke: bool = False) -> list[tuple[str, float, float, float, int, float]]:
     import generator.build
 
     own = OwnWork()
+    layouts = Arrangements()
     jobs = [(ROOT, Edition("workplace", "en"), ()), (ROOT, Edition("asylum-centre", "en"), ()),
             (ROOT, Edition("asylum-centre", "ar"), ()),
             (ROOT, Edition("asylum-centre", "en"), (Edition("asylum-centre", "en", "booklet-imposed"),)),
-            (ROOT, Edition("asylum-centre", "en", "leaflet"), ()), (ROOT, Edition("asylum-centre", "en", "poster"), ()),
+            (ROOT, Edition("asylum-centre", "en", "leaflet"), ()), (ROOT, Edition("workplace", "en", "leaflet"), ()),
+            (ROOT, Edition("asylum-centre", "en", "poster"), ()),
             (reference_list(work), Edition("list12", "en"), ())]
+    if smoke:
+        jobs = [(ROOT, SMOKE_DOCUMENT, ())]
     rows = []
     for root, edition, more in jobs:
         cat = load_catalogue(root)
@@ -128,12 +156,15 @@ def per_document(runs: int, work: Path) -> list[tuple[str, float, float, float, 
         pages = pipeline()  # warm: fonts, templates, QR codes are paid once per process
         view, html, _kind = prepare(cat, edition, tr, LAYOUTS)
         writes = 1 + len(more)
+        layouts.count = 0
+        pipeline()
+        laid_out = layouts.count  # HTML laid out by one run: its arrangements, and a booklet's back cover
         own.seconds = 0.0
         whole, alone = paired_cpu_times(pipeline, lambda html=html, n=writes: weasyprint_alone(html, n), runs)
         name = edition.relpath if not more else f"{edition.relpath} + {more[0].format}"
         if root != ROOT:
             name = f"reference: 12 services ({edition.relpath})"
-        rows.append((name, whole, alone, own.seconds / runs, pages))
+        rows.append((name, whole, alone, own.seconds / runs, pages, laid_out))
     return rows
 
 
@@ -151,7 +182,7 @@ def timed_build(args: list[str], runs: int, setup=None) -> tuple[float, float]:
         if setup:
             setup()
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-c", PEAK, str(BOOKLET), *args], check=True, capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-c", PEAK, *BOOKLET, *args], check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
         peaks.append(int(result.stdout.split()[-1]) / 1024)
     return statistics.median(times), max(peaks)
@@ -159,7 +190,7 @@ def timed_build(args: list[str], runs: int, setup=None) -> tuple[float, float]:
 
 def rebuilt(args: list[str]) -> int:
     """How many PDFs a build renders (its "built ..." lines)."""
-    result = subprocess.run([str(BOOKLET), *args], check=True, capture_output=True, text=True)
+    result = subprocess.run([*BOOKLET, *args], check=True, capture_output=True, text=True)
     return sum(1 for line in result.stderr.splitlines() if line.startswith("built "))
 
 
@@ -169,7 +200,7 @@ def serve_reload(work: Path, runs: int) -> tuple[float, float]:
     renders the PDFs and changes it again), median and worst, each change made on a quiet server."""
     import urllib.request
 
-    proc = subprocess.Popen([str(BOOKLET), "--root", str(work), "serve", "--lang", "en", "--port", "0",
+    proc = subprocess.Popen([*BOOKLET, "--root", str(work), "serve", "--lang", "en", "--port", "0",
                              "--out", str(work / "served")], stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr is not None
@@ -207,40 +238,68 @@ def serve_reload(work: Path, runs: int) -> tuple[float, float]:
         proc.wait(timeout=30)
 
 
+class Shown(list):
+    """The report's lines, each printed as soon as it is known: the full-set builds take minutes."""
+
+    def append(self, line: str) -> None:
+        super().append(line)
+        print(line, flush=True)
+
+    def __iadd__(self, more):  # type: ignore[no-untyped-def, override]
+        for line in more:
+            self.append(line)
+        return self
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--full-runs", type=int, default=None,
+                        help="runs of each full-set build (default: --runs); each takes minutes")
     parser.add_argument("--write", action="store_true", help="also write docs/benchmarks.md")
+    parser.add_argument("--smoke", action="store_true",
+                        help="one tiny document, once (tests/test_bench.py): shows the script runs, measures nothing")
     ns = parser.parse_args()
+    if ns.smoke and ns.write:
+        parser.error("--smoke measures nothing worth writing to docs/benchmarks.md")
+    runs = 1 if ns.smoke else ns.runs
+    full_runs = 1 if ns.smoke else (ns.full_runs or runs)
     cores = available_cores()
-    lines = [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
-             f"{platform.system()} {platform.release()}; medians of {ns.runs} runs.", ""]
+    load = " ".join(f"{n:.1f}" for n in os.getloadavg())
+    lines = Shown()
+    lines += [f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}, "
+             f"{platform.system()} {platform.release()}; load average at the start {load}; medians of {runs} runs"
+             f"{f' ({full_runs} of each full-set build)' if full_runs != runs else ''}.", ""]
 
     work = Path(tempfile.mkdtemp(prefix="booklet-bench-"))
     try:
-        doc_runs = max(ns.runs, 7)
+        doc_runs = 1 if ns.smoke else max(runs, 7)
         lines += [f"### One document (warm process; CPU time, median of {doc_runs} alternating runs)", "",
-                  "| document | pages | pipeline | WeasyPrint alone | pipeline's own work (timed where it runs) | per page |",
-                  "|---|---:|---:|---:|---:|---:|"]
-        for path, whole, alone, own, pages in per_document(doc_runs, work):
-            lines.append(f"| {path} | {pages} | {whole:.3f} s | {alone:.3f} s | {own * 1000:.0f} ms = {own / alone * 100:.1f} % "
-                         f"| {whole / pages * 1000:.0f} ms |")
+                  "| document | pages | layouts | pipeline | WeasyPrint alone | pipeline's own work (timed where it runs) | per page |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for path, whole, alone, own, pages, laid_out in per_document(doc_runs, work, ns.smoke):
+            lines.append(f"| {path} | {pages} | {laid_out} | {whole:.3f} s | {alone:.3f} s | {own * 1000:.0f} ms = "
+                         f"{own / alone * 100:.1f} % | {whole / pages * 1000:.0f} ms |")
         loading = statistics.median(timed_cpu(lambda: load_catalogue(ROOT)) for _ in range(doc_runs))
-        lines += ["", f"Loading and validating all the content, once per build: {loading:.3f} s (CPU)."]
+        lines += ["", f"Loading and validating all the content, once per build: {loading:.3f} s (CPU).",
+                  "", "Layouts: the HTML WeasyPrint laid out for one run of the document (a leaflet's arrangements "
+                  "tried, a booklet's back cover)."]
 
         shutil.copytree(ROOT / "content", work / "content")
         with_layouts(work)
         out = work / "output"
+        only = SMOKE_BUILD if ns.smoke else []  # --smoke: the builds make its one document
         lines += ["", "### Builds (`booklet build`, whole command)", "", "| build | PDFs | time | peak memory |", "|---|---:|---:|---:|"]
-        full1, mem1 = timed_build(["--root", str(work), "build", "--force", "-j", "1", "--out", str(out)], ns.runs)
+        full1, mem1 = timed_build(["--root", str(work), "build", "--force", "-j", "1", "--out", str(out), *only], full_runs)
         count = sum(1 for p in out.rglob("*.pdf") if p.relative_to(out).parts[0] != "site")  # site/ links the same files
         lines.append(f"| full set, 1 process | {count} | {full1:.1f} s | {mem1:.0f} MiB |")
-        fulln, memn = timed_build(["--root", str(work), "build", "--force", "-j", str(cores), "--out", str(out)], ns.runs)
-        lines.append(f"| full set, {cores} processes | {count} | {fulln:.1f} s ({fulln / full1:.2f}x) | {memn:.0f} MiB |")
-        small, mems = timed_build(["--root", str(work), "build", "--force", "-j", "1", "--audience", "workplace", "--lang", "en",
-                                   "--out", str(work / "small")], ns.runs)
-        lines.append(f"| one audience, one language, 1 process | 4 | {small:.1f} s | {mems:.0f} MiB |")
-        nochange, _ = timed_build(["--root", str(work), "build", "--out", str(out)], max(ns.runs, 5))
+        if not ns.smoke:  # one document: as many processes as one
+            fulln, memn = timed_build(["--root", str(work), "build", "--force", "-j", str(cores), "--out", str(out)], full_runs)
+            lines.append(f"| full set, {cores} processes | {count} | {fulln:.1f} s ({fulln / full1:.2f}x) | {memn:.0f} MiB |")
+            small, mems = timed_build(["--root", str(work), "build", "--force", "-j", "1", "--audience", "workplace", "--lang",
+                                       "en", "--out", str(work / "small")], runs)
+            lines.append(f"| one audience, one language, 1 process | 4 | {small:.1f} s | {mems:.0f} MiB |")
+        nochange, _ = timed_build(["--root", str(work), "build", "--out", str(out), *only], 1 if ns.smoke else max(runs, 5))
         lines.append(f"| nothing changed | 0 | {nochange:.2f} s | |")
         service = work / "content/services/vmri.yaml"
         original = service.read_text()
@@ -250,19 +309,20 @@ def main() -> None:
             flip["n"] += 1
             service.write_text(original.replace("contact@vmri.be", "contact@vmri.be" if flip["n"] % 2 else "Contact@vmri.be"))
 
-        one, _ = timed_build(["--root", str(work), "build", "-j", str(cores), "--out", str(out)], ns.runs, setup=change_one_service)
+        one, _ = timed_build(["--root", str(work), "build", "-j", str(cores), "--out", str(out), *only], runs,
+                             setup=change_one_service)
         change_one_service()
-        shown = rebuilt(["--root", str(work), "build", "-j", str(cores), "--out", str(out)])
+        shown = rebuilt(["--root", str(work), "build", "-j", str(cores), "--out", str(out), *only])
         lines.append(f"| one service changed (VMRI), {cores} processes | {shown} | {one:.1f} s | |")
-        reload_median, reload_worst = serve_reload(work, max(ns.runs, 5))
-        lines += ["", "### `booklet serve`, one language (English)", "",
-                  f"From saving a change to one service to the page reloading with it: {reload_median:.2f} s "
-                  f"(median; slowest {reload_worst:.2f} s). Target: at most 2 s. The PDFs follow: the page "
-                  "reloads again when they are written."]
+        if not ns.smoke:  # a server for one language builds its twenty PDFs first
+            reload_median, reload_worst = serve_reload(work, max(runs, 5))
+            lines += ["", "### `booklet serve`, one language (English)", "",
+                      f"From saving a change to one service to the page reloading with it: {reload_median:.2f} s "
+                      f"(median; slowest {reload_worst:.2f} s). Target: at most 2 s. The PDFs follow: the page "
+                      "reloads again when they are written."]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = "\n".join(lines) + "\n"
-    print(text)
     if ns.write:
         doc = ROOT / "docs/benchmarks.md"
         doc.parent.mkdir(exist_ok=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import fcntl
+import gc
 import hashlib
 import io
 import json
@@ -16,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -204,17 +206,40 @@ class _Retrim(Exception):  # noqa: N818 - a signal between a job's checks and th
         self.fits = fits
 
 
+GC_YOUNG = 50_000
+"""Allocations between two collections of the youngest generation while a job lays out (Python's
+default: 700). WeasyPrint makes and drops hundreds of thousands of small objects per document;
+at the default the cycle collector ran about 100 times per A5 booklet and took a tenth of its
+time (bench/bench.py). Collecting less often changes no byte of any PDF."""
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Python's cycle collector set to run less often, for the time of a job's layout."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG, threshold[0]), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+
+
 def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     """Lay one source out once and write each of its editions: the pages as they are, or placed
     on sheets (imposition, folding, cards). Returns each edition's PDF, its number of pages, what
     the design checks found on the laid-out pages and which arrangement (formats.py) was printed.
     Runs in a worker process."""
+    with fewer_collections():
+        return _run_job(job)
+
+
+def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     from .impose import layout_for
     from .pdf import html_to_pdfs
 
     fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
-    found: dict[int, list[str]] = {}  # what the design checks found on each laid-out arrangement
+    found: dict[int, list[design.Problem]] = {}  # what the design checks found on each laid-out arrangement
     failures: dict[int, BuildError | None] = {}  # per arrangement tried (its number): why it did not fit
 
     trimmed: list[int] = []  # how many situations the flap holds, once it was found to hold fewer than all
@@ -235,7 +260,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     def checks_from(start: int) -> Callable[[Any], int]:
         def checks(document: Any) -> int:
             """Raises BuildError when the content does not fit; counts the layout warnings that make
-            another arrangement worth trying (a blank panel)."""
+            another arrangement worth trying (their kinds: design.REARRANGE, such as a blank panel)."""
             number = start + tried[-1]
             failures[number] = None
             if fmt.fit is not None:
@@ -248,6 +273,8 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
                     raise
                 except BuildError as exc:
                     failures[number] = exc
+                    if fmt.front and fit.front_overflow(exc):
+                        fronts[front_of(number)] = exc  # as laid out in every arrangement that agrees on Format.front
                     raise
             # A back cover of its own when the last folded sheet has room for it; when the pages fill
             # whole sheets it would take a sheet more (3 notes pages and itself): the colophon ends the
@@ -258,8 +285,34 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
             # with a back cover, its own words (the colophon: "this booklet") are on it, laid out after these pages
             expect = dataclasses.replace(job.expect, own=()) if back_cover else job.expect  # as Expect.of
             found[id(document)] = design.check(document, job.kind, expect)
-            return sum("blank" in problem or "cover runs onto" in problem for problem in found[id(document)]) + costly
+            warnings = sum(problem.kind in design.REARRANGE for problem in found[id(document)]) + costly
+            short[number] = warnings == 1 and any(p.kind is design.Kind.MISSING_PANELS for p in found[id(document)])
+            return warnings
         return checks
+
+    fronts: dict[tuple, BuildError] = {}  # a front that does not fit, by what it depends on (Format.front): any pass
+    short: dict[int, bool] = {}  # per arrangement that fits: its one warning is that it fills fewer pages than its panels
+
+    def front_of(number: int) -> tuple:
+        return tuple(job.variants[number].get(key) for key in fmt.front)
+
+    def implied_from(start: int) -> Callable[[int, int | None], BuildError | bool]:
+        def implied(order: int, best: int | None) -> BuildError | bool:
+            """What an arrangement would give, when those laid out decide it: the error of a front
+            laid out alike; or True: it takes no more room than the best so far, which leaves a
+            panel blank, so it would leave one blank too."""
+            number = start + order
+            if fmt.front and (error := fronts.get(front_of(number))) is not None:
+                failures[number] = error
+                return error
+            # The first arrangement with a blank panel rules out those that take no more room (they would
+            # leave one blank too); a later one, when all it leaves blank is its last panels (its only
+            # warning: one that takes no more room fills no more, and has that warning too).
+            if best is not None and fmt.room is not None and (best == 0 or short.get(start + best)):
+                most = fmt.room(job.variants[start + best])
+                return all(this <= that for this, that in zip(fmt.room(job.variants[number]), most, strict=True))
+            return False
+        return implied
 
     chosen: list[Any] = []
     bounds = [0, *job.places, len(job.variants)]
@@ -268,12 +321,10 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
         """The first place for a centre's contacts (all arrangements when there is none) whose
         arrangements fit; the next place only when what did not fit was the contacts."""
         for start, end in zip(bounds, bounds[1:], strict=False):
-            # the format's denser arrangements, counted within each place's (the format's arrangements again)
-            denser = fmt.denser if end - start == len(fmt.variants) else frozenset()
             try:
                 written = html_to_pdfs(candidates[start:end], outputs, layouts=job.layouts, rtl=job.rtl,
                                        cmyk_profile=job.cmyk_profile, check=checks_from(start), chosen=chosen,
-                                       denser=denser, tail=tail_from(start), tried=tried)
+                                       implied=implied_from(start), tail=tail_from(start), tried=tried)
             except BuildError:
                 if end < len(candidates) and any(isinstance(failures.get(n), fit.CentreOverflow) for n in range(start, end)):
                     continue  # the contacts fit in no arrangement of this place: try the next
@@ -297,7 +348,7 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
     arrangement = dict(job.variants[order])
     if trimmed:
         arrangement["flap_situations"] = trimmed[0]  # the flap holds these first situations; the rest is in the booklet
-    return [(edition, pdf, pages, found.get(id(document), []), arrangement)
+    return [(edition, pdf, pages, design.messages(found.get(id(document), [])), arrangement)
             for edition, (pdf, pages) in zip(job.editions, written, strict=True)]
 
 

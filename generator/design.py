@@ -16,14 +16,16 @@ is checked by every build (fit.py checks what does not fit; this module checks w
 - no line ends inside what must stay on one line: a time range ("09:00–"), a phone number, a
   hyphenated name ("Saint-"), a web address anywhere but after "/" or ".".
 
-Each check returns plain messages; the build reports them as warnings (the content is not wrong,
-its layout is) and the tests require none for the shipped content.
+Each check returns problems (``Problem``: its kind and its message); the build reports the
+messages as warnings (the content is not wrong, its layout is), chooses a leaflet's or booklet's
+arrangement by their kinds (``REARRANGE``), and the tests require none for the shipped content.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from .formats import FORMATS
@@ -31,6 +33,43 @@ from .paper.weasy import is_line, is_margin, is_plain_block, is_replaced, page_b
 from .render import unbreakable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+class Kind(Enum):
+    """What a design problem is about."""
+
+    HEADINGS_ONLY = "a page whose only text is headings"
+    HEADING_AT_FOOT = "a heading that ends a page"
+    UNDER_FILLED = "an inner page under its format's fill"
+    BLANK_PANEL = "a blank panel of a folded sheet"
+    MISSING_PANELS = "fewer pages than the folded sheet's panels"
+    BLANK_SHEET = "a page with more of its sheet blank than its format allows"
+    COVER_RUNS_ON = "a cover that runs onto the next page"
+    NAMES = "a document that does not name its own format, or names another"
+    EMERGENCY = "an emergency number not printed"
+    TYPE = "type sizes: too many, or numbers weaker than words"
+    BREAK = "a line that ends inside what must stay on one line"
+
+
+REARRANGE = frozenset({Kind.BLANK_PANEL, Kind.MISSING_PANELS, Kind.BLANK_SHEET, Kind.COVER_RUNS_ON})
+"""The kinds that make another arrangement of the same content worth trying (build.py): a blank
+panel or too much of the sheet blank (a roomier one may fill it), a cover that runs on."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a design check found: its kind, and the message the build prints."""
+
+    kind: Kind
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def messages(problems: Iterable[Problem]) -> list[str]:
+    """The messages of ``problems``, in order: what the build prints and the manifest records."""
+    return [problem.message for problem in problems]
 
 
 @dataclass(frozen=True)
@@ -94,10 +133,10 @@ def document_text(document: Any, pages: list[list[Line]] | None = None) -> str:
     return " ".join(" ".join(line.text for line in lines) for lines in pages)
 
 
-def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) -> list[str]:
+def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) -> list[Problem]:
     """Headings alone, headings at the foot of a page, under-filled pages, blank panels.
     ``pages``: the lines of each page, when the caller has walked the boxes already."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     form = FORMATS[fmt]
     panels = len(form.panels_mm)
     pages = [page_lines(page) for page in document.pages] if pages is None else pages
@@ -105,37 +144,40 @@ def check_pages(document: Any, fmt: str, pages: list[list[Line]] | None = None) 
     for number, lines in enumerate(pages, 1):
         texts = [line for line in lines if line.text.strip()]
         if texts and all(line.heading for line in texts):
-            problems.append(f"page {number} holds only headings ({_quote(texts[0].text)})")
+            problems.append(Problem(Kind.HEADINGS_ONLY, f"page {number} holds only headings ({_quote(texts[0].text)})"))
         elif texts and texts[-1].heading and number < count:
-            problems.append(f"page {number} ends with the heading {_quote(texts[-1].text)}; its text starts on the next page")
+            problems.append(Problem(Kind.HEADING_AT_FOOT, f"page {number} ends with the heading {_quote(texts[-1].text)}; "
+                                    "its text starts on the next page"))
         share = fill(document.pages[number - 1], lines)
         if form.inner_fill is not None and 1 < number < count - 1 and share < form.inner_fill:
-            problems.append(f"page {number} is {share:.0%} filled (at least {form.inner_fill:.0%} expected for an inner page)")
+            problems.append(Problem(Kind.UNDER_FILLED, f"page {number} is {share:.0%} filled (at least {form.inner_fill:.0%} "
+                                    "expected for an inner page)"))
         if panels and not lines:
-            problems.append(f"panel {number} of the {fmt} is blank")
+            problems.append(Problem(Kind.BLANK_PANEL, f"panel {number} of the {fmt} is blank"))
         if form.page_fill is not None and share < form.page_fill:
-            problems.append(f"the {fmt} is {share:.0%} filled: more than {1 - form.page_fill:.0%} of the sheet is blank")
+            problems.append(Problem(Kind.BLANK_SHEET, f"the {fmt} is {share:.0%} filled: more than {1 - form.page_fill:.0%} "
+                                    "of the sheet is blank"))
     if panels and count < panels:
         blank = [str(n) for n in range(count, panels)]  # the last page is the back panel
         which = f"panel {blank[0]} is" if len(blank) == 1 else f"panels {', '.join(blank)} are"
-        problems.append(f"the {fmt} fills {count} of its {panels} panels; {which} blank")
+        problems.append(Problem(Kind.MISSING_PANELS, f"the {fmt} fills {count} of its {panels} panels; {which} blank"))
     return problems
 
 
-def check_words(text: str, own: Iterable[str], others: Iterable[str], emergency: Iterable[str]) -> list[str]:
+def check_words(text: str, own: Iterable[str], others: Iterable[str], emergency: Iterable[str]) -> list[Problem]:
     """The document names its own format (``own``: its phrases, such as "this leaflet") and no
     other (``others``), and prints every emergency number."""
     folded = " ".join(text.split()).casefold()
     problems = []
     own = [p for p in own if p]
     if own and not any(p.casefold() in folded for p in own):
-        problems.append(f"does not name its own format ({_quote(own[0])})")
+        problems.append(Problem(Kind.NAMES, f"does not name its own format ({_quote(own[0])})"))
     for phrase in others:
         if phrase and phrase.casefold() in folded:
-            problems.append(f"names another format: {_quote(phrase)}")
+            problems.append(Problem(Kind.NAMES, f"names another format: {_quote(phrase)}"))
     for number in emergency:
         if number not in folded:
-            problems.append(f"does not print the emergency number {number}")
+            problems.append(Problem(Kind.EMERGENCY, f"does not print the emergency number {number}"))
     return problems
 
 
@@ -208,14 +250,14 @@ def text_runs(document: Any) -> Iterator[Run]:
         yield from walk(page_box(page), (), ())
 
 
-def check_type(runs: list[Run]) -> list[str]:
+def check_type(runs: list[Run]) -> list[Problem]:
     """The numbers stronger than the words; a scale of at most MAX_SIZES sizes."""
     problems = []
     sizes = sorted({r.size for r in runs}, reverse=True)
     if len(sizes) > MAX_SIZES:
         listed = ", ".join(f"{size:g}" for size in sizes)
-        problems.append(f"{len(sizes)} type sizes ({listed} pt); at most {MAX_SIZES} expected (a scale: emergency "
-                        "numbers, title, numbers and headings, names, text, small print, fine print)")
+        problems.append(Problem(Kind.TYPE, f"{len(sizes)} type sizes ({listed} pt); at most {MAX_SIZES} expected (a scale: "
+                                "emergency numbers, title, numbers and headings, names, text, small print, fine print)"))
     emergency = [r for r in runs if "num" in r.classes and "emergency" in r.classes]
     if not emergency:
         return problems
@@ -225,29 +267,29 @@ def check_type(runs: list[Run]) -> list[str]:
              and (set(r.tags[:2]) & HEADINGS or {"name", "line-name", "card-title"} & set(r.classes[:2]))]
     bigger = max(numbers, key=lambda r: r.size, default=None)
     if bigger is not None and bigger.size > least:
-        problems.append(f"the emergency numbers ({least:g} pt) are smaller than {_quote(bigger.text)} ({bigger.size:g} pt); "
-                        "112 and 101 must be at least as large as any other number")
+        problems.append(Problem(Kind.TYPE, f"the emergency numbers ({least:g} pt) are smaller than {_quote(bigger.text)} "
+                                f"({bigger.size:g} pt); 112 and 101 must be at least as large as any other number"))
     title = max(words, key=lambda r: r.size, default=None)
     if title is not None and title.size >= least:
-        problems.append(f"the emergency numbers ({least:g} pt) are not larger than {_quote(title.text)} ({title.size:g} pt); "
-                        "112 and 101 must be larger than any title or name")
+        problems.append(Problem(Kind.TYPE, f"the emergency numbers ({least:g} pt) are not larger than {_quote(title.text)} "
+                                f"({title.size:g} pt); 112 and 101 must be larger than any title or name"))
     names = [r for r in runs if {"name", "line-name", "see-name", "centre-name"} & set(r.classes[:2])]
     name = max(names, key=lambda r: r.size, default=None)
     small = min(numbers, key=lambda r: r.size, default=None)
     if name is not None and small is not None and small.size <= name.size:
-        problems.append(f"the number {_quote(small.text)} ({small.size:g} pt) is not larger than {_quote(name.text)} "
-                        f"({name.size:g} pt); a number to call must be larger than the names of services")
+        problems.append(Problem(Kind.TYPE, f"the number {_quote(small.text)} ({small.size:g} pt) is not larger than "
+                                f"{_quote(name.text)} ({name.size:g} pt); a number to call must be larger than the names of services"))
     return problems
 
 
-def check(document: Any, fmt: str, expect: Expect) -> list[str]:
+def check(document: Any, fmt: str, expect: Expect) -> list[Problem]:
     """Every design check of one laid-out document (its boxes are walked once)."""
     pages = [page_lines(page) for page in document.pages]
     problems = check_pages(document, fmt, pages) + check_type(list(text_runs(document)))
     if expect.one_page_cover:
         end = _page_of(document, "cover-checked")
         if end is not None and end > 0:
-            problems.append(f"the cover runs onto page {end + 1}: its last line does not fit on page 1")
+            problems.append(Problem(Kind.COVER_RUNS_ON, f"the cover runs onto page {end + 1}: its last line does not fit on page 1"))
     problems += check_breaks(document)
     return problems + check_words(document_text(document, pages), expect.own, expect.others, expect.emergency)
 
@@ -332,13 +374,13 @@ def bad_breaks(lines: list[str]) -> list[tuple[int, str, str]]:
     return [found[cut] for cut in sorted(found)]
 
 
-def check_breaks(document: Any) -> list[str]:
+def check_breaks(document: Any) -> list[Problem]:
     """Every line that ends inside a time range, a phone number, a hyphenated name, or a web
     address anywhere but after "/" or ".", in every language: 'page 3: "09:00–" ends a line; a
     time range must not break'."""
     problems = []
     for lines in paragraphs(document):
         if len(lines) > 1:
-            problems += [f'page {lines[line][0]}: "{tail}" ends a line; {reason}'
+            problems += [Problem(Kind.BREAK, f'page {lines[line][0]}: "{tail}" ends a line; {reason}')
                          for line, tail, reason in bad_breaks([text for _page, text in lines])]
     return problems

@@ -174,6 +174,16 @@ class FlapOverflow(BuildError):
         self.fits = fits
 
 
+class FrontOverflow(BuildError):
+    """The leaflet's front panel does not hold its text: the arrangement's front (formats.py:
+    Format.front) is too large, whatever the other panels hold."""
+
+
+def front_overflow(error: BuildError) -> bool:
+    """The error is about the front panel alone (its text, or a centre's contacts put there)."""
+    return isinstance(error, FrontOverflow) or (isinstance(error, CentreOverflow) and error.where == "front")
+
+
 FLAP = 2
 """The leaflet's page that is its flap (1 the front, 2 the flap, 3-5 the inside, 6 the back)."""
 
@@ -185,8 +195,8 @@ def check_leaflet(document: Any, what: str) -> None:
     if any(pages != {1} for pages in front.values()) and _holds_centre(front):
         raise CentreOverflow(what, "front", _centre_source(document), *centre_room(document, "front"))
     if any(pages != {1} for pages in front.values()):
-        raise BuildError(f"{what}: the front panel's text does not fit on one panel; shorten the audience's title, "
-                         "subtitle or intro")
+        raise FrontOverflow(f"{what}: the front panel's text does not fit on one panel; shorten the audience's title, "
+                            "subtitle or intro")
     todo = list(pages_of(document, "todo").values())
     if any(pages != {FLAP} for pages in todo):
         fits = next((i for i, pages in enumerate(todo) if pages != {FLAP}), len(todo))

@@ -11,6 +11,7 @@ Standard library only: the command line reads the format names before anything h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -87,9 +88,15 @@ class Format:
     variants: tuple[dict, ...] = ({},)
     """The arrangements tried in order (generator/build.py), the first that fits is printed;
     the one marked last_resort gives the error when none fits."""
-    denser: frozenset[int] = frozenset()
-    """Arrangements that fill no more panels than the first one: when the first fits and still
-    leaves a panel blank, they are not tried (they would leave it blank too)."""
+    room: Callable[[dict], tuple[int, ...]] | None = None
+    """How much room an arrangement takes, as measures that each grow with it (type size, parts
+    on panels of their own, ...). One that measures no more than another on every count fills no
+    more panels: when the arrangement with the fewest warnings so far leaves a panel blank, those
+    after it that take no more room are not laid out (they would leave it blank too)."""
+    front: tuple[str, ...] = ()
+    """The arrangement's keys the front panel depends on (layouts/leaflet.css: its type sizes, the
+    lead card's short description and places, a centre's contacts there): when the front does not
+    hold its text in one arrangement, those after it that agree on these keys are not laid out."""
     print_shop: bool = False
     """Made for a print shop by --print-shop (with bleed, crop marks and CMYK)."""
     links_to_site: bool = False
@@ -199,7 +206,8 @@ LEAFLET = Format(
     # flap's steps take more than it in 10 pt) and then 11 pt.
     # The first arrangement without a blank panel is printed; when every one leaves one, the
     # fitting one with the fewest layout warnings. When none fits, the error is that of the most
-    # compact one (last_resort): it names what to shorten.
+    # compact one (last_resort): it names what to shorten. An arrangement whose outcome those laid
+    # out already decide is not laid out (build.py): see room and front below.
     variants=({"spread": True, "roomy": True}, {"spread": True}, {"spread": False, "roomy": True}, {"spread": False},
               {"spread": True, "short_cards": True}, {"spread": False, "short_cards": True},
               {"spread": False, "short_cards": True, "dense": True},
@@ -210,8 +218,12 @@ LEAFLET = Format(
     # A centre's contacts (--centre) on the back panel, with the lines to talk to and the fallback;
     # on the front, under the service to call first, only when they fit on the back in no arrangement.
     centre_places=({"centre_panel": "back"}, {"centre_panel": "front"}),
-    # smaller type, parts flowing on, one-line cards: each takes no more room than the first
-    denser=frozenset(range(1, 8)),
+    # smaller type, parts flowing on, one-line cards, places run on take less room; larger type,
+    # each part on panels of its own, cards shared over the inside panels, the introduction more
+    room=lambda v: (0 if v.get("dense") else 2 if v.get("roomy") else 3 if v.get("large") else 1, int(bool(v.get("spread"))),
+                    int(not v.get("short_cards")), int(not v.get("no_places")), int(bool(v.get("balanced"))),
+                    int(bool(v.get("with_introduction")))),
+    front=("dense", "roomy", "large", "short_cards", "no_places", "centre_panel"),
     # Both sides of an A4 sheet drawn landscape, folded twice along lines parallel to its short
     # (210 mm) edges (impose.leaflet_sides). Each panel's back is its mirror image across the
     # vertical middle of the sheet: the front cover, at the right of the outside, is backed by the

@@ -385,7 +385,7 @@ def html_to_pdf(html: str, *, layouts: Path, pdf_identifier: bytes | None = None
 def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None, Printing | Layout | None]], *,
                  layouts: Path, rtl: bool = False, cmyk_profile: Path | None = None,
                  check: Callable[[Any], int | None] | None = None, chosen: list[Any] | None = None,
-                 denser: frozenset[int] = frozenset(),
+                 implied: Callable[[int, int | None], BuildError | bool] | None = None,
                  tail: Callable[[int, int], tuple[str, int] | None] | None = None,
                  tried: list[int] | None = None) -> list[tuple[bytes, int]]:
     """Lay the HTML out once, and write one PDF per output: (identifier, how the pages go on
@@ -399,8 +399,10 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     it has (0 or None: take it). The first without warnings is written; when every one that fits
     has some, the one with the fewest, laid out once; when none fits, the last one's error is raised.
     The number of the arrangement written (0: the first) and its laid-out document are appended
-    to ``chosen`` when given. When the first fits with warnings, the arrangements in ``denser``
-    (which take no more room than the first) are not tried. ``tail`` (the number of the
+    to ``chosen`` when given. ``implied`` (an arrangement's number, and that of the one with the
+    fewest warnings so far or None) may rule an arrangement out before it is laid out, from those
+    laid out: a BuildError (it would not fit, for this reason) or True (it would fit with no fewer
+    warnings than the best so far). ``tail`` (the number of the
     arrangement written, its number of pages) may give the HTML of pages to lay out on their own
     and join after them (a booklet's notes pages and back cover) with how many pages it must
     take, or None. The number of each arrangement laid out is appended to ``tried``, when given,
@@ -419,8 +421,12 @@ def html_to_pdfs(html: str | Sequence[str], outputs: Sequence[tuple[bytes | None
     best: tuple[int, int, Any] | None = None  # (warnings, order, laid-out document): the first with the fewest warnings
     failure: BuildError | None = None
     for order, candidate in enumerate([html] if isinstance(html, str) else html):
-        if order in denser and best is not None and best[1] == 0:
-            continue  # the first fitted and left a panel blank: a denser one would leave it blank too
+        verdict = implied(order, None if best is None else best[1]) if implied is not None else False
+        if isinstance(verdict, BuildError):
+            failure = verdict
+            continue
+        if verdict:
+            continue
         laid_out = HTML(string=candidate, base_url=layouts.as_uri() + "/", url_fetcher=fetcher).render(
             font_config=font_config, stylesheets=stylesheets, color_profiles=profiles)
         if fetcher.refused:

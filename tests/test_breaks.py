@@ -45,7 +45,7 @@ def layout(markup: str):
 
 def test_a_line_that_ends_inside_what_must_stay_together_is_found():
     """A column one millimetre wide takes every chance to break a line."""
-    assert design.check_breaks(layout(SAMPLE)) == [
+    assert design.messages(design.check_breaks(layout(SAMPLE))) == [
         'page 1: "09:00–" ends a line; a time range must not break',
         'page 1: "0800" ends a line; a phone number must not break',
         'page 1: "0800 99" ends a line; a phone number must not break',

@@ -34,19 +34,21 @@ def laid_out(audience: str, fmt: str, css: str = "", lang: str = "en"):
 def test_the_shipped_layout_passes():
     document, view, kind = laid_out("asylum-centre", "booklet")  # its first arrangement: with a back cover
     assert design.check(document, kind, design.Expect.of(view, {"back_cover": True})) == []
-    assert design.check(document, kind, design.Expect.of(view)) == ["does not name its own format ('this booklet')"]
+    assert design.check(document, kind, design.Expect.of(view)) == [
+        design.Problem(design.Kind.NAMES, "does not name its own format ('this booklet')")]
 
 
 def test_every_situation_on_a_new_page_leaves_pages_half_empty():
     """The layout before this check: each situation started a new page."""
     document, _view, _kind = laid_out("asylum-centre", "booklet", ".situation { break-before: page; }")
     problems = design.check_pages(document, "booklet")
-    assert any("filled (at least 40% expected for an inner page)" in p for p in problems), problems
+    assert any("filled (at least 40% expected for an inner page)" in p.message and p.kind is design.Kind.UNDER_FILLED
+               for p in problems), problems
 
 
 def test_a_heading_left_at_the_foot_of_a_page_is_found():
     document, _view, _kind = laid_out("sexual-violence", "booklet", "h3.contacts-title { break-after: page !important; } div.keep { break-inside: auto !important; }")
-    problems = design.check_pages(document, "booklet")
+    problems = design.messages(design.check_pages(document, "booklet"))
     assert any("holds only headings ('Who can help')" in p or "ends with the heading 'Who can help'" in p for p in problems), problems
 
 
@@ -54,12 +56,24 @@ def test_a_leaflet_with_a_blank_panel_is_found():
     # Only the first inside card is left: the inside panels after it stay blank.
     document, _view, _kind = laid_out("sexual-violence", "leaflet", ".who .contact-card ~ .contact-card { display: none; }")
     problems = design.check_pages(document, "leaflet")
-    assert any("blank" in p for p in problems), problems
+    assert any("blank" in p.message for p in problems), problems
+    assert {p.kind for p in problems} & design.REARRANGE, problems  # the build tries another arrangement
 
 
 def test_a_poster_a_third_blank_is_found():
     document, _view, _kind = laid_out("workplace", "poster", ".contact-card:not(:first-of-type) { display: none; }")
-    assert any("more than 25% of the sheet is blank" in p for p in design.check_pages(document, "poster"))
+    problems = design.check_pages(document, "poster")
+    assert any("more than 25% of the sheet is blank" in p.message and p.kind is design.Kind.BLANK_SHEET for p in problems), problems
+
+
+def test_the_build_chooses_by_kind_not_by_the_words_of_a_message():
+    """A heading alone that says "blank" is no blank panel: it is reported, and no reason to try
+    another arrangement (build.py counts the kinds in design.REARRANGE, not words in messages)."""
+    document = HTML(string="<html><body><h2>Leave this line blank</h2><p style='break-before: page'>Text.</p>"
+                           "<p style='break-before: page'>More.</p></body></html>").render()
+    problems = design.check_pages(document, "booklet")
+    assert [(p.kind, str(p)) for p in problems][0] == (design.Kind.HEADINGS_ONLY, "page 1 holds only headings ('Leave this line blank')")
+    assert "blank" in problems[0].message and not [p for p in problems if p.kind in design.REARRANGE], problems
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "nl", "fa"])
@@ -70,13 +84,14 @@ def test_a_leaflet_that_calls_itself_a_booklet_is_found(lang):
     assert design.check_words(text, expect.own, expect.others, expect.emergency) == []
     booklet_phrase = view["format_words"]["booklet"][0]
     wrong = text.replace(expect.own[0], booklet_phrase).replace(expect.own[0].capitalize(), booklet_phrase.capitalize())
-    problems = design.check_words(wrong, expect.own, expect.others, expect.emergency)
+    problems = design.messages(design.check_words(wrong, expect.own, expect.others, expect.emergency))
     assert f"names another format: '{booklet_phrase}'" in problems, problems
 
 
 def test_missing_emergency_numbers_are_found():
     assert design.check_words("Call 0800 99 961", (), (), ("112", "101")) == [
-        "does not print the emergency number 112", "does not print the emergency number 101"]
+        design.Problem(design.Kind.EMERGENCY, "does not print the emergency number 112"),
+        design.Problem(design.Kind.EMERGENCY, "does not print the emergency number 101")]
 
 
 def test_layout_warnings_are_reported_by_the_build(project, capsys):
@@ -159,12 +174,12 @@ def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards
     balanced = next(v for v in FORMATS["leaflet"].variants if v.get("balanced") and not v.get("roomy"))
     document = HTML(string=_render(view, edition, kind, LAYOUTS, balanced), base_url=LAYOUTS.as_uri() + "/").render()
     assert len(document.pages) == 6
-    assert not any("blank" in p for p in design.check_pages(document, "leaflet"))
+    assert not any(p.kind in design.REARRANGE for p in design.check_pages(document, "leaflet"))
 
 
 def _runs(html: str) -> list[str]:
     document = HTML(string=f"<html><body>{html}</body></html>").render()
-    return design.check_type(list(design.text_runs(document)))
+    return design.messages(design.check_type(list(design.text_runs(document))))
 
 
 def test_the_type_check_finds_emergency_numbers_weaker_than_a_title_or_a_number():
@@ -190,3 +205,38 @@ def test_the_type_check_counts_the_sizes_of_a_document():
     assert _runs(html + '<p style="font-size: 9pt">Another</p>') == [
         "8 type sizes (24, 18, 12, 11, 10, 9, 8.5, 7.5 pt); at most 7 expected (a scale: emergency numbers, title, numbers "
         "and headings, names, text, small print, fine print)"]
+
+
+def test_leaflet_arrangements_that_agree_on_the_front_lay_it_out_alike():
+    """build.py does not lay out an arrangement whose front agrees (Format.front) with one whose
+    front did not fit: the shipped stylesheet must give the front the same lines in both."""
+    from generator.build import _render
+    from generator.formats import FORMATS
+
+    leaflet = FORMATS["leaflet"]
+    cat = load_catalogue(ROOT)
+    edition = Edition("workplace", "fr", "leaflet")
+    view, _html, kind = prepare(cat, edition, content_translator(ROOT, "fr"), LAYOUTS)
+
+    def front(number: int) -> list[design.Line]:
+        html = _render(view, edition, kind, LAYOUTS, leaflet.variants[number])
+        return design.page_lines(HTML(string=html, base_url=LAYOUTS.as_uri() + "/").render().pages[0])
+
+    key = [tuple(v.get(k) for k in leaflet.front) for v in leaflet.variants]
+    assert key[0] == key[2] == key[10] and key[8] == key[9] and key[0] != key[1] != key[8]
+    assert front(0) == front(2) and front(8) == front(9)
+    assert front(0) != front(1)  # 10 pt and 9 pt: not alike
+
+
+def test_the_arrangements_the_first_leaflet_arrangement_rules_out_take_no_more_room():
+    """A leaflet whose first arrangement leaves a panel blank is not laid out in those that take
+    no more room (Format.room): smaller type, parts flowing on, one-line cards; never in larger type,
+    with cards shared over the inside panels or with the introduction."""
+    from generator.formats import FORMATS
+
+    leaflet = FORMATS["leaflet"]
+    assert leaflet.room is not None
+    first = leaflet.room(leaflet.variants[0])
+    ruled_out = [n for n, v in enumerate(leaflet.variants)
+                 if n and all(a <= b for a, b in zip(leaflet.room(v), first, strict=True))]
+    assert ruled_out == list(range(1, 8))
