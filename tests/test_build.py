@@ -162,7 +162,7 @@ def test_a_service_and_a_line_on_hold_are_not_printed(project):
     project.write("content/services/held.yaml", SERVICE.replace("name: Helpline", "name: Held line")
                   .replace("0800 12 800", "0800 99 961") + "hold: Two sources give different numbers.\n")
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, held]\n")
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Helpline" in text and "0800 12 800" in text
     assert "02 212 30 00" not in text
@@ -393,7 +393,7 @@ def test_a_service_printed_earlier_comes_back_as_one_line_with_its_page(built, c
 def test_a_service_in_two_situations_is_printed_in_full_once(project):
     project.write("content/situations/other.yaml", "title: Did this happen too?\nsummary: Something else.\nservices: [helpline]\n")
     project.write("content/audiences/workers.yaml", "title: Your rights\nsituations: [work, other]\n")
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     pages = [" ".join(p.split()) for p in pdf_text(project.root / "output/en/workers-booklet.pdf")]
     repeats = [(i, m) for i, page in enumerate(pages, 1) for m in re.finditer(r"Helpline 0800 12 800 free call see page (\d+)", page)]
     assert repeats
