@@ -21,7 +21,7 @@ from generator.render import render_booklet
 from generator.validate import Catalogue, load_catalogue
 from generator.view import Edition, Words, booklet_view, direction
 
-from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
+from .conftest import EVERYTHING, FOLDED_SAMPLE, IN_EVERY_LANGUAGE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
 
 A5_PT = (419.53, 595.28)
@@ -53,8 +53,8 @@ RTL = tuple(lang for lang in LANGS if direction(lang) == "rtl")
 
 
 def folded(audience: str, lang: str) -> bool:
-    """Whether the shared build makes this audience's leaflet, poster and card in this language
-    (booklets: always)."""
+    """Whether the shared build makes this audience's leaflet and poster in this language
+    (booklets and cards: always, conftest.IN_EVERY_LANGUAGE)."""
     if EVERYTHING:
         return True
     return lang in FOLDED_SAMPLE and (FOLDED_SAMPLE[lang] is None or audience in FOLDED_SAMPLE[lang])
@@ -66,7 +66,7 @@ def expected_paths() -> dict[str, tuple[str, str, str]]:
     for a in AUDIENCES:
         for lang in LANGS:
             for fmt in FORMATS:
-                if FORMATS[fmt].source == "booklet" or folded(a, lang):
+                if fmt in IN_EVERY_LANGUAGE or folded(a, lang):
                     expected[f"{lang}/{a}-{fmt}.pdf"] = (a, lang, fmt)
     return expected
 

@@ -15,7 +15,7 @@ from generator.impose import booklet_order
 from generator.validate import load_catalogue
 from generator.view import Edition, Words
 
-from .conftest import LAYOUTS, ROOT, SERVICE, built_pdfs, many_services
+from .conftest import LAYOUTS, ROOT, SERVICE, many_services
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdf_text, tagging, text_in_reading_order
 
 A4_LANDSCAPE = (841.89, 595.28)
@@ -568,11 +568,9 @@ A4_PORTRAIT = (595.28, 841.89)
 SITE = "https://www.example.org/services"
 
 
-def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
-    booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
-    assert run(["--root", str(real_copy.root), "build", "-j", "1", "--audience", "asylum-centre", "--lang", "en", "--format", "card"]) == 0
-    path = real_copy.root / "output/en/asylum-centre-card.pdf"
+def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(shipped):
+    """Read from the shared build (conftest.shipped: site_url is SITE there too)."""
+    path = shipped / "en/asylum-centre-card.pdf"
     reader = pypdf.PdfReader(path)
     assert len(reader.pages) == 1
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
@@ -584,8 +582,8 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     assert re.fullmatch(r"en/[0-9a-f]{6}\.html", neutral)
     assert [c.text for c in codes] == [f"https://www.example.org/services/{neutral}"] * 10
     # the first of the audience's services with a phone (no card: list), whichever it is today
-    lead = booklet_view(load_catalogue(real_copy.root), Edition("asylum-centre", "en", "card"), Words("en", LAYOUTS))["highlights"][0]["phones"][0]["display"]
-    page = real_copy.root / "output/site" / neutral
+    lead = booklet_view(load_catalogue(ROOT), Edition("asylum-centre", "en", "card"), Words("en", LAYOUTS))["highlights"][0]["phones"][0]["display"]
+    page = shipped / "site" / neutral
     assert lead in page.read_text("utf-8") and "LGBT" not in page.read_text("utf-8").split("<body>")[0]
     assert all(c.quiet_zone_clear and c.width_mm >= 20 for c in codes)
     text = pdf_text(path)[0]
@@ -596,14 +594,15 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(real_copy):
     assert len(read) == 1 and read[0].count(lead) == 1
 
 
-def test_every_shipped_card_fits_in_every_language(real_copy, capsys):
+def test_every_shipped_card_fits_in_every_language(shipped):
     """With their QR code (site_url set), none of the cards may fail to fit (Arabic and Farsi
-    lines are taller: the sexual-violence card did not fit until the card had its own line height)."""
-    booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
-    assert run(["--root", str(real_copy.root), "build", "--format", "card", "-j", "2"]) == 0, capsys.readouterr().err
-    cat = load_catalogue(real_copy.root)
-    assert len(list(p for p in built_pdfs(real_copy.root / "output") if p.name.endswith("-card.pdf"))) == len(cat.audiences) * len(cat.booklet.languages)
+    lines are taller: the sexual-violence card did not fit until the card had its own line height).
+    The shared build makes every card (conftest.IN_EVERY_LANGUAGE), and stops on one that does not fit."""
+    cat = load_catalogue(ROOT)
+    documents = json.loads((shipped / "manifest.json").read_text())["documents"]
+    cards = {d["path"] for d in documents if d["format"] == "card" and not d["discreet"] and not d["region"]}
+    assert cards == {f"{lang}/{audience}-card.pdf" for audience in cat.audiences for lang in cat.booklet.languages}
+    assert all((shipped / path).is_file() for path in cards)
 
 
 def test_a_card_without_site_url_has_no_code_and_the_build_says_so(project, capsys):
@@ -643,18 +642,15 @@ def test_wallet_card_leaves_a_services_notes_to_the_booklet(project):
     assert "Not an LGBTQI+ organisation." in booklet and "The line answers in Dutch only." in booklet
 
 
-def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(real_copy):
+def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(shipped):
+    """Read from the shared build (conftest.shipped)."""
     from generator.view import Edition, booklet_view
 
     from .test_build import plain
 
-    booklet = real_copy.root / "content/booklet.yaml"
-    booklet.write_text(booklet.read_text() + f"site_url: {SITE}\n")
-    assert run(["--root", str(real_copy.root), "build", "-j", "1", "--audience", "workplace", "--audience", "asylum-centre",
-                "--lang", "en", "--format", "card"]) == 0
-    cat = load_catalogue(real_copy.root)
+    cat = load_catalogue(ROOT)
     for audience in ("workplace", "asylum-centre"):
-        text = " ".join(pdf_text(real_copy.root / f"output/en/{audience}-card.pdf")[0].split())
+        text = " ".join(pdf_text(shipped / f"en/{audience}-card.pdf")[0].split())
         assert "112" in text and "101" in text and cat.booklet.topic_word(text) is None
         for v in booklet_view(cat, Edition(audience, "en", "card"), Words("en", LAYOUTS))["highlights"]:
             assert v["phones"][0]["display"] in text, v["id"]
