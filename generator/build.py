@@ -769,9 +769,15 @@ def _chosen_by(cat: Catalogue, aid: str, kind_name: str) -> str:
 
 
 SERIAL_BELOW = 2
-"""Renderings per worker process below which starting the processes costs more than it saves
-(measured on two cores: one audience in English, three renderings, took 3.7 s in this process and
-about as long with two workers; in two languages, six renderings, 6.1 s alone and 4.7 s with two)."""
+"""Renderings per worker process below which starting the processes costs more than it saves.
+Measured 2026-12-07 on two cores (CPU time, medians of two runs of `booklet build --force`, the
+workplace set of the shipped content; the machine shared, load 10-15, so CPU not wall time):
+a worker costs about 0.95 s to start (spawn, WeasyPrint, its first layout; 0.75 s of it loading
+WeasyPrint), and a real rendering about 1.05 s (booklet, leaflet, poster, card of one language:
+4.9 s alone, 6.8 s with two workers; two languages: 9.1 s alone, 10.8 s with two). Two workers
+save floor(n/2) renderings of wall time and cost one start-up: a tie at two or three renderings,
+a second saved from four. Tiny documents (a test's sample project, 0.3 s a rendering in a warm
+process) would need about ten; tests that build them pass -j 1."""
 
 
 @dataclass

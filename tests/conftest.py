@@ -18,10 +18,12 @@ EVERYTHING = os.environ.get("CHECK_ALL") == "1"
 """`make check-all`: the shared build makes every PDF of every edition; `make test` a sample."""
 SITE = "https://www.example.org/services"
 """A stand-in for site_url, so that the shared build's wallet cards have their QR code."""
+IN_EVERY_LANGUAGE = ("booklet", "booklet-imposed", "card")
+"""`make test` builds these formats of every audience in every language (a wallet card is cheap,
+and must fit in every language)."""
 FOLDED_SAMPLE = {"en": None, "ar": ("asylum-centre",), "fa": ("asylum-centre", "workplace")}
-"""`make test` builds leaflets, posters and cards of these audiences (None: all) in these languages
-(left to right, and both right-to-left scripts); booklets and imposed booklets of every audience
-in every language."""
+"""... and leaflets and posters of these audiences (None: all) in these languages (left to right,
+and both right-to-left scripts)."""
 
 SERVICE = """\
 name: Helpline
@@ -128,8 +130,8 @@ def _build_shipped(root: Path) -> None:
     if EVERYTHING:
         runs = [[], ["--discreet"], ["--region", "brussels"]]
     else:
-        folded = ["--format", "leaflet", "--format", "poster", "--format", "card"]
-        runs = [["--format", "booklet", "--format", "booklet-imposed"],
+        folded = ["--format", "leaflet", "--format", "poster"]
+        runs = [[arg for fmt in IN_EVERY_LANGUAGE for arg in ("--format", fmt)],
                 *[[*folded, "--lang", lang, *(arg for a in audiences or () for arg in ("--audience", a))]
                   for lang, audiences in FOLDED_SAMPLE.items()],
                 ["--discreet", "--audience", "workplace", "--lang", "en", "--lang", "fa", "--format", "booklet", "--format", "leaflet"]]
@@ -140,7 +142,7 @@ def _build_shipped(root: Path) -> None:
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory) -> Path:
     """The output folder of one build of the shipped content (with SITE as site_url), made once per
-    test run: every booklet and imposed booklet; leaflets, posters and cards of FOLDED_SAMPLE; the
+    test run: every booklet, imposed booklet and wallet card; leaflets and posters of FOLDED_SAMPLE; the
     discreet booklet and leaflet of the workplace set in English and Farsi (`make check-all`: everything, and
     the discreet and Brussels editions in full). Under pytest-xdist the first worker to ask builds
     it and the others wait. Tests only read it; a test that writes uses its own tmp_path."""

@@ -23,7 +23,7 @@ from generator.validate import Catalogue, load_catalogue
 from generator.view import booklet_view
 from generator.words import Words, direction
 
-from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
+from .conftest import EVERYTHING, FOLDED_SAMPLE, IN_EVERY_LANGUAGE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
 
 A5_PT = (419.53, 595.28)
@@ -55,8 +55,8 @@ RTL = tuple(lang for lang in LANGS if direction(lang) == "rtl")
 
 
 def folded(audience: str, lang: str) -> bool:
-    """Whether the shared build makes this audience's leaflet, poster and card in this language
-    (booklets: always)."""
+    """Whether the shared build makes this audience's leaflet and poster in this language
+    (booklets and cards: always, conftest.IN_EVERY_LANGUAGE)."""
     if EVERYTHING:
         return True
     return lang in FOLDED_SAMPLE and (FOLDED_SAMPLE[lang] is None or audience in FOLDED_SAMPLE[lang])
@@ -68,7 +68,7 @@ def expected_paths() -> dict[str, tuple[str, str, str]]:
     for a in AUDIENCES:
         for lang in LANGS:
             for fmt in FORMATS:
-                if FORMATS[fmt].source == "booklet" or folded(a, lang):
+                if fmt in IN_EVERY_LANGUAGE or folded(a, lang):
                     expected[f"{lang}/{a}-{fmt}.pdf"] = (a, lang, fmt)
     return expected
 
@@ -164,7 +164,7 @@ def test_a_service_and_a_line_on_hold_are_not_printed(project):
     project.write("content/services/held.yaml", SERVICE.replace("name: Helpline", "name: Held line")
                   .replace("0800 12 800", "0800 99 961") + "hold: Two sources give different numbers.\n")
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, held]\n")
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
     assert "Helpline" in text and "0800 12 800" in text
     assert "02 212 30 00" not in text
@@ -395,7 +395,7 @@ def test_a_service_printed_earlier_comes_back_as_one_line_with_its_page(built, c
 def test_a_service_in_two_situations_is_printed_in_full_once(project):
     project.write("content/situations/other.yaml", "title: Did this happen too?\nsummary: Something else.\nservices: [helpline]\n")
     project.write("content/audiences/workers.yaml", "title: Your rights\nsituations: [work, other]\n")
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     pages = [" ".join(p.split()) for p in pdf_text(project.root / "output/en/workers-booklet.pdf")]
     repeats = [(i, m) for i, page in enumerate(pages, 1) for m in re.finditer(r"Helpline 0800 12 800 free call see page (\d+)", page)]
     assert repeats

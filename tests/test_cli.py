@@ -64,17 +64,17 @@ def test_usage_errors_exit_2(project, capsys):
 
 
 def test_unknown_audience_is_a_clear_error(project, capsys):
-    assert run(["--root", str(project.root), "build", "--audience", "nobody"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--audience", "nobody"]) == 1
     assert "Error: no audience 'nobody'; expected one of: workers" in capsys.readouterr().err
 
 
 def test_unknown_language_is_a_clear_error(project, capsys):
-    assert run(["--root", str(project.root), "build", "--lang", "xx"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "xx"]) == 1
     assert "Error: language 'xx' is not enabled; expected one of: en" in capsys.readouterr().err
 
 
 def test_build_writes_pdf_and_manifest(project, capsys):
-    assert run(["--root", str(project.root), "build"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     pdf = project.root / "output/en/workers-booklet.pdf"
     assert pdf.read_bytes().startswith(b"%PDF-")
     manifest = json.loads((project.root / "output/manifest.json").read_text())
@@ -96,11 +96,11 @@ def _umask() -> int:
 
 
 def test_build_with_errors_writes_nothing_and_keeps_earlier_pdfs(project, capsys):
-    assert run(["--root", str(project.root), "build"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     out = project.root / "output"
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     project.write("content/services/helpline.yaml", SERVICE.replace("https://", "http://"))
-    assert run(["--root", str(project.root), "build"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 1
     err = capsys.readouterr().err
     assert "links[0].url: 'http://www.example.be/report' is not an https address" in err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
@@ -108,12 +108,12 @@ def test_build_with_errors_writes_nothing_and_keeps_earlier_pdfs(project, capsys
 
 def test_build_with_errors_creates_no_output_folder(project):
     project.write("content/services/helpline.yaml", "name: [\n")
-    assert run(["--root", str(project.root), "build"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 1
     assert not (project.root / "output").exists()
 
 
 def test_failed_render_keeps_the_earlier_pdf(project, monkeypatch):
-    assert run(["--root", str(project.root), "build"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     pdf = project.root / "output/en/workers-booklet.pdf"
     before = pdf.read_bytes()
 
@@ -168,7 +168,7 @@ def test_charged_and_message_only_numbers_are_labelled(project):
         "  - number: 0900 12 019\n    cost: 0.50 euro a minute\n",
     ).replace("emails:", "  - number: 0489 13 33 55\n    call: false\n    apps: [whatsapp, telegram]\nemails:")
     project.write("content/services/helpline.yaml", service)
-    assert run(["--root", str(project.root), "build"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     from .pdfcheck import pdf_text
 
     text = " ".join(pdf_text(project.root / "output/en/workers-booklet.pdf"))
@@ -181,7 +181,7 @@ def test_an_audience_can_show_only_some_services_of_a_situation(project):
     project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line"))
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
     project.write("content/audiences/workers.yaml", "title: T\nsituations:\n  - situation: work\n    services: [other]\n")
-    assert run(["--root", str(project.root), "build"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1"]) == 0
     from .pdfcheck import pdf_text
 
     text = " ".join(pdf_text(project.root / "output/en/workers-booklet.pdf"))
@@ -208,7 +208,7 @@ def test_an_unconfirmed_service_prints_no_checked_date_and_check_names_it(projec
     assert ("content/services/other.yaml:16:5: warning: unconfirmed[0]: not confirmed with the organisation, so its card "
             "shows no 'Checked' date: The hours differ between two sources.") in out
     assert "1 service not confirmed with the organisation (no 'Checked' date on the card): Other line" in out
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     from .pdfcheck import pdf_text
 
     text = " ".join(" ".join(pdf_text(project.root / "output/en/workers-booklet.pdf")).split())
@@ -220,7 +220,7 @@ def test_a_list_marked_everywhere_is_printed_on_the_leaflet_and_the_others_are_n
     project.write("content/services/helpline.yaml", SERVICE.replace("regions:", (
         "lists:\n  - heading: Offers\n    items: [Counselling by phone]\n"
         "  - heading: Centres\n    everywhere: true\n    items: ['Ghent: UZ Gent', 'Liège: CHU de Liège']\nregions:")))
-    assert run(["--root", str(project.root), "build", "--format", "leaflet", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "leaflet", "--format", "booklet"]) == 0
     from .pdfcheck import pdf_text
 
     leaflet = " ".join(" ".join(pdf_text(project.root / "output/en/workers-leaflet.pdf")).split())
@@ -233,7 +233,7 @@ def test_a_build_repeats_holds_and_not_review_notes_that_mention_them(project, c
     project.write("content/services/helpline.yaml", SERVICE.replace("emails:", (
         "  - number: 0900 12 019\n    hold: Not found in any source.\n"
         "review:\n  - The old number was on hold last year; check it again.\nemails:")))
-    assert run(["--root", str(project.root), "build", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet"]) == 0
     captured = capsys.readouterr()
     said = captured.out + captured.err
     assert "warning: phones[1].hold: '0900 12 019' on hold, not printed: Not found in any source." in said
@@ -295,13 +295,13 @@ def test_the_field_reference_is_generated_from_the_schema_and_kept_current():
 
 
 def test_a_build_says_once_which_file_to_print_and_how(project, capsys):
-    assert run(["--root", str(project.root), "build", "--format", "booklet-imposed", "--format", "leaflet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet-imposed", "--format", "leaflet"]) == 0
     err = capsys.readouterr().err
     assert err.count("How to print:") == 1
     # each file with the sheets of paper a copy takes (issue 29)
     assert ("  Booklet to print on A4: en/workers-booklet-imposed.pdf (1 A4 sheet a copy). Print both sides of A4 paper, "
             "flipping on the short edge, at actual size (100%). Fold the stack in the middle and staple it.") in err
     assert "  Leaflet (A4, folded in three): en/workers-leaflet.pdf (1 A4 sheet a copy). Print both sides of one A4 sheet" in err
-    assert run(["--root", str(project.root), "build", "--format", "booklet", "--print-shop"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet", "--print-shop"]) == 0
     assert ("  Booklet (A5 pages) for a print shop: en/workers-booklet-print.pdf (4 pages). Send it to the print shop as it is: "
             "PDF/X-4 with 3 mm bleed and crop marks, CMYK colours.") in capsys.readouterr().err

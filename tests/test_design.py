@@ -97,7 +97,7 @@ def test_missing_emergency_numbers_are_found():
 def test_layout_warnings_are_reported_by_the_build(project, capsys):
     """A leaflet with a single short service cannot fill its panels: the build says so, naming the panels."""
     project.write("content/audiences/workers.yaml", "title: T\nsituations: [work]\n")
-    assert run(["--root", str(project.root), "build", "--format", "leaflet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "leaflet"]) == 0
     err = capsys.readouterr().err
     assert "warning: en/workers-leaflet.pdf: layout: the leaflet fills 3 of its 6 panels; panels 3, 4, 5 are blank" in err, err
 

@@ -101,7 +101,7 @@ def test_the_editor_path_leaves_content_that_checks_builds_and_exports(tmp_path,
 
     # 3. build one booklet: the new hour, worded as the booklet words it, and the added service
     out = tmp_path / "out"
-    assert run([*cli, "build", "--audience", AUDIENCE, "--lang", "en", "--format", "booklet", "--out", str(out)]) == 0
+    assert run([*cli, "build", "-j", "1", "--audience", AUDIENCE, "--lang", "en", "--format", "booklet", "--out", str(out)]) == 0
     text = " ".join(" ".join(pdf_text(out / f"en/{AUDIENCE}-booklet.pdf")).split())
     line = next(line for line in cat.services[changed].phones if line.hours)
     for words in Words("en", LAYOUTS).hours(line.hours):

@@ -145,7 +145,7 @@ def test_a_catalogue_for_a_language_that_is_not_enabled(project, capsys):
 def test_build_uses_translations_and_says_drafts_are_drafts(project):
     enable_french(project)
     fill(project)
-    assert run(["--root", str(project.root), "build", "--lang", "fr"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr"]) == 0
     text = " ".join(" ".join(pdf_text(project.root / "output/fr/workers-booklet.pdf")).split())
     assert "[fr] Listens and helps." in text
     assert "[fr] Did this happen?" in text
@@ -156,7 +156,7 @@ def test_build_uses_translations_and_says_drafts_are_drafts(project):
 def test_reviewed_translations_print_no_draft_note(project):
     enable_french(project)
     fill(project, fuzzy=False)
-    assert run(["--root", str(project.root), "build", "--lang", "fr"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr"]) == 0
     text = " ".join(" ".join(pdf_text(project.root / "output/fr/workers-booklet.pdf")).split())
     assert "[fr] Listens and helps." in text
     assert ui_translations(LAYOUTS, "fr").gettext(DRAFT_NOTE) not in text
@@ -166,7 +166,7 @@ def test_missing_translation_falls_back_to_english_with_a_warning(project, capsy
     enable_french(project)
     fill(project)
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens well."))
-    assert run(["--root", str(project.root), "build", "--lang", "fr"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr"]) == 0
     assert "warning: fr: 1 text printed in English (1 stale, 0 missing translation): run 'booklet translations'" in capsys.readouterr().err
     text = " ".join(" ".join(pdf_text(project.root / "output/fr/workers-booklet.pdf")).split())
     assert "Listens well." in text
@@ -183,7 +183,7 @@ def test_strict_build_refuses_stale_translations_and_writes_nothing(project, cap
     project.write("content/services/helpline.yaml", SERVICE.replace("Listens and helps.", "Listens well."))
     booklet = project.root / "content/booklet.yaml"  # with emergency numbers, or --strict stops at their warning first
     booklet.write_text(booklet.read_text() + 'emergency:\n  - {number: "112", label: Emergency, hours: [{days: mo-su, from: "00:00", to: "24:00"}]}\n')
-    assert run(["--root", str(project.root), "build", "--lang", "fr", "--strict"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr", "--strict"]) == 1
     assert "fr: services/helpline:summary: stale translation" in capsys.readouterr().err
     assert not (project.root / "output").exists()
 
@@ -240,8 +240,8 @@ def test_a_booklet_says_it_holds_a_draft_only_from_its_own_texts_whatever_else_i
     write_po(buf, catalog)
     project.write("content/translations/fr.po", buf.getvalue())
     whole, alone = tmp_path / "whole", tmp_path / "alone"
-    assert run(["--root", str(project.root), "build", "--lang", "fr", "--format", "booklet", "--out", str(whole)]) == 0
-    assert run(["--root", str(project.root), "build", "--lang", "fr", "--format", "booklet", "--audience", "youth",
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr", "--format", "booklet", "--out", str(whole)]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "fr", "--format", "booklet", "--audience", "youth",
                 "--out", str(alone)]) == 0
     note = "merci de le dire aux personnes qui vous ont donné cette brochure"  # the draft note, in French
     assert note not in " ".join(" ".join(pdf_text(whole / "fr/youth-booklet.pdf")).split())

@@ -155,7 +155,7 @@ def test_shards_split_the_set_without_overlap(project, tmp_path, capsys):
         assert run(["--root", str(project.root), "build", "-j", "1", "--shard", f"{i}/3", "--out", str(tmp_path / str(i))]) == 0
         seen += built_paths(capsys.readouterr().err)
     assert sorted(seen) == sorted(set(seen)) and len(seen) == 10
-    assert run(["--root", str(project.root), "build", "--shard", "4/3"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--shard", "4/3"]) == 1
     assert "--shard '4/3' is not of the form i/n with 1 <= i <= n, such as 1/4" in capsys.readouterr().err
 
 
@@ -170,7 +170,7 @@ def test_changed_since_builds_what_a_git_range_touched(project, capsys):
     assert run(["--root", str(project.root), "build", "-j", "1", "--changed-since", "HEAD"]) == 0
     assert built_paths(capsys.readouterr().err) == [
         "en/others-booklet-imposed.pdf", "en/others-booklet.pdf", "en/others-card.pdf", "en/others-leaflet.pdf", "en/others-poster.pdf"]
-    assert run(["--root", str(project.root), "build", "--changed-since", "no-such-ref"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--changed-since", "no-such-ref"]) == 1
     assert "--changed-since no-such-ref: git could not read that revision" in capsys.readouterr().err
 
 

@@ -88,7 +88,7 @@ def test_update_templates_extracts_from_the_projects_layouts_and_the_code(projec
 
 
 @pytest.mark.parametrize("command", [
-    ["build", "--format", "booklet"],
+    ["build", "-j", "1", "--format", "booklet"],
     ["review-sheet"],
     ["export", "--hsds", "hsds"],
     ["translations"],
@@ -108,7 +108,7 @@ def test_the_command_without_layouts_exits_1_without_a_traceback(project):
     """The installed command itself, as a person runs it."""
     (project.root / "layouts").unlink()
     booklet = Path(sys.executable).parent / "booklet"
-    done = subprocess.run([str(booklet), "--root", str(project.root), "build"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([str(booklet), "--root", str(project.root), "build", "-j", "1"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
     assert "no layouts folder" in done.stderr and str(project.root.resolve() / "layouts") in done.stderr
     assert "Traceback" not in done.stderr
@@ -152,7 +152,7 @@ def test_an_installed_package_builds_from_a_project_folder(project, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     out = tmp_path / "out"
-    done = subprocess.run([str(venv / "bin/booklet"), "--root", str(project.root), "build", "--audience", "workers",
+    done = subprocess.run([str(venv / "bin/booklet"), "--root", str(project.root), "build", "-j", "1", "--audience", "workers",
                            "--lang", "en", "--format", "leaflet", "--out", str(out)],
                           capture_output=True, text=True, env=env, cwd=elsewhere, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -44,7 +44,7 @@ def test_an_audience_without_a_lead_is_warned_and_strict_refuses_it(project, cap
                "crisis should meet first, each with why: lead: - {service: <id>, why: free, national, day and night}")
     assert message in problems(project, "warning")
     project.write("content/booklet.yaml", 'emergency:\n  - {number: "112", label: Emergency}\n')
-    assert run(["--root", str(project.root), "build", "--format", "poster", "--strict"]) == 1
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "poster", "--strict"]) == 1
     assert message.replace("warning:", "error:") in capsys.readouterr().err
 
 
@@ -81,7 +81,7 @@ def test_posters_cards_and_the_leaflet_start_with_the_lead_not_list_order(projec
     second_line(project)
     audience(project, LEAD.format(first="second") + "  - service: helpline\n    why: Also free.\n")
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
-    assert run(["--root", str(project.root), "build", "--format", "leaflet", "--format", "poster", "--format", "card"]) == 0, \
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "leaflet", "--format", "poster", "--format", "card"]) == 0, \
         capsys.readouterr().err
     out = project.root / "output/en"
     front = _panel_text(pdfium.PdfDocument(out / "workers-leaflet.pdf")[0], 197, 297)  # outside: flap | back | front
@@ -99,7 +99,7 @@ def test_without_a_lead_the_card_keeps_list_order(project, capsys):
     second_line(project)
     audience(project, None)
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
-    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "card"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert card.index("Helpline") < card.index("Second Line")
 
@@ -122,7 +122,7 @@ def test_a_card_never_names_the_topic(project, capsys):
     enable_french(project)  # topic_words: {fr: [viol]}
     fill(project, overrides={"services/second:card_name": "Ligne viol"})  # a translator's label that names the topic
     project.write("content/booklet.yaml", (project.root / "content/booklet.yaml").read_text() + f"site_url: {SITE}\n")
-    assert run(["--root", str(project.root), "build", "--format", "card", "--format", "leaflet"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "card", "--format", "leaflet"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert "Helpline, day and night" in card and "Sexual" not in card
     assert "Leave a message." not in card and "LGBTI" not in card
@@ -141,11 +141,11 @@ def test_a_language_without_topic_words_is_warned_and_its_cards_print_nothing_un
             "card in that language can be checked for words that could out its carrier, so its cards print the English "
             "labels, no gloss and no note; expected topic_words: {uk: [...]}") in problems(project, "warning")
     fill(project, "uk", overrides={"services/helpline:full_name": "Лінія після насильства"})
-    assert run(["--root", str(project.root), "build", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/uk/workers-card.pdf")[0]
     assert "Helpline" in card and "насильства" not in card
     project.write("content/booklet.yaml", f"languages: [en, uk]\nsite_url: {SITE}\ntopic_words: {{uk: [зґвалтуван]}}\n")
-    assert run(["--root", str(project.root), "build", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "uk", "--format", "card"]) == 0, capsys.readouterr().err
     assert "Лінія після насильства" in pdf_text(project.root / "output/uk/workers-card.pdf")[0]  # checked: not a topic word
     project.write("content/booklet.yaml", "languages: [en, nl, fr]\n")  # one field to fill in: one warning
     assert [w for w in problems(project, "warning") if "topic_words" in w] == [
@@ -288,13 +288,13 @@ def test_a_card_prints_cost_and_hours_and_a_lines_note_only_where_hours_are_miss
     project.write("content/situations/work.yaml", "title: Did this happen?\nservices: [helpline, second]\n")
     audience(project, LEAD.format(first="helpline") + "  - service: second\n    why: Free.\n")
     project.write("content/booklet.yaml", f"site_url: {SITE}\n")
-    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "card"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0].split("All the contacts")[0]
     assert "0800 12 800 free call\nMon to Fri: 09:30–13:00" in card
     assert "0800 99 961 free call\nCheck the hours on example.be." in card
     assert card.count("0800 99 961") == 1 and "jane.doe" not in card
     text = (project.root / "content/services/second.yaml").read_text()
     project.write("content/services/second.yaml", text.replace("Check the hours on example.be.", "Also for LGBTI+ people."))
-    assert run(["--root", str(project.root), "build", "--format", "card"]) == 0, capsys.readouterr().err
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "card"]) == 0, capsys.readouterr().err
     card = pdf_text(project.root / "output/en/workers-card.pdf")[0]
     assert "0800 99 961" in card and "LGBTI" not in card

@@ -103,8 +103,8 @@ def test_print_shop_booklet_is_padded_to_whole_folded_sheets(project, tmp_path):
     _lines(project, "some", 6)
     _lines(project, "many", 9)
     office, shop = tmp_path / "office", tmp_path / "shop"
-    assert run(["--root", str(project.root), "build", "--format", "booklet", "--out", str(office)]) == 0
-    assert run(["--root", str(project.root), "build", "--print-shop", "--format", "booklet", "--format", "poster",
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet", "--out", str(office)]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--print-shop", "--format", "booklet", "--format", "poster",
                 "--out", str(shop)]) == 0
     manifest = {e["path"]: e for e in json.loads((shop / "manifest.json").read_text())["documents"]}
     counts = {}
@@ -218,7 +218,7 @@ def test_the_pages_left_to_fill_the_last_sheet_are_for_the_readers_notes(project
     """A short booklet (a cover and a page of content): one ruled page for the reader's numbers
     and notes, then the back cover, four pages in all; its imposed copy is one sheet with no blank."""
     project.write("content/booklet.yaml", 'emergency:\n  - {number: "112", label: Emergency}\n')
-    assert run(["--root", str(project.root), "build", "--format", "booklet", "--format", "booklet-imposed"]) == 0, \
+    assert run(["--root", str(project.root), "build", "-j", "1", "--format", "booklet", "--format", "booklet-imposed"]) == 0, \
         capsys.readouterr().err
     pages = [" ".join(t.split()) for t in pdf_text(project.root / "output/en/workers-booklet.pdf")]
     assert len(pages) == 4 and pages[2] == "My numbers and notes"

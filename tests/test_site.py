@@ -165,7 +165,7 @@ def test_a_partial_build_links_only_pages_that_exist_and_the_exit_is_configurabl
     project.write("content/services/other.yaml", SERVICE.replace("name: Helpline", "name: Other line")
                   .replace("0800 12 800", "0800 99 961"))
     project.write("content/situations/work.yaml", "title: T\nservices: [helpline, other]\n")
-    assert run(["--root", str(project.root), "build", "--lang", "en", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "en", "--format", "booklet"]) == 0
     site = project.root / "output/site"
     code = Edition("workers", "en").code
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()) == [
@@ -301,7 +301,7 @@ def test_addresses_of_an_earlier_version_that_name_the_topic_are_removed(project
     for old in ("en/workers.html", "en/workers-booklet.pdf", "en/discreet/your-rights-ed57.html", "centres/x/en/workers.html"):
         (site / old).parent.mkdir(parents=True, exist_ok=True)
         (site / old).write_text("old")
-    assert run(["--root", str(project.root), "build", "--lang", "en", "--format", "booklet"]) == 0
+    assert run(["--root", str(project.root), "build", "-j", "1", "--lang", "en", "--format", "booklet"]) == 0
     left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
     assert [p for p in left if "workers" in p or "discreet" in p or "centres" in p] == []
     assert f"{Edition('workers', 'en').page}" in left
