@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__, design, fields, fit
+from .content.catalogue import Catalogue
 from .errors import BuildError, ContentError, existing_layouts
 from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
@@ -30,7 +31,7 @@ from .quick import code_fingerprint, content_digests, inputs_fingerprint, librar
 from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .site import write_site
-from .validate import Catalogue, load_catalogue
+from .validate import load_catalogue
 from .view import Edition, Words, appearances, booklet_view, direction, printed_ids
 from .workers import Workers
 

@@ -29,7 +29,7 @@ from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
     from .build import Built
-    from .validate import Catalogue
+    from .content.catalogue import Catalogue
     from .view import Edition
 
 

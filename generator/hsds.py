@@ -36,10 +36,10 @@ from typing import Any
 import phonenumbers
 from babel import Locale
 
+from .content.catalogue import Catalogue
 from .files import write_atomic
 from .i18n import content_translator
 from .model import Hours, PhoneLine, Service
-from .validate import Catalogue
 from .view import LINK_LABELS, LOCALES, Fields, Translate, Words, phone_view, service_view
 
 NAMESPACE = uuid.UUID("0b7c7a52-5d7e-5f2e-9d0c-6b6f6f6b6c65")

@@ -41,8 +41,8 @@ from .files import layouts_of, leads_out, write_atomic
 from .load import Document
 
 if TYPE_CHECKING:
+    from .content.catalogue import Catalogue
     from .errors import Problem
-    from .validate import Catalogue
 
 PACKAGE = Path(__file__).resolve().parent
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)

@@ -50,7 +50,7 @@ from .request import BuildRequest
 from .workers import Workers
 
 if TYPE_CHECKING:
-    from .validate import Catalogue
+    from .content.catalogue import Catalogue
     from .view import Edition
 
 STATE_PATH = "/__booklet/state"

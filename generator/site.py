@@ -34,13 +34,13 @@ from pathlib import Path
 from babel import Locale
 from babel.units import format_unit
 
+from .content.catalogue import Catalogue
 from .fields import DAYS
 from .files import write_atomic
 from .formats import FORMATS, N_
 from .i18n import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
 from .render import environment, isolate_ltr, keep_together
-from .validate import Catalogue
 from .view import Edition, Words, booklet_view, direction, lead_ids
 
 SITE = "site"

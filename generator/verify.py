@@ -48,10 +48,10 @@ import httpx
 from babel import Locale
 
 from . import __version__
+from .content.catalogue import Catalogue
 from .files import write_atomic
 from .i18n import content_fields, msgstr_place, po_lines, read_catalogue
 from .load import Document, Loc, format_loc
-from .validate import Catalogue
 from .view import site_page_url
 
 Status = Literal["ok", "redirect", "moved", "offsite", "unsure", "broken", "refused", "unchecked"]

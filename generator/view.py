@@ -20,6 +20,7 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
+from .content.catalogue import Catalogue
 from .errors import BuildError
 from .fields import DAYS, display_url, format_minutes, mailto
 from .formats import FORMATS, N_, Format
@@ -27,7 +28,6 @@ from .i18n import ui_translations
 from .metrics import widest_unbreakable_em
 from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, ServiceRef, Situation
 from .qr import make_qr, qr_width_mm
-from .validate import Catalogue
 
 
 @dataclass(frozen=True)

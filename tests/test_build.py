@@ -14,11 +14,12 @@ from weasyprint import HTML
 
 from generator.build import editions, render_edition
 from generator.cli import run
+from generator.content.catalogue import Catalogue
 from generator.formats import FORMATS
 from generator.i18n import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
-from generator.validate import Catalogue, load_catalogue
+from generator.validate import load_catalogue
 from generator.view import Edition, Words, booklet_view, direction
 
 from .conftest import EVERYTHING, FOLDED_SAMPLE, LAYOUTS, ROOT, built_pdfs
