@@ -38,7 +38,7 @@ from babel import Locale
 
 from .content.catalogue import Catalogue
 from .files import write_atomic
-from .i18n import content_translator
+from .i18n.translator import content_translator
 from .model import Hours, PhoneLine, Service
 from .view import LINK_LABELS, LOCALES, Fields, Translate, Words, phone_view, service_view
 

@@ -38,7 +38,7 @@ from .content.catalogue import Catalogue
 from .fields import DAYS
 from .files import write_atomic
 from .formats import FORMATS, N_
-from .i18n import ContentTranslator, content_translator, ui_translations
+from .i18n.translator import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
 from .render import environment, isolate_ltr, keep_together
 from .view import Edition, Words, booklet_view, direction, lead_ids

@@ -49,8 +49,9 @@ from babel import Locale
 
 from . import __version__
 from .content.catalogue import Catalogue
+from .content.texts import content_fields
 from .files import write_atomic
-from .i18n import content_fields, msgstr_place, po_lines, read_catalogue
+from .i18n.po import msgstr_place, po_lines, read_catalogue
 from .load import Document, Loc, format_loc
 from .view import site_page_url
 

@@ -24,7 +24,7 @@ from .content.catalogue import Catalogue
 from .errors import BuildError
 from .fields import DAYS, display_url, format_minutes, mailto
 from .formats import FORMATS, N_, Format
-from .i18n import ui_translations
+from .i18n.translator import ContentTranslator, ui_translations
 from .metrics import widest_unbreakable_em
 from .model import Audience, BookletText, Centre, Hours, PhoneLine, Service, ServiceRef, Situation
 from .qr import make_qr, qr_width_mm
@@ -622,11 +622,11 @@ def centre_arrangements(fmt: Format, highlights: list[dict], chosen: bool) -> tu
     return tuple(out), tuple(starts)
 
 
-def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> dict:
-    """Everything the template of one booklet needs, and nothing it must look up."""
-    run_tr = tr
-    fresh = getattr(tr, "fresh", None)
-    tr = fresh() if fresh else tr  # this document's own record of drafts and fallbacks
+def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: ContentTranslator | None = None) -> dict:
+    """Everything the template of one booklet needs, and nothing it must look up (in English
+    without ``tr``, the run's translator of the edition's language)."""
+    run_tr = tr if tr is not None else ContentTranslator.english()
+    tr = run_tr.fresh()  # this document's own record of drafts and fallbacks
     w = words
     _ = w._
     audience: Audience = cat.audiences[edition.audience]
@@ -732,12 +732,10 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,
-        "draft": bool(getattr(tr, "used_drafts", None)),
+        "draft": bool(tr.used_drafts),
         # the marks of tel: links written in text, worded with a translator whose record is dropped
         # (a number's cost translated for the marks is not a text this document prints)
-        "tel_marks": tel_marks(cat, w, fresh() if fresh else tr, centre, edition.centre or ""),
+        "tel_marks": tel_marks(cat, w, run_tr.fresh(), centre, edition.centre or ""),
     }
-    absorb = getattr(run_tr, "absorb", None)
-    if absorb and tr is not run_tr:
-        absorb(tr)  # the run's record, for the build's report of texts printed in English
+    run_tr.absorb(tr)  # the run's record, for the build's report of texts printed in English
     return view

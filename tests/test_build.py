@@ -16,7 +16,7 @@ from generator.build import editions, render_edition
 from generator.cli import run
 from generator.content.catalogue import Catalogue
 from generator.formats import FORMATS
-from generator.i18n import content_translator
+from generator.i18n.translator import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
 from generator.validate import load_catalogue
@@ -74,7 +74,7 @@ def expected_paths() -> dict[str, tuple[str, str, str]]:
 
 def ui_phrase(lang: str, english: str) -> str:
     """The layout phrase as the language's catalogue translates it."""
-    from generator.i18n import ui_translations
+    from generator.i18n.translator import ui_translations
 
     return ui_translations(LAYOUTS, lang).gettext(english)
 

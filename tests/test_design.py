@@ -15,7 +15,7 @@ from weasyprint import CSS, HTML
 from generator import design
 from generator.build import prepare
 from generator.cli import run
-from generator.i18n import content_translator
+from generator.i18n.translator import content_translator
 from generator.validate import load_catalogue
 from generator.view import Edition, Words, booklet_view
 

@@ -322,7 +322,7 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     from generator import build
-    from generator.i18n import content_translator
+    from generator.i18n.translator import content_translator
     from generator.pdf import html_to_pdf
     from generator.view import Edition
 

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po, write_po
 
 from generator import verify
 from generator.cli import run
-from generator.i18n import export_catalogue
+from generator.i18n.exchange import export_catalogue
 from generator.validate import load_catalogue
 from generator.view import Edition
 
