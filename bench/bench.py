@@ -27,7 +27,7 @@ BOOKLET = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r})
 
 from generator.build import prepare, run_job  # noqa: E402
 from generator.edition import Edition  # noqa: E402
-from generator.i18n import content_translator  # noqa: E402
+from generator.i18n.translator import content_translator  # noqa: E402
 from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
 from generator.request import available_cores  # noqa: E402
 from generator.validate import load_catalogue  # noqa: E402

@@ -24,18 +24,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import __version__, design, fields, fit
+from .checks import load_checked
+from .content.catalogue import Catalogue
 from .edition import Edition
 from .errors import BuildError, ContentError, existing_layouts
 from .files import layouts_of, write_atomic
 from .formats import FORMATS, PRINT_SHOP
-from .i18n import ContentTranslator, content_translator
+from .i18n.translator import ContentTranslator, content_translator
 from .paper.versions import check_installed
 from .quick import code_fingerprint, content_digests, inputs_fingerprint, library_versions, nothing_changed, remember
 from .render import render_back_cover, render_booklet
 from .request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
 from .selection import appearances, printed_ids
 from .site import write_site
-from .validate import Catalogue, load_catalogue
 from .view import booklet_view
 from .viewmodel import BookletView
 from .words import Words, direction
@@ -85,8 +86,9 @@ class Built:
 
 
 def check(root: Path) -> Catalogue:
-    """Load and validate; raise ContentError with every error when there is any."""
-    cat = load_catalogue(root)
+    """Load and validate the content and its translations (checks.load_checked); raise
+    ContentError with every error when there is any."""
+    cat = load_checked(root)
     if cat.errors:
         raise ContentError(cat.problems)
     return cat
@@ -461,7 +463,7 @@ def write_manifest(out: Path, entries: dict[str, dict]) -> None:
 
 def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict[str, str]]:
     """Per language, the content fields that would fall back to English, and why."""
-    from .i18n import content_fields
+    from .content.texts import content_fields
 
     out: dict[str, dict[str, str]] = {}
     for lang in langs:
@@ -496,7 +498,7 @@ def changed_since_filter(root: Path, ref: str, layouts: Path, code: str) -> Call
     atexit.register(shutil.rmtree, old_root, True)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(old_root, filter="data")
-    old = load_catalogue(old_root)
+    old = load_checked(old_root)
     if old.errors:  # the old content did not build: everything is new
         return lambda edition, fingerprint: True
     before: dict[str, str] = {}

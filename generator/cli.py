@@ -28,9 +28,12 @@ from .formats import NAMES as FORMATS
 from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
+
     from .build import Built
+    from .content.catalogue import Catalogue
+    from .content.texts import TextField
     from .edition import Edition
-    from .validate import Catalogue
+    from .i18n.checks import Coverage
 
 
 def _root(ctx: click.Context) -> Path:
@@ -89,13 +92,13 @@ def check(ctx: click.Context, strict: bool, reviews: bool, verbose: bool, errors
     """Validate all content without rendering; report every problem at once, errors last.
 
     On a terminal each line is wrapped to its width; piped, each problem is one line."""
+    from .checks import load_checked
     from .errors import collapsed_count, report, use_colour
     from .paper.versions import check_installed
-    from .validate import load_catalogue
 
     check_installed()  # what a build will need: the supported WeasyPrint and pydyf
     root = _root(ctx)
-    cat = load_catalogue(root)
+    cat = load_checked(root)
     scope = _scope(root, cat, files, audience)
     problems = [p for p in cat.problems if scope is None or p.path in scope]
     if json_path is not None:
@@ -240,11 +243,11 @@ def _translation_summary(cat: Catalogue, verbose: bool) -> list[str]:
     """How many texts would print in English for want of a translation: one line for every
     language (languages with the same counts together), or with ``verbose`` one per language; and
     the command that lists them. Not warnings: a build prints the English, and says so."""
-    from . import i18n
+    from .i18n.checks import coverage
 
     found: dict[tuple[int, int], list[str]] = {}
     for lang in cat.booklet.languages[1:]:
-        result = i18n.coverage(cat, cat.root, lang)
+        result = coverage(cat, cat.root, lang)
         if result.stale or result.missing:
             found.setdefault((len(result.stale), len(result.missing)), []).append(lang)
     if not found:
@@ -740,8 +743,10 @@ Examples:
 def translations(ctx: click.Context, export_lang: str | None, import_file: Path | None, output: Path | None,
                  update_templates: bool, details: bool) -> None:
     """Coverage of the translations, and the PO round trip for translators."""
-    from . import i18n
     from .build import check as run_check
+    from .i18n import exchange
+    from .i18n.po import po_bytes
+    from .i18n.syntax import msgfmt_path
 
     root = _root(ctx)
     cat = run_check(root)
@@ -749,7 +754,7 @@ def translations(ctx: click.Context, export_lang: str | None, import_file: Path 
     if export_lang:
         if export_lang not in enabled or export_lang == "en":
             raise click.UsageError(f"language '{export_lang}' is not a translated language; expected one of: {', '.join(enabled[1:])}")
-        data = i18n.catalogue_bytes(i18n.export_catalogue(cat, root, export_lang))
+        data = po_bytes(exchange.export_catalogue(cat, root, export_lang))
         if output:
             output.write_bytes(data)
             click.echo(f"wrote {output}", err=True)
@@ -757,15 +762,72 @@ def translations(ctx: click.Context, export_lang: str | None, import_file: Path 
             click.echo(data.decode("utf-8"), nl=False)
         return
     if import_file:
-        lang, taken, unchanged = i18n.import_file(cat, root, import_file)
+        if msgfmt_path() is None:
+            click.echo(f"note: msgfmt (GNU gettext) not found: {import_file} is checked with babel's parser only; "
+                       "install gettext (Debian's package) for the full check", err=True)
+        lang, taken, unchanged = exchange.import_file(cat, root, import_file)
         click.echo(f"{lang}: {taken} translation{'s' if taken != 1 else ''} taken, {unchanged} unchanged "
                    f"(content/translations/{lang}.po)")
         return
     if update_templates:
-        for path in i18n.update_ui_catalogues(_layouts(root), enabled):
+        for path in exchange.update_ui_catalogues(_layouts(root), enabled):
             click.echo(f"updated {path.relative_to(root) if path.is_relative_to(root) else path}")
         return
-    i18n.print_coverage(cat, root, _layouts(root), enabled, details)
+    _print_coverage(cat, root, _layouts(root), enabled, details)
+
+
+LISTED = 20
+"""How many stale or missing entries `booklet translations` lists under its table (--details: all)."""
+
+
+def _listing(lang: str, result: Coverage) -> tuple[list[str], list[str]]:
+    """The stale and the missing entries of one coverage, one line each: 'file:line: field: lang: why'."""
+    def line(f: TextField, why: str) -> str:
+        name = f.context.partition(":")[2] if not f.context.startswith("ui:") else repr(_short(f.text, 60))
+        return f"{f.path}{f':{f.line}' if f.line else ''}: {name or f.context}: {lang}: {why}"
+
+    return ([line(f, "stale (the English changed)") for f in result.stale], [line(f, "missing") for f in result.missing])
+
+
+def _print_coverage(cat: Catalogue, root: Path, layouts: Path, langs: tuple[str, ...], details: bool = False) -> None:
+    """The coverage table, then the stale and missing entries (stale first): the first LISTED,
+    or all with ``details``."""
+    import sys
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from .i18n.checks import coverage, ui_coverage
+
+    table = Table(title="Translations", title_justify="left")
+    for name in ("language", "kind", "strings", "translated", "reviewed", "machine drafts", "stale", "missing", "coverage"):
+        table.add_column(name, justify="left" if name in ("language", "kind") else "right")
+    stale: list[str] = []
+    missing: list[str] = []
+    for lang in langs:
+        if lang == "en":
+            continue
+        for kind, result in (("content", coverage(cat, root, lang)), ("layouts", ui_coverage(layouts, lang))):
+            table.add_row(lang, kind, str(result.total), str(result.translated), str(result.reviewed), str(result.drafts),
+                          str(len(result.stale)), str(len(result.missing)), f"{result.percent:.0f} %")
+            more_stale, more_missing = _listing(lang, result)
+            stale += more_stale
+            missing += more_missing
+    console = Console() if sys.stdout.isatty() else Console(width=120)  # a terminal's own width; piped: unwrapped
+    console.print(table)
+    listed = stale + missing
+    shown = listed if details else listed[:LISTED]
+    for line in shown:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if len(shown) < len(listed):
+        console.print(f"... and {len(listed) - len(shown)} more: run 'booklet translations --details'", markup=False,
+                      highlight=False, soft_wrap=True)
+
+
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from generator.formats import FORMATS
+from .formats import FORMATS
 
 
 @dataclass(frozen=True)

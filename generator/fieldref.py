@@ -26,7 +26,7 @@ FILES: tuple[tuple[str, type[BaseModel]], ...] = (
 NAMES = {"Hours": "opening period", "PhoneLine": "phone line", "Chat": "chat", "Link": "web page", "Address": "address",
          "Block": "list", "ServiceRef": "situation", "CentreContact": "contact"}
 SCALARS = {"PhoneNumber": "phone number", "Url": "https address", "Email": "email address", "Language": "language code (ISO 639-1)",
-           "Days": "days (`mo-fr`, `sa`, `[mo, th]`)", "Minutes": "time `HH:MM`", "Text": "text", "Id": "id (`lower-case-words`)"}
+           "Days": "days (`mo-fr`, `sa`, `[mo, th]`)", "Minutes": "time `HH:MM`", "Text": "text", "Prose": "text, translated", "Id": "id (`lower-case-words`)"}
 
 
 def _type(annotation: Any) -> str:
@@ -115,7 +115,8 @@ def reference() -> str:
     out = ["# Content fields", "",
            "Generated from `generator/model.py` by `booklet fields`; do not edit by hand. Every field",
            "not marked required may be left out. Text fields are plain text with `*emphasis*`, `**strong**`",
-           "and `[links](https://...)` allowed.", ""]
+           "and `[links](https://...)` allowed. A *text, translated* is offered to translators (`booklet translations",
+           "--export`) and printed in each booklet's language; a *text* is printed as written.", ""]
     described: set[type[BaseModel]] = set()
     for path, cls in FILES:
         out += [f"## {path}", "", " ".join((cls.__doc__ or "").split()), ""]

@@ -18,7 +18,7 @@ from typing import Literal
 
 def N_(message: str) -> str:
     """Marks a phrase for extraction into the layouts' catalogue; it is translated where it is used
-    (generator/i18n.py collects every ``N_("...")`` of this package)."""
+    (generator/i18n/po.py collects every ``N_("...")`` of this package)."""
     return message
 
 

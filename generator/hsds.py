@@ -36,10 +36,10 @@ from typing import Any
 import phonenumbers
 from babel import Locale
 
+from .content.catalogue import Catalogue
 from .files import write_atomic
-from .i18n import content_translator
+from .i18n.translator import content_translator
 from .model import Hours, PhoneLine, Service
-from .validate import Catalogue
 from .view import LINK_LABELS, Fields, Translate, phone_view, service_view
 from .words import LOCALES, Words
 

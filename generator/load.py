@@ -50,7 +50,7 @@ class Document:
     positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     cuts: list[Loc] = field(default_factory=list)
-    """Items left out of ``data`` since it was read, in order (validate.salvage: a file with errors,
+    """Items left out of ``data`` since it was read, in order (content/salvage.py: a file with errors,
     read as far as it is right); positions and field names stay those of the file as written."""
 
     def original(self, loc: Loc) -> Loc:

@@ -24,13 +24,26 @@ Minutes = Annotated[int, PlainValidator(fields.parse_time)]
 Text = Annotated[str, Field(min_length=1)]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
+
+class Translatable:
+    """Marks a text a reader reads in the booklet's language: each such field is translated
+    (content/translations/<lang>.po) and found by reading the models (generator/content/texts.py),
+    so a field declared ``Prose`` is offered to translators with no list to update."""
+
+    def __repr__(self) -> str:
+        return "Translatable()"
+
+
+Prose = Annotated[str, Field(min_length=1), Translatable()]
+"""Text that is printed translated (a summary, a note, a step); ``Text`` is printed as written."""
+
 SHORT_MAX = 80
 
 Region = Literal["federal", "brussels", "flanders", "wallonia"]
 
 
 def salvaging(info: ValidationInfo) -> bool:
-    """A file with errors is being read as far as it is right (validate.salvage), to report its
+    """A file with errors is being read as far as it is right (content/salvage.py), to report its
     warnings: a whole file's own rule (a service gives a way to reach it) is not asked then, as
     the items that broke it may be the ones left out."""
     return bool(info.context and info.context.get("salvage"))
@@ -102,8 +115,10 @@ class PhoneLine(WithHours):
 
     number: PhoneNumber
     """As written by the organisation; parsed for Belgium and printed in national format."""
-    label: Text | None = None
+    label: Prose | None = None
     """What the line is, when a service has several ('Helpdesk', 'Outside these hours: Télé-Accueil')."""
+    note: Prose | None = None
+    """What a caller should know about this line ('Outside these hours, you can leave a message.'); printed."""
     apps: tuple[Literal["whatsapp", "telegram", "signal", "sms"], ...] = ()
     """Messaging apps on this number. With apps and no 'call', the number takes messages only."""
     call: bool = True
@@ -112,13 +127,11 @@ class PhoneLine(WithHours):
     """The choice to make in the line's phone menu for this service (a line shared by several
     organisations: 'choose 2'); say it in the note too, which is what is printed. Exported to
     HSDS as the phone's extension."""
-    cost: Text | None = None
+    cost: Prose | None = None
     """The price of a charged (0900/070) number, as the organisation states it."""
     free: bool = False
     """True when a source says this number is free to call although its prefix does not (a short
     number such as 112); 0800 numbers are free by their prefix. Needs 'source:'."""
-    note: Text | None = None
-    """What a caller should know about this line ('Outside these hours, you can leave a message.'); printed."""
     source: Url | None = None
     """Where a fact about this line comes from, when not from the source page."""
     hold: Text | None = None
@@ -132,7 +145,7 @@ class Chat(WithHours):
     """The chat's own page; omitted (and marked for review) when the source names no address."""
     anonymous: bool = False
     """True when the chat asks no name ('Anonymous chat' is printed)."""
-    note: Text | None = None
+    note: Prose | None = None
     """What a reader should know about the chat; printed."""
 
 
@@ -143,11 +156,11 @@ class Link(Strict):
     """The address (https); the first link of a service is its QR code, so it must scan to a page that works."""
     kind: Literal["form", "website", "contact", "map", "appointment", "chat", "info"]
     """What the reader finds there; printed as a label ('Online form', 'Website', ...)."""
-    label: Text | None = None
+    label: Prose | None = None
     """A more precise label than the kind's, when needed."""
     source: Url | None = None
     """Where this address was found (the organisation's own site, ideally)."""
-    note: Text | None = None
+    note: Prose | None = None
     """What a reader should know about the page; printed."""
 
 
@@ -160,16 +173,16 @@ class Address(Strict):
     """Four digits, in quotes: "1000"."""
     city: Text
     """As the organisation writes it ('Bruxelles', 'Antwerpen')."""
-    note: Text | None = None
+    note: Prose | None = None
     """What a visitor should know ('Entrance on the left'); printed."""
 
 
 class Block(Strict):
     """A short bulleted list with an optional heading."""
 
-    heading: Text | None = None
+    heading: Prose | None = None
     """Printed above the list ('You can receive the following care:')."""
-    items: tuple[Text, ...] = Field(min_length=1)
+    items: tuple[Prose, ...] = Field(min_length=1)
     """The entries, one line each."""
     everywhere: bool = False
     """Also print this list on leaflets and posters, which leave a service's other lists out for
@@ -183,20 +196,20 @@ class Service(Strict):
     """Optional; when given it must equal the file name."""
     name: Text
     """The organisation's name, as it writes it."""
-    full_name: Text | None = None
+    full_name: Prose | None = None
     """What the organisation is, in a few words ('Federal Migration Centre'), or its long official
     name: printed under the name, and translated (the name is not). A printed service without it
     is a warning (an error under --strict)."""
-    card_name: Text | None = None
+    card_name: Prose | None = None
     """A neutral label printed on the wallet card instead of the name, when the name says what
     the service is about ('Écoute Violences Conjugales'): a card is carried on the body and must
     not out its carrier. Translated; checked against content/booklet.yaml's topic_words."""
     names: dict[Language, Text] = Field(default_factory=dict)
     """The organisation's own official name in other languages ({fr: ..., nl: ...}): printed in
     a booklet of that language, with the name above in brackets."""
-    summary: Text
+    summary: Prose
     """What it does for the reader, in one or two sentences."""
-    short: Text | None = None
+    short: Prose | None = None
     """What it does in one line (at most 80 characters), for posters and for leaflets too full
     for every summary; the summary is printed where it is missing."""
     lists: tuple[Block, ...] = ()
@@ -215,7 +228,7 @@ class Service(Strict):
     """Web pages; the first one is printed as a QR code."""
     addresses: tuple[Address, ...] = ()
     """Where a reader can go."""
-    notes: tuple[Text, ...] = ()
+    notes: tuple[Prose, ...] = ()
     """Things the reader should know ('This is not a queer organisation.')."""
     last_verified: date
     """When a person last checked these facts against the organisation or the source page."""
@@ -278,15 +291,15 @@ class Situation(Strict):
 
     id: Id | None = None
     """Optional; when given it must equal the file name."""
-    title: Text
+    title: Prose
     """The question the reader recognises: 'Did this happen in your reception centre?'"""
-    summary: Text | None = None
+    summary: Prose | None = None
     """A sentence or two under the title."""
     lists: tuple[Block, ...] = ()
     """Lists printed after the summary."""
-    steps: tuple[Text, ...] = ()
+    steps: tuple[Prose, ...] = ()
     """What to do, in order."""
-    tips: tuple[Text, ...] = ()
+    tips: tuple[Prose, ...] = ()
     """Advice printed in a tinted box ('Keep a copy of what you send.')."""
     services: tuple[Id, ...] = ()
     """Services to contact, by id, in the order printed."""
@@ -317,10 +330,10 @@ class Audience(Strict):
 
     id: Id | None = None
     """Optional; when given it must equal the file name."""
-    title: Text
-    subtitle: Text | None = None
+    title: Prose
+    subtitle: Prose | None = None
     """Printed under the title on the cover."""
-    intro: tuple[Text, ...] = ()
+    intro: tuple[Prose, ...] = ()
     """Paragraphs on the cover page."""
     situations: tuple[ServiceRef, ...] = Field(min_length=1)
     """Situation ids, or {situation: id, services: [...]} to print only some of its services."""
@@ -328,7 +341,7 @@ class Audience(Strict):
     """Print a table of contents."""
     general: bool = True
     """Print the general introduction (content/booklet.yaml) after the cover."""
-    fallback: Text | None = None
+    fallback: Prose | None = None
     """Where to turn when none of its services fits, instead of content/booklet.yaml's: printed
     on the leaflet's back, the booklet's cover and back cover, and the web page. An audience for
     one kind of need says where that need is met (after sexual violence, not Myria or Unia)."""
@@ -363,9 +376,9 @@ class Audience(Strict):
 class CentreContact(Strict):
     """A contact of the reception centre itself: its social service, its complaint contact."""
 
-    name: Text
+    name: Prose
     """What it is ('Social service'), in English: translated with the rest of the content."""
-    summary: Text
+    summary: Prose
     """What it does for the resident, in a sentence."""
     phones: tuple[PhoneLine, ...] = ()
     """Its phone lines, with their hours."""
@@ -375,7 +388,7 @@ class CentreContact(Strict):
     """Web pages (a complaint form)."""
     addresses: tuple[Address, ...] = ()
     """Where to go (an office in the centre, or outside it)."""
-    notes: tuple[Text, ...] = ()
+    notes: tuple[Prose, ...] = ()
     """What a resident should know."""
 
     @model_validator(mode="after")
@@ -426,9 +439,9 @@ class BookletText(Strict):
     languages: tuple[Language, ...] = ("en",)
     """Languages every audience is built in; English, the source, first."""
 
-    introduction: tuple[Text, ...] = ()
+    introduction: tuple[Prose, ...] = ()
     """The general introduction: why rights and laws matter."""
-    fallback: Text | None = None
+    fallback: Prose | None = None
     """What to do when no listed service fits."""
     emergency: tuple[PhoneLine, ...] = ()
     """The emergency numbers (112, 101) with what each is for ('label:'), hours and source:
@@ -442,7 +455,7 @@ class BookletText(Strict):
     discreet page there. Without it, cards are built without a QR code."""
     exit_url: Url = "https://www.google.com/"
     """Where the web pages' "Leave this page" button goes: a neutral site."""
-    colophon: tuple[Text, ...] = ()
+    colophon: tuple[Prose, ...] = ()
     """Who made the booklet, on the back cover."""
     topic_words: dict[Language, tuple[Text, ...]] = Field(default_factory=dict)
     """Per language, words that say what a service is about and could out the person who carries

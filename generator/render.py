@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from .fields import MARKDOWN, mailto, tel_number
 from .formats import FORMATS
-from .i18n import ui_translations
+from .i18n.translator import ui_translations
 from .qr import qr_width_mm
 from .words import RTL_SCRIPT
 

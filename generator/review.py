@@ -29,10 +29,10 @@ from typing import Any
 
 from . import notes
 from .clock import today
+from .content.catalogue import Catalogue
 from .files import write_atomic
 from .pdf import html_to_pdfs
 from .render import environment
-from .validate import Catalogue
 from .verify import Result, load_results, targets
 from .words import Words
 

@@ -50,8 +50,9 @@ from .request import BuildRequest
 from .workers import Workers
 
 if TYPE_CHECKING:
+
+    from .content.catalogue import Catalogue
     from .edition import Edition
-    from .validate import Catalogue
 
 STATE_PATH = "/__booklet/state"
 RELOADER = (

@@ -34,15 +34,15 @@ from pathlib import Path
 from babel import Locale
 from babel.units import format_unit
 
+from .content.catalogue import Catalogue
 from .edition import Edition
 from .fields import DAYS
 from .files import write_atomic
 from .formats import FORMATS, N_
-from .i18n import ContentTranslator, content_translator, ui_translations
+from .i18n.translator import ContentTranslator, content_translator, ui_translations
 from .model import Hours, PhoneLine
 from .render import environment, isolate_ltr, keep_together
 from .selection import lead_ids
-from .validate import Catalogue
 from .view import booklet_view
 from .viewmodel import BookletView, PhoneView
 from .words import Words, direction

@@ -42,12 +42,13 @@ from urllib.parse import urljoin, urlsplit
 from babel import Locale
 
 from . import __version__
+from .content.catalogue import Catalogue
+from .content.texts import content_fields
 from .edition import site_page_url
 from .files import write_atomic
-from .i18n import content_fields, msgstr_place, po_lines, read_catalogue
+from .i18n.po import msgstr_place, po_lines, read_catalogue
 from .load import Document, Loc, format_loc
 from .netguard import Fetcher, Policy, not_public
-from .validate import Catalogue
 
 Status = Literal["ok", "redirect", "moved", "offsite", "unsure", "broken", "refused", "unchecked"]
 SEVERITY: dict[str, Literal["ok", "info", "warning", "error"]] = {

@@ -12,15 +12,16 @@ from collections.abc import Callable
 
 from babel.lists import format_list
 
+from .content.catalogue import Catalogue
 from .edition import Edition, site_page_url
 from .errors import BuildError
 from .fields import display_url, mailto
 from .formats import FORMATS, N_, Format
+from .i18n.translator import ContentTranslator
 from .metrics import widest_unbreakable_em
 from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
 from .qr import make_qr, qr_width_mm
 from .selection import lead_ids, picked_ids, printable, situations
-from .validate import Catalogue
 from .viewmodel import BlockView, BookletView, CardWords, CentreBox, LinkView, PhoneView, ServiceView, SituationView
 from .words import NON_LATIN, RTL_SCRIPT, Words, direction
 
@@ -370,11 +371,11 @@ def centre_arrangements(fmt: Format, highlights: list[ServiceView], chosen: bool
     return tuple(out), tuple(starts)
 
 
-def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate = _english) -> BookletView:
-    """Everything the template of one booklet needs, and nothing it must look up."""
-    run_tr = tr
-    fresh = getattr(tr, "fresh", None)
-    tr = fresh() if fresh else tr  # this document's own record of drafts and fallbacks
+def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: ContentTranslator | None = None) -> BookletView:
+    """Everything the template of one booklet needs, and nothing it must look up (in English
+    without ``tr``, the run's translator of the edition's language)."""
+    run_tr = tr if tr is not None else ContentTranslator.english()
+    tr = run_tr.fresh()  # this document's own record of drafts and fallbacks
     w = words
     _ = w._
     audience: Audience = cat.audiences[edition.audience]
@@ -480,12 +481,10 @@ def booklet_view(cat: Catalogue, edition: Edition, words: Words, tr: Translate =
         # The document's date is the newest check of what it shows: the same content gives the same file.
         "date": max(s.last_verified for s in shown.values()).isoformat() + "T00:00:00Z" if shown else "",
         "qr_urls": qr_urls,
-        "draft": bool(getattr(tr, "used_drafts", None)),
+        "draft": bool(tr.used_drafts),
         # the marks of tel: links written in text, worded with a translator whose record is dropped
         # (a number's cost translated for the marks is not a text this document prints)
-        "tel_marks": tel_marks(cat, w, fresh() if fresh else tr, centre, edition.centre or ""),
+        "tel_marks": tel_marks(cat, w, run_tr.fresh(), centre, edition.centre or ""),
     }
-    absorb = getattr(run_tr, "absorb", None)
-    if absorb and tr is not run_tr:
-        absorb(tr)  # the run's record, for the build's report of texts printed in English
+    run_tr.absorb(tr)  # the run's record, for the build's report of texts printed in English
     return view

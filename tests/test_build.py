@@ -14,12 +14,13 @@ from weasyprint import HTML
 
 from generator.build import editions, render_edition
 from generator.cli import run
+from generator.content.catalogue import Catalogue
 from generator.edition import Edition
 from generator.formats import FORMATS
-from generator.i18n import content_translator
+from generator.i18n.translator import content_translator
 from generator.pdf import LayoutsOnlyFetcher
 from generator.render import render_booklet
-from generator.validate import Catalogue, load_catalogue
+from generator.validate import load_catalogue
 from generator.view import booklet_view
 from generator.words import Words, direction
 
@@ -75,7 +76,7 @@ def expected_paths() -> dict[str, tuple[str, str, str]]:
 
 def ui_phrase(lang: str, english: str) -> str:
     """The layout phrase as the language's catalogue translates it."""
-    from generator.i18n import ui_translations
+    from generator.i18n.translator import ui_translations
 
     return ui_translations(LAYOUTS, lang).gettext(english)
 

@@ -16,7 +16,7 @@ from generator import design
 from generator.build import prepare
 from generator.cli import run
 from generator.edition import Edition
-from generator.i18n import content_translator
+from generator.i18n.translator import content_translator
 from generator.validate import load_catalogue
 from generator.view import booklet_view
 from generator.words import Words

@@ -324,7 +324,7 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     from generator import build
     from generator.edition import Edition
-    from generator.i18n import content_translator
+    from generator.i18n.translator import content_translator
     from generator.pdf import html_to_pdf
 
     edition = Edition("asylum-centre", lang, "leaflet")

@@ -14,7 +14,10 @@ import pytest
 from babel.messages.pofile import normalize, read_po, write_po
 
 from generator.cli import run
-from generator.i18n import content_fields, coverage, export_catalogue, ui_coverage, ui_translations
+from generator.content.texts import content_fields
+from generator.i18n.checks import coverage, ui_coverage
+from generator.i18n.exchange import export_catalogue
+from generator.i18n.translator import ui_translations
 from generator.validate import load_catalogue
 
 from .conftest import LAYOUTS, ROOT, SERVICE, many_services
@@ -70,6 +73,72 @@ def test_fields_cover_the_content(project):
         "booklet:fallback",
     ]
 
+
+def test_the_translated_fields_are_read_from_the_model_in_reading_order():
+    from generator.content.texts import MODELS, text_paths
+
+    # a model's own texts and its lists, then the texts of its contact means, each in the model's order
+    assert text_paths(MODELS["services"]) == (
+        "full_name", "card_name", "summary", "short", "lists.heading", "lists.items", "notes", "phones.label",
+        "phones.note", "phones.cost", "chats.note", "links.label", "links.note", "addresses.note")
+    assert text_paths(MODELS["situations"]) == ("title", "summary", "lists.heading", "lists.items", "steps", "tips")
+    assert text_paths(MODELS["audiences"]) == ("title", "subtitle", "intro", "fallback")
+    assert text_paths(MODELS["centres"]) == (
+        "contacts.name", "contacts.summary", "contacts.notes", "contacts.phones.label", "contacts.phones.note",
+        "contacts.phones.cost", "contacts.links.label", "contacts.links.note", "contacts.addresses.note")
+    # an emergency number's cost is printed translated (view.phone_tags), so it is offered too
+    assert text_paths(MODELS["booklet"])[-3:] == ("emergency.label", "emergency.note", "emergency.cost")
+
+
+def test_a_field_marked_translatable_in_the_model_is_exported_with_no_list_to_update(project, monkeypatch):
+    from generator.content import texts
+    from generator.model import Prose, Service, Text
+
+    class WithMotto(Service):
+        motto: Prose | None = None
+        """A new text a reader reads: marked, so translated."""
+        internal: Text | None = None
+        """A new text printed as written: not marked, so not offered."""
+
+    enable_french(project)
+    cat = load_catalogue(project.root)
+    cat.services["helpline"] = WithMotto.model_construct(**dict(cat.services["helpline"]), motto="Open to all",
+                                                          internal="not for translators")
+    monkeypatch.setitem(texts.MODELS, "services", WithMotto)
+    exported = export_catalogue(cat, project.root, "fr")
+    found = {m.context: m.id for m in exported if m.id}
+    assert found["services/helpline:motto"] == "Open to all"
+    assert not any(context.endswith(":internal") for context in found)
+    assert "services/helpline:motto" in [f.context for f in coverage(cat, project.root, "fr").missing]
+
+
+def test_every_text_field_of_the_schema_is_translated_or_said_to_be_printed_as_written():
+    """A new text field must be declared Prose (translated) or be listed in UNTRANSLATED with why."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from generator import model
+    from generator.content.texts import UNTRANSLATED, inner_model, is_translatable
+
+    def holds_text(annotation) -> bool:
+        return annotation is str or any(holds_text(a) for a in typing.get_args(annotation))
+
+    models = [obj for obj in vars(model).values() if isinstance(obj, type) and issubclass(obj, BaseModel)
+              and obj.__module__ == model.__name__]
+    texts, translated = set(), set()
+    for cls in models:
+        for name, info in cls.model_fields.items():
+            if inner_model(info.annotation) is None and holds_text(info.annotation):
+                texts.add(f"{cls.__name__}.{name}")
+                if is_translatable(info):
+                    translated.add(f"{cls.__name__}.{name}")
+    neither = texts - translated - set(UNTRANSLATED)
+    assert not neither, f"declare each Prose (translated) or list it in content/texts.py UNTRANSLATED with why: {sorted(neither)}"
+    assert not translated & set(UNTRANSLATED), "a field is both translated and listed as printed as written"
+    assert set(UNTRANSLATED) <= texts, f"UNTRANSLATED names no text field: {sorted(set(UNTRANSLATED) - texts)}"
+    assert all(why for why in UNTRANSLATED.values())
+    assert {"Service.summary", "PhoneLine.cost", "CentreContact.name", "BookletText.colophon"} <= translated
 
 def test_changing_one_english_sentence_makes_exactly_that_field_stale(project):
     enable_french(project)
@@ -316,7 +385,7 @@ def test_import_refuses_a_damaged_file_names_the_line_and_changes_nothing(projec
     if checker == "msgfmt":
         msgfmt()
     else:
-        monkeypatch.setattr("generator.i18n.msgfmt_path", lambda: None)
+        monkeypatch.setattr("generator.i18n.syntax.msgfmt_path", lambda: None)
     capsys.readouterr()
     assert run(["--root", str(project.root), "translations", "--import", str(exported)]) == 1
     captured = capsys.readouterr()

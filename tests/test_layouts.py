@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run
-from generator.i18n import ui_translations
+from generator.i18n.translator import ui_translations
 from generator.quick import code_fingerprint
 
 from .conftest import LAYOUTS, ROOT, Project

@@ -219,7 +219,7 @@ def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
     import pypdf
 
     from generator.edition import Edition
-    from generator.i18n import content_translator
+    from generator.i18n.translator import content_translator
     from generator.view import booklet_view
     from generator.words import Words
 
@@ -270,7 +270,7 @@ def test_where_to_turn_when_nothing_fits_is_the_audiences_own(shipped):
 
 def test_an_audiences_fallback_is_translated(project):
     """An audience's fallback is a field translators get, under its own context."""
-    from generator.i18n import content_fields
+    from generator.content.texts import content_fields
 
     project.write(A, "title: Your rights\nfallback: Call the helpline.\nsituations: [work]\n")
     fields = {f.context: f.text for f in content_fields(load_catalogue(project.root))}

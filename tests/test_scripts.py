@@ -12,7 +12,7 @@ import pytest
 from babel import Locale
 from weasyprint import HTML
 
-from generator.i18n import read_catalogue
+from generator.i18n.po import read_catalogue
 from generator.validate import load_catalogue
 from generator.words import LOCALES, Words, direction
 

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po, write_po
 from generator import verify
 from generator.cli import run
 from generator.edition import Edition
-from generator.i18n import export_catalogue
+from generator.i18n.exchange import export_catalogue
 from generator.validate import load_catalogue
 
 from .conftest import SERVICE

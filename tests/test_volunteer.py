@@ -219,11 +219,11 @@ def _exported(project, tmp_path, capsys) -> tuple[object, list[str], int]:
 
 @pytest.mark.parametrize("checker", ["msgfmt", "babel"])
 def test_a_damaged_po_file_names_its_broken_line_and_blames_itself(project, tmp_path, capsys, monkeypatch, checker):
-    from generator import i18n
+    from generator.i18n import syntax
 
     if checker == "babel":
-        monkeypatch.setattr(i18n, "msgfmt_path", lambda: None)
-    elif i18n.msgfmt_path() is None:
+        monkeypatch.setattr(syntax, "msgfmt_path", lambda: None)
+    elif syntax.msgfmt_path() is None:
         pytest.skip("GNU gettext's msgfmt is not installed (make test installs it)")
     po, lines, at = _exported(project, tmp_path, capsys)
     assert lines[at - 1] == 'msgstr ""'
