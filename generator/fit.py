@@ -6,11 +6,11 @@ shorten, never be cut off or overflow the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .errors import BuildError
-from .formats import FORMATS, Format
+from .formats import FORMATS, FitRule, Format
 from .paper.weasy import page_box
 
 LEAFLET_INSIDE_PANELS = len(FORMATS["leaflet"].panels_mm) - 2  # the flap and the inside; the front and back are fixed
@@ -229,12 +229,15 @@ def check_single_page(document: Any, what: str, setting: str) -> None:
                          f"{which}: list fewer services under {setting}: in the audience's file")
 
 
+RULES: dict[FitRule, Callable[[Format, Any, str], None]] = {
+    "panels": lambda _fmt, document, what: check_leaflet(document, what),
+    "one-page": lambda fmt, document, what: check_single_page(document, what, fmt.selection or fmt.name),
+}
+"""Each fit rule a format can name (formats.FitRule) and its check of the laid-out pages."""
+
+
 def check(fmt: Format, document: Any, what: str) -> None:
     """Apply a format's fit rule (formats.py) to its laid-out pages: BuildError when the content
     does not fit, naming ``what`` (the document) and what to shorten."""
-    if fmt.fit == "panels":
-        check_leaflet(document, what)
-    elif fmt.fit == "one-page":
-        check_single_page(document, what, fmt.selection or fmt.name)
-    elif fmt.fit is not None:
-        raise ValueError(f"format {fmt.name}: no fit rule {fmt.fit!r}")
+    if fmt.fit is not None:
+        RULES[fmt.fit](fmt, document, what)

@@ -21,3 +21,9 @@ def test_every_selection_a_format_can_name_is_a_field_of_the_audience():
     fields = {info.alias or name for name, info in Audience.model_fields.items()}
     assert set(get_args(formats.Selection)) <= fields
     assert {f.selection for f in formats.FORMATS.values() if f.selection} <= set(get_args(formats.Selection))
+
+
+def test_every_fit_rule_a_format_can_name_has_its_check():
+    from generator import fit
+
+    assert set(get_args(formats.FitRule)) == set(fit.RULES)
