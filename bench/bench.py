@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 BOOKLET = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from generator.cli import main; main()"]
 """`booklet` with this repository's code (the venv's entry point may be another checkout's, installed editable)."""
 
-from generator.build import prepare, run_job  # noqa: E402
+from generator.build.plan import prepare  # noqa: E402
+from generator.build.run import run_job  # noqa: E402
 from generator.edition import Edition  # noqa: E402
 from generator.i18n.translator import content_translator  # noqa: E402
 from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
@@ -87,12 +88,12 @@ class OwnWork:
     to WeasyPrint's PDF (artifacts, identifiers, placing pages on sheets)."""
 
     def __init__(self) -> None:
-        import generator.build
+        import generator.build.plan
         import generator.fit
         import generator.pdf
 
         self.seconds = 0.0
-        for module, name in ((generator.build, "prepare"), (generator.fit, "check_leaflet"),
+        for module, name in ((generator.build.plan, "prepare"), (generator.fit, "check_leaflet"),
                              (generator.fit, "check_single_page"), (generator.pdf, "_unreachable_content_as_artifacts"),
                              (generator.pdf, "_right_to_left"), (generator.pdf, "_stable_document_id"),
                              (generator.pdf, "place")):
@@ -132,7 +133,7 @@ class Arrangements:
 
 
 def per_document(runs: int, work: Path, smoke: bool = False) -> list[tuple[str, float, float, float, int, float]]:
-    import generator.build
+    import generator.build.plan
 
     own = OwnWork()
     layouts = Arrangements()
@@ -150,7 +151,7 @@ def per_document(runs: int, work: Path, smoke: bool = False) -> list[tuple[str, 
         tr = content_translator(root, edition.lang)
 
         def pipeline(edition: Edition = edition, more=more, tr=tr, cat=cat) -> int:
-            job, _view = generator.build.job_for(cat, edition, LAYOUTS, tr, more=more)  # every arrangement, as a build
+            job, _view = generator.build.plan.job_for(cat, edition, LAYOUTS, tr, more=more)  # every arrangement, as a build
             return run_job(job)[-1][2]
 
         pages = pipeline()  # warm: fonts, templates, QR codes are paid once per process

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, quick
+from . import __version__
+from .build import quick
 from .clock import today
 from .errors import BookletError, existing_layouts
 from .files import layouts_of
@@ -29,7 +30,7 @@ from .request import BuildRequest, available_cores
 
 if TYPE_CHECKING:
 
-    from .build import Built
+    from .build.plan import Built
     from .content.catalogue import Catalogue
     from .content.texts import TextField
     from .edition import Edition
@@ -274,7 +275,7 @@ def list_(ctx: click.Context, service: str | None) -> None:
     """List audiences, situations and services, with the audiences and formats each service is
     printed in (the booklet and web page show every service of the audience's situations; the
     leaflet, poster and card those they select)."""
-    from .build import check as run_check
+    from .build.make import check as run_check
     from .selection import appearances
 
     cat = run_check(_root(ctx))
@@ -425,8 +426,10 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
             return
     before = quick.last_content(out)
 
-    from .build import build as run_build
-    from .build import editions, how_to_print, notices, read_manifest, shard, translation_problems, unchanged_reasons
+    from .build.incremental import read_manifest, unchanged_reasons
+    from .build.make import build as run_build
+    from .build.plan import editions, shard
+    from .build.report import how_to_print, notices, translation_problems
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -676,7 +679,7 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
 
 def _checked(root: Path) -> Catalogue:
     """The content, checked; its errors stop the command (with their file:line:column)."""
-    from .build import check as run_check
+    from .build.make import check as run_check
 
     return run_check(root)
 
@@ -718,7 +721,7 @@ Example:
 @click.pass_context
 def site(ctx: click.Context, out: Path | None) -> None:
     """Write the web pages (OUT/site/) again for every PDF in OUT/manifest.json, rendering nothing."""
-    from .build import rewrite_site
+    from .build.make import rewrite_site
 
     root = _root(ctx)
     out = out or root / "output"
@@ -743,7 +746,7 @@ Examples:
 def translations(ctx: click.Context, export_lang: str | None, import_file: Path | None, output: Path | None,
                  update_templates: bool, details: bool) -> None:
     """Coverage of the translations, and the PO round trip for translators."""
-    from .build import check as run_check
+    from .build.make import check as run_check
     from .i18n import exchange
     from .i18n.po import po_bytes
     from .i18n.syntax import msgfmt_path

@@ -321,7 +321,9 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
     the change), then the PDFs (the page reloads again, with their new sizes). A content or
     build error is kept for the pages instead of stopping the server. Once ``cancel`` is set
     the build stops, and says after how long (a file changed again: the next build starts at once)."""
-    from .build import Cancelled, build, read_manifest
+    from .build.incremental import read_manifest
+    from .build.make import build
+    from .build.plan import Cancelled
     from .site import write_site
 
     progress = Progress(say)

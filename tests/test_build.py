@@ -12,7 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 from weasyprint import HTML
 
-from generator.build import editions, render_edition
+from generator.build.plan import editions
+from generator.build.run import render_edition
 from generator.cli import run
 from generator.content.catalogue import Catalogue
 from generator.edition import Edition

@@ -13,7 +13,7 @@ import pytest
 from weasyprint import CSS, HTML
 
 from generator import design
-from generator.build import prepare
+from generator.build.plan import prepare
 from generator.cli import run
 from generator.edition import Edition
 from generator.i18n.translator import content_translator
@@ -162,7 +162,7 @@ def test_root_is_the_project():
 
 
 def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards():
-    from generator.build import _render
+    from generator.build.plan import _render
     from generator.formats import FORMATS
     from generator.view import _thirds
 
@@ -210,7 +210,7 @@ def test_the_type_check_counts_the_sizes_of_a_document():
 def test_leaflet_arrangements_that_agree_on_the_front_lay_it_out_alike():
     """build.py does not lay out an arrangement whose front agrees (Format.front) with one whose
     front did not fit: the shipped stylesheet must give the front the same lines in both."""
-    from generator.build import _render
+    from generator.build.plan import _render
     from generator.formats import FORMATS
 
     leaflet = FORMATS["leaflet"]

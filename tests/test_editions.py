@@ -322,13 +322,13 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
-    from generator import build
+    from generator.build import plan
     from generator.edition import Edition
     from generator.i18n.translator import content_translator
     from generator.pdf import html_to_pdf
 
     edition = Edition("asylum-centre", lang, "leaflet")
-    view, html, kind = build.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang), LAYOUTS)
+    view, html, kind = plan.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang), LAYOUTS)
     # the build prints the first arrangement that fills every panel (formats.py: variants) and records which
     entry = json.loads((imposed / "manifest.json").read_text())["documents"]
     [arrangement] = [e["arrangement"] for e in entry if e["path"] == f"{lang}/asylum-centre-leaflet.pdf"]
@@ -337,7 +337,7 @@ def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
     if fits is not None:
         view = view | {"todo": view["todo"][:fits], "todo_more": True}
     assert arrangement in FORMATS["leaflet"].variants
-    panels, _pages = html_to_pdf(build._render(view, edition, kind, LAYOUTS, arrangement), layouts=LAYOUTS, rtl=view["dir"] == "rtl")
+    panels, _pages = html_to_pdf(plan._render(view, edition, kind, LAYOUTS, arrangement), layouts=LAYOUTS, rtl=view["dir"] == "rtl")
     source = tmp_path / f"{lang}-leaflet-panels.pdf"
     source.write_bytes(panels)
     read = text_in_reading_order(imposed / f"{lang}/asylum-centre-leaflet.pdf")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import generator
-from generator import quick
+from generator.build import quick
 
 from .conftest import built_pdfs
 

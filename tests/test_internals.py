@@ -239,11 +239,11 @@ def test_rendering_itself_checks_the_versions(weasyprint_69, tmp_path):
 
 
 def test_a_build_checks_the_versions_before_reading_the_content(project, weasyprint_69, monkeypatch):
-    from generator import build
+    from generator.build import make
 
     def read(root: Path) -> None:
         raise AssertionError("the content was read before the versions were checked")
 
-    monkeypatch.setattr(build, "check", read)
+    monkeypatch.setattr(make, "check", read)
     with pytest.raises(BuildError, match="WeasyPrint 69.0 is installed"):
-        build.build(project.root, project.root / "output")
+        make.build(project.root, project.root / "output")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build.quick import code_fingerprint
 from generator.cli import run
 from generator.i18n.translator import ui_translations
-from generator.quick import code_fingerprint
 
 from .conftest import LAYOUTS, ROOT, Project
 from .pdfcheck import pdf_text

@@ -19,8 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .files import write_atomic
+from .. import __version__
+from ..files import write_atomic
 
 REQUESTS = ".booklet-requests.json"
 
@@ -63,7 +63,7 @@ def _in_pdfs(rel: str) -> bool:
 def _package_fingerprint(pdfs_only: bool = False) -> str:
     """This package's code (``pdfs_only``: what can change a PDF) and the library versions:
     fixed for the life of a process."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # generator/
     files = [p for p in package.rglob("*.py") if not pdfs_only or _in_pdfs(p.relative_to(package).as_posix())]
     digest = hashlib.sha256(_hash_files(files, package).encode())
     versions = " ".join(f"{name} {version}" for name, version in library_versions().items())
