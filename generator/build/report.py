@@ -17,7 +17,7 @@ from .plan import Built
 
 def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict[str, str]]:
     """Per language, the content fields that would fall back to English, and why."""
-    from .content.texts import content_fields
+    from ..content.texts import content_fields
 
     out: dict[str, dict[str, str]] = {}
     for lang in langs:

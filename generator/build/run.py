@@ -61,8 +61,8 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
 
 
 def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
-    from .impose import layout_for
-    from .pdf import html_to_pdfs
+    from ..impose import layout_for
+    from ..pdf import html_to_pdfs
 
     fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]
