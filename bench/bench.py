@@ -25,13 +25,13 @@ sys.path.insert(0, str(ROOT))
 BOOKLET = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); from generator.cli import main; main()"]
 """`booklet` with this repository's code (the venv's entry point may be another checkout's, installed editable)."""
 
+from generator.base.edition import Edition  # noqa: E402
+from generator.base.request import available_cores  # noqa: E402
 from generator.build.plan import prepare  # noqa: E402
 from generator.build.run import run_job  # noqa: E402
-from generator.edition import Edition  # noqa: E402
+from generator.content.validate import load_catalogue  # noqa: E402
 from generator.i18n.translator import content_translator  # noqa: E402
-from generator.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
-from generator.request import available_cores  # noqa: E402
-from generator.validate import load_catalogue  # noqa: E402
+from generator.paper.pdf import LayoutsOnlyFetcher, _font_config  # noqa: E402
 
 LAYOUTS = ROOT / "layouts"
 """The repository's layouts: the projects this script makes link to them."""
@@ -89,8 +89,8 @@ class OwnWork:
 
     def __init__(self) -> None:
         import generator.build.plan
-        import generator.fit
-        import generator.pdf
+        import generator.paper.fit
+        import generator.paper.pdf
 
         self.seconds = 0.0
         for module, name in ((generator.build.plan, "prepare"), (generator.fit, "check_leaflet"),
@@ -120,16 +120,16 @@ class Arrangements:
     """Counts the arrangements of a leaflet (formats.py: variants) laid out, where they are laid out."""
 
     def __init__(self) -> None:
-        import generator.pdf
+        import generator.paper.pdf
 
         self.count = 0
-        render = generator.pdf.HTML.render
+        render = generator.paper.pdf.HTML.render
 
         def counted(html, *args, **kwargs):  # type: ignore[no-untyped-def]
             self.count += 1
             return render(html, *args, **kwargs)
 
-        generator.pdf.HTML = type("HTML", (generator.pdf.HTML,), {"render": counted})
+        generator.paper.pdf.HTML = type("HTML", (generator.paper.pdf.HTML,), {"render": counted})
 
 
 def per_document(runs: int, work: Path, smoke: bool = False) -> list[tuple[str, float, float, float, int, float]]:

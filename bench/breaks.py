@@ -3,7 +3,7 @@
     python bench/breaks.py [--out DIR] [--list]
 
 Builds everything (as `make build` does) into a temporary folder, or reads the build in DIR, and
-counts the design checks' line-break warnings (generator/design.py: check_breaks) in its
+counts the design checks' line-break warnings (generator/paper/design.py: check_breaks) in its
 manifest, by kind and by language; --list prints each one.
 """
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.cli import run  # noqa: E402
-from generator.design import BREAK_REASONS  # noqa: E402
+from generator.paper.design import BREAK_REASONS  # noqa: E402
 
 KIND = {reason: kind for kind, reason in BREAK_REASONS.items()}
 BREAK = re.compile(r'^page (\d+): "(.*)" ends a line; (.*)$', re.S)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.cli import run  # noqa: E402
-from generator.validate import load_catalogue  # noqa: E402
+from generator.content.validate import load_catalogue  # noqa: E402
 
 
 def table() -> str:

@@ -11,7 +11,7 @@ about a second, whatever was being rendered. A content error does not stop the s
 page shows the error with its file:line:column until it is fixed.
 
 Ctrl-C and SIGTERM stop it within about a second: the build is dropped, every worker process
-ended (generator/workers.py), and the connections still open (a browser keeps one) are closed.
+ended (generator/base/workers.py), and the connections still open (a browser keeps one) are closed.
 
 Only files under the output folder are served: a path with '..' (typed, or encoded as %2e%2e),
 an absolute path or a symbolic link that leads out of the folder gets 404. Only requests naming
@@ -44,15 +44,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from .errors import BookletError, ContentError, existing_layouts
-from .files import layouts_of
-from .request import BuildRequest
-from .workers import Workers
+from generator.base.errors import BookletError, ContentError, existing_layouts
+from generator.base.files import layouts_of
+from generator.base.request import BuildRequest
+from generator.base.workers import Workers
 
 if TYPE_CHECKING:
 
-    from .content.catalogue import Catalogue
-    from .edition import Edition
+    from generator.base.edition import Edition
+    from generator.content.catalogue import Catalogue
 
 STATE_PATH = "/__booklet/state"
 RELOADER = (
@@ -321,10 +321,10 @@ def rebuild(root: Path, out: Path, request: BuildRequest, state: State, say: Cal
     the change), then the PDFs (the page reloads again, with their new sizes). A content or
     build error is kept for the pages instead of stopping the server. Once ``cancel`` is set
     the build stops, and says after how long (a file changed again: the next build starts at once)."""
-    from .build.incremental import read_manifest
-    from .build.make import build
-    from .build.plan import Cancelled
-    from .site import write_site
+    from generator.build.incremental import read_manifest
+    from generator.build.make import build
+    from generator.build.plan import Cancelled
+    from generator.outputs.site import write_site
 
     progress = Progress(say)
 

@@ -119,8 +119,8 @@ def real_copy(tmp_path: Path) -> Project:
 
 
 def _build_shipped(root: Path) -> None:
+    from generator.base.request import available_cores
     from generator.cli import run
-    from generator.request import available_cores
 
     shutil.copytree(ROOT / "content", root / "content")
     use_layouts(root)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from generator.edition import Edition
+from generator.base.edition import Edition
 
 from .conftest import ROOT
 from .pdfcheck import pdf_text

@@ -9,10 +9,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from generator.edition import Edition
-from generator.model import Hours
-from generator.render import LRI, PDI, isolate_ltr
-from generator.words import Words
+from generator.base.edition import Edition
+from generator.content.model import Hours
+from generator.render.html import LRI, PDI, isolate_ltr
+from generator.render.words import Words
 
 from .conftest import LAYOUTS
 

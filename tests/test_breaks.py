@@ -18,13 +18,13 @@ import pypdfium2 as pdfium
 import pytest
 from weasyprint import HTML
 
-from generator import design
-from generator.edition import Edition
-from generator.metrics import widest_unbreakable_em
-from generator.render import LRI, PDI, TIME_RANGE, WJ, isolate_ltr, keep_together
-from generator.validate import load_catalogue
-from generator.view import booklet_view
-from generator.words import Words
+from generator.base.edition import Edition
+from generator.content.validate import load_catalogue
+from generator.paper import design
+from generator.render.html import LRI, PDI, TIME_RANGE, WJ, isolate_ltr, keep_together
+from generator.render.metrics import widest_unbreakable_em
+from generator.render.view import booklet_view
+from generator.render.words import Words
 
 from .conftest import LAYOUTS, SERVICE
 

@@ -26,7 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from generator.edition import Edition
+from generator.base.edition import Edition
 
 from .test_site import AUDIENCES
 
@@ -113,8 +113,8 @@ def test_the_exit_replaces_the_page_so_back_does_not_return(shipped, browser, ho
 
 def test_the_call_sheet_passes_axe(browser, tmp_path):
     """The call sheet's HTML (booklet review-sheet), for the person who phones the organisations."""
-    from generator import review
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
+    from generator.tools import review
 
     from .conftest import LAYOUTS, ROOT
 

@@ -12,18 +12,18 @@ import pypdfium2 as pdfium
 import pytest
 from weasyprint import HTML
 
+from generator.base.edition import Edition
+from generator.base.formats import FORMATS
 from generator.build.plan import editions
 from generator.build.run import render_edition
 from generator.cli import run
 from generator.content.catalogue import Catalogue
-from generator.edition import Edition
-from generator.formats import FORMATS
+from generator.content.validate import load_catalogue
 from generator.i18n.translator import content_translator
-from generator.pdf import LayoutsOnlyFetcher
-from generator.render import render_booklet
-from generator.validate import load_catalogue
-from generator.view import booklet_view
-from generator.words import Words, direction
+from generator.paper.pdf import LayoutsOnlyFetcher
+from generator.render.html import render_booklet
+from generator.render.view import booklet_view
+from generator.render.words import Words, direction
 
 from .conftest import EVERYTHING, FOLDED_SAMPLE, IN_EVERY_LANGUAGE, LAYOUTS, ROOT, built_pdfs
 from .pdfcheck import decode_qr_codes, link_targets, pdf_text
@@ -184,7 +184,7 @@ def test_structured_hours_are_printed_in_words(built, catalogue):
     itself), its note and free mark, each card's languages and date of check, read back from the
     complete booklet. Expected values come from the content: a changed hour or a confirmed
     service changes what is expected, not whether the test passes."""
-    from generator.words import Words
+    from generator.render.words import Words
 
     text = " ".join(" ".join(pdf_text(built / "en/complete-booklet.pdf")).split())
     view = booklet_view(catalogue, Edition("complete"), Words("en", LAYOUTS))
@@ -343,7 +343,7 @@ def test_a_booklet_over_its_sheets_is_a_layout_warning(project, capsys):
 
 def test_every_pdf_passes_the_design_checks(built):
     """The build lays out every audience in every language and format; the design checks
-    (generator/design.py) find nothing: no heading alone or at a page's foot, no inner page under
+    (generator/paper/design.py) find nothing: no heading alone or at a page's foot, no inner page under
     40 % filled, no blank leaflet panel, no poster a quarter blank, the format's own word, 112 and 101."""
     manifest = json.loads((built / "manifest.json").read_text())
     found = {e["path"]: e["design"] for e in manifest["documents"] if e["design"]}

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf as pdf_module
+from generator.base.files import write_atomic
 from generator.cli import run
-from generator.files import write_atomic
+from generator.paper import pdf as pdf_module
 
 from .conftest import ROOT, SERVICE
 
@@ -22,7 +22,7 @@ def test_check_real_content_passes(capsys):
     count = {kind: len(list((ROOT / "content" / kind).glob("*.yaml"))) for kind in ("services", "situations", "audiences", "centres")}
     assert out[-1].startswith(f"{count['services']} services, {count['situations']} situations, "
                               f"{count['audiences']} audiences, {count['centres']} centre{'' if count['centres'] == 1 else 's'}: 0 errors, ")
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     for sid, service in load_catalogue(ROOT).services.items():  # whatever is on hold today (perhaps nothing)
         if service.hold:
@@ -142,7 +142,7 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkey
 
 
 def test_list_names_everything(capsys):
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     cat = load_catalogue(ROOT)
     assert run(["--root", str(ROOT), "list"]) == 0
@@ -270,7 +270,7 @@ def test_check_puts_errors_last_collapses_review_notes_and_narrows(project, caps
 
 
 def test_check_colours_errors_on_a_terminal_unless_no_color(project, capsys, monkeypatch):
-    from generator import errors
+    from generator.base import errors
 
     project.write("content/services/helpline.yaml", SERVICE.replace("0800 12 800", "0800 12 8OO"))
     monkeypatch.setattr(errors, "use_colour", lambda err=False: True)
@@ -283,8 +283,8 @@ def test_check_colours_errors_on_a_terminal_unless_no_color(project, capsys, mon
 
 
 def test_the_field_reference_is_generated_from_the_schema_and_kept_current():
-    from generator.fieldref import reference
-    from generator.model import Service
+    from generator.content.fieldref import reference
+    from generator.content.model import Service
 
     text = reference()
     assert (ROOT / "docs/fields.md").read_text("utf-8") == text, "run: booklet fields > docs/fields.md"

@@ -72,7 +72,7 @@ def test_every_shipped_service_file_can_be_confirmed():
     """The shipped files are in a style ruamel.yaml writes back unchanged, so confirm never refuses one."""
     import io
 
-    from generator.confirm import _yaml
+    from generator.tools.confirm import _yaml
 
     from .conftest import ROOT
 
@@ -193,7 +193,7 @@ def test_on_a_terminal_confirm_asks_whether_the_action_is_done(project):
 
 
 def test_what_a_note_asks_is_read_from_its_words():
-    from generator.notes import action, action_words, asks_the_organisation
+    from generator.base.notes import action, action_words, asks_the_organisation
 
     assert asks_the_organisation("Region inferred; confirm with the centre.")
     assert asks_the_organisation("Does the line answer in English?")

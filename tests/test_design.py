@@ -1,4 +1,4 @@
-"""The design checks (generator/design.py) fail on what they are meant to catch.
+"""The design checks (generator/paper/design.py) fail on what they are meant to catch.
 
 The build runs them on every document it lays out (tests/test_build.py requires none for the
 shipped content); here each check is shown to fail on a layout that has the fault, such as the
@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from weasyprint import CSS, HTML
 
-from generator import design
+from generator.base.edition import Edition
 from generator.build.plan import prepare
 from generator.cli import run
-from generator.edition import Edition
+from generator.content.validate import load_catalogue
 from generator.i18n.translator import content_translator
-from generator.validate import load_catalogue
-from generator.view import booklet_view
-from generator.words import Words
+from generator.paper import design
+from generator.render.view import booklet_view
+from generator.render.words import Words
 
 from .conftest import LAYOUTS, ROOT, SERVICE
 
@@ -162,9 +162,9 @@ def test_root_is_the_project():
 
 
 def test_a_balanced_leaflet_turns_the_panel_after_each_third_of_its_inside_cards():
+    from generator.base.formats import FORMATS
     from generator.build.plan import _render
-    from generator.formats import FORMATS
-    from generator.view import _thirds
+    from generator.render.view import _thirds
 
     assert [_thirds(n) for n in (2, 3, 6, 7, 8)] == [[], [1, 2], [2, 4], [3, 6], [3, 6]]
     cat = load_catalogue(ROOT)
@@ -210,8 +210,8 @@ def test_the_type_check_counts_the_sizes_of_a_document():
 def test_leaflet_arrangements_that_agree_on_the_front_lay_it_out_alike():
     """build.py does not lay out an arrangement whose front agrees (Format.front) with one whose
     front did not fit: the shipped stylesheet must give the front the same lines in both."""
+    from generator.base.formats import FORMATS
     from generator.build.plan import _render
-    from generator.formats import FORMATS
 
     leaflet = FORMATS["leaflet"]
     cat = load_catalogue(ROOT)
@@ -232,7 +232,7 @@ def test_the_arrangements_the_first_leaflet_arrangement_rules_out_take_no_more_r
     """A leaflet whose first arrangement leaves a panel blank is not laid out in those that take
     no more room (Format.room): smaller type, parts flowing on, one-line cards; never in larger type,
     with cards shared over the inside panels or with the introduction."""
-    from generator.formats import FORMATS
+    from generator.base.formats import FORMATS
 
     leaflet = FORMATS["leaflet"]
     assert leaflet.room is not None

@@ -9,12 +9,12 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
+from generator.base.edition import Edition
+from generator.base.formats import FORMATS
 from generator.cli import run
-from generator.edition import Edition
-from generator.formats import FORMATS
-from generator.impose import booklet_order
-from generator.validate import load_catalogue
-from generator.words import Words
+from generator.content.validate import load_catalogue
+from generator.paper.impose import booklet_order
+from generator.render.words import Words
 
 from .conftest import LAYOUTS, ROOT, SERVICE, many_services
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdf_text, tagging, text_in_reading_order
@@ -195,7 +195,7 @@ def test_centre_edition_prints_its_contacts_translated_on_the_cover(project, cap
 def test_a_centre_can_list_any_of_the_shipped_languages(real_copy, capsys):
     """Issue 27: a reception centre hands out booklets in any of the project's languages, the
     new scripts among them; `booklet translations` shows each language's coverage."""
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     languages = load_catalogue(real_copy.root).booklet.languages
     assert {"ps", "ti", "so", "ru", "sq", "de"} <= set(languages)
@@ -322,10 +322,10 @@ def test_imposed_booklet_reads_in_booklet_order(imposed, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_leaflet_reads_panel_by_panel_in_order(imposed, lang, tmp_path):
+    from generator.base.edition import Edition
     from generator.build import plan
-    from generator.edition import Edition
     from generator.i18n.translator import content_translator
-    from generator.pdf import html_to_pdf
+    from generator.paper.pdf import html_to_pdf
 
     edition = Edition("asylum-centre", lang, "leaflet")
     view, html, kind = plan.prepare(load_catalogue(ROOT), edition, content_translator(ROOT, lang), LAYOUTS)
@@ -472,8 +472,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
     # Outside: flap (97 mm) | back (100 mm) | front (100 mm), mirrored for right-to-left
     front = (0, 100) if rtl else (197, 297)
     back = (100, 200) if rtl else (97, 197)
-    from generator.edition import Edition
-    from generator.view import booklet_view
+    from generator.base.edition import Edition
+    from generator.render.view import booklet_view
 
     cat = load_catalogue(ROOT)
     view = booklet_view(cat, Edition("asylum-centre", lang, "leaflet"), Words(lang, LAYOUTS))
@@ -494,8 +494,8 @@ def test_leaflet_panels_fold_in_reading_order(folded, lang):
 
 
 def test_leaflet_shows_every_contact_and_its_qr_code(folded):
-    from generator.edition import Edition
-    from generator.view import booklet_view
+    from generator.base.edition import Edition
+    from generator.render.view import booklet_view
 
     cat = load_catalogue(ROOT)
     text = " ".join(pdf_text(folded / "en/asylum-centre-leaflet.pdf"))
@@ -513,8 +513,8 @@ def test_leaflet_shows_every_contact_and_its_qr_code(folded):
 
 def test_poster_is_one_a3_page_with_big_codes(folded):
     """The first three of the audience's services with a phone (no poster: list), whichever they are today."""
-    from generator.edition import Edition
-    from generator.view import booklet_view
+    from generator.base.edition import Edition
+    from generator.render.view import booklet_view
 
     reader = pypdf.PdfReader(folded / "en/asylum-centre-poster.pdf")
     assert len(reader.pages) == 1
@@ -554,7 +554,7 @@ def test_leaflet_and_poster_choices_must_be_services_of_the_audience(project, ca
 
 
 def test_a_long_web_address_widens_its_qr_column_instead_of_breaking_a_word(project):
-    """Cards use a fixed table layout; the QR column is measured from the font (generator/metrics.py)
+    """Cards use a fixed table layout; the QR column is measured from the font (generator/render/metrics.py)
     so that a web address still breaks only after its dots and slashes."""
     long_part = "mmmmwwwwmmmmwwwwmmmmwwww."
     project.write("content/services/helpline.yaml", SERVICE.replace("https://www.example.be/report",
@@ -580,8 +580,8 @@ def test_wallet_cards_ten_to_a_sheet_each_leading_to_its_web_page(shipped):
     assert (round(float(reader.pages[0].mediabox.width), 2), round(float(reader.pages[0].mediabox.height), 2)) == A4_PORTRAIT
     codes = decode_qr_codes(path)
     # the code leads to the audience's discreet page: its address says nothing of the topic, and it is written
-    from generator.edition import Edition
-    from generator.view import booklet_view
+    from generator.base.edition import Edition
+    from generator.render.view import booklet_view
 
     neutral = Edition("asylum-centre", "en", discreet=True).page
     assert re.fullmatch(r"en/[0-9a-f]{6}\.html", neutral)
@@ -649,8 +649,8 @@ def test_wallet_card_leaves_a_services_notes_to_the_booklet(project):
 
 def test_shipped_wallet_cards_print_their_notes_but_none_that_outs_the_carrier(shipped):
     """Read from the shared build (conftest.shipped)."""
-    from generator.edition import Edition
-    from generator.view import booklet_view
+    from generator.base.edition import Edition
+    from generator.render.view import booklet_view
 
     from .test_build import plain
 

@@ -12,10 +12,10 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from generator.base.clock import today
 from generator.cli import run
-from generator.clock import today
-from generator.validate import load_catalogue
-from generator.words import Words
+from generator.content.validate import load_catalogue
+from generator.render.words import Words
 
 from .conftest import LAYOUTS, ROOT
 from .pdfcheck import pdf_text

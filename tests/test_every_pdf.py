@@ -15,7 +15,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from generator.edition import site_page_url
+from generator.base.edition import site_page_url
 
 from .conftest import EVERYTHING, SITE
 from .pdfcheck import decode_qr_codes, misplaced_phone_links, missing_glyphs, pdfua_failures, tagging
@@ -83,7 +83,7 @@ def test_every_phone_link_lies_over_its_number(built):
 
 
 def test_every_edition_passes_the_design_checks(built):
-    """Cards, discreet and regional editions too: no layout warning (generator/design.py), but
+    """Cards, discreet and regional editions too: no layout warning (generator/paper/design.py), but
     one: a regional leaflet may leave a panel blank. The Brussels sexual-violence leaflet has four
     services where the national one has nine; with nothing more to print, the build tries larger
     type and the general introduction, and then says so in a warning rather than pad the panel."""

@@ -51,13 +51,13 @@ def test_a_comment_in_the_cli_renders_no_pdf_and_one_in_paper_renders_them_all(p
     assert "built en/workers-poster.pdf" in first
     pdfs = {p: p.read_bytes() for p in built_pdfs(project.root / "output")}
 
-    touch("generator.cli")
+    touch("generator.cli.app")
     second = build()
     assert "built " not in second
     assert "up to date" in second or "nothing changed" in second
     assert {p: p.read_bytes() for p in built_pdfs(project.root / "output")} == pdfs
 
-    touch("generator.pdf")  # WeasyPrint and the PDF finisher: every PDF again
+    touch("generator.paper.pdf")  # WeasyPrint and the PDF finisher: every PDF again
     third = build()
     assert "built en/workers-poster.pdf" in third
 

@@ -1,12 +1,13 @@
-"""The format table (generator/formats.py) is one entry per format: every rule it names by type
+"""The format table (generator/base/formats.py) is one entry per format: every rule it names by type
 has its implementation, and every field it reads exists."""
 
 from __future__ import annotations
 
 from typing import get_args
 
-from generator import formats, impose
-from generator.model import Audience
+from generator.base import formats
+from generator.content.model import Audience
+from generator.paper import impose
 
 
 def test_every_imposition_a_format_can_name_has_its_layout():
@@ -24,6 +25,6 @@ def test_every_selection_a_format_can_name_is_a_field_of_the_audience():
 
 
 def test_every_fit_rule_a_format_can_name_has_its_check():
-    from generator import fit
+    from generator.paper import fit
 
     assert set(get_args(formats.FitRule)) == set(fit.RULES)

@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.validate import load_catalogue
+from generator.content.validate import load_catalogue
 
 from .conftest import AUDIENCE, SERVICE, SITUATION
 

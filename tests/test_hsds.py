@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import run
-from generator.hsds import province
+from generator.outputs.hsds import province
 
 from .conftest import ROOT
 
@@ -55,7 +55,7 @@ def test_every_document_is_valid_hsds_and_a_broken_one_is_not(exported, tmp_path
 def test_every_service_not_on_hold_is_there_with_its_assurance_date(exported):
     """The shipped content, whatever its checks say today: a document per service not on hold,
     and `assured_date` its last_verified exactly when nothing printed is still unconfirmed."""
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     cat = load_catalogue(ROOT)
     shown = {sid for sid, svc in cat.services.items() if not svc.hold}
@@ -168,7 +168,7 @@ def test_the_facts_read_back(sample):
 
 
 def test_identifiers_are_stable_across_runs_and_languages(exported, tmp_path):
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     assert run(["--root", str(ROOT), "export", "--hsds", str(tmp_path), "--lang", "en"]) == 0
     for path in exported["en"].glob("*.json"):

@@ -15,10 +15,10 @@ from babel.messages.pofile import normalize, read_po, write_po
 
 from generator.cli import run
 from generator.content.texts import content_fields
+from generator.content.validate import load_catalogue
 from generator.i18n.checks import coverage, ui_coverage
 from generator.i18n.exchange import export_catalogue
 from generator.i18n.translator import ui_translations
-from generator.validate import load_catalogue
 
 from .conftest import LAYOUTS, ROOT, SERVICE, many_services
 from .pdfcheck import pdf_text
@@ -92,7 +92,7 @@ def test_the_translated_fields_are_read_from_the_model_in_reading_order():
 
 def test_a_field_marked_translatable_in_the_model_is_exported_with_no_list_to_update(project, monkeypatch):
     from generator.content import texts
-    from generator.model import Prose, Service, Text
+    from generator.content.model import Prose, Service, Text
 
     class WithMotto(Service):
         motto: Prose | None = None
@@ -118,7 +118,7 @@ def test_every_text_field_of_the_schema_is_translated_or_said_to_be_printed_as_w
 
     from pydantic import BaseModel
 
-    from generator import model
+    from generator.content import model
     from generator.content.texts import UNTRANSLATED, inner_model, is_translatable
 
     def holds_text(annotation) -> bool:

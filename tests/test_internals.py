@@ -3,7 +3,7 @@ refuses versions outside the supported range.
 
 WeasyPrint's box tree (generator/paper/weasy.py), how pydyf stores a PDF and how WeasyPrint
 writes its content streams (generator/paper/pydyf_internals.py), and httpx's transport pool
-(generator/netguard.py) are not public API: each test here fails when a name or a layout they
+(generator/tools/netguard.py) are not public API: each test here fails when a name or a layout they
 use is gone or changed, instead of a check quietly finding nothing.
 """
 
@@ -21,10 +21,10 @@ import pydyf
 import pytest
 from weasyprint import HTML
 
-from generator import netguard
+from generator.base.errors import BuildError
 from generator.cli import run
-from generator.errors import BuildError
 from generator.paper import pydyf_internals, versions, weasy
+from generator.tools import netguard
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -232,7 +232,7 @@ def test_build_and_check_stop_on_an_unsupported_weasyprint_before_rendering(proj
 
 
 def test_rendering_itself_checks_the_versions(weasyprint_69, tmp_path):
-    from generator.pdf import html_to_pdf
+    from generator.paper.pdf import html_to_pdf
 
     with pytest.raises(BuildError, match="WeasyPrint 69.0 is installed"):
         html_to_pdf("<p>x</p>", layouts=tmp_path)

@@ -83,7 +83,7 @@ def test_update_templates_extracts_from_the_projects_layouts_and_the_code(projec
     assert run(["--root", str(project.root), "translations", "--update-templates"]) == 0
     pot = (layouts / "locale/messages.pot").read_text("utf-8")
     assert 'msgid "Who can help in our town"' in pot and "layouts/booklet.html.j2" in pot
-    assert 'msgid "every day"' in pot and "generator/words.py" in pot  # a phrase of the view code
+    assert 'msgid "every day"' in pot and "generator/render/words.py" in pot  # a phrase of the view code
     assert (LAYOUTS / "locale/messages.pot").read_bytes() == shipped
 
 

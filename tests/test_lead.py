@@ -9,8 +9,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator.cli import run
-from generator.selection import lead_ids, printable
-from generator.validate import load_catalogue
+from generator.content.validate import load_catalogue
+from generator.render.selection import lead_ids, printable
 
 from .conftest import ROOT, SERVICE, SITE, built_pdfs
 from .pdfcheck import pdf_text
@@ -218,10 +218,10 @@ def test_every_situation_opens_with_a_number_on_its_first_page(shipped):
     the explanations; the number and the page come from the content and the PDF's bookmarks."""
     import pypdf
 
-    from generator.edition import Edition
+    from generator.base.edition import Edition
     from generator.i18n.translator import content_translator
-    from generator.view import booklet_view
-    from generator.words import Words
+    from generator.render.view import booklet_view
+    from generator.render.words import Words
 
     from .conftest import LAYOUTS
 

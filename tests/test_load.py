@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.load import LoadError, parse, read
+from generator.content.load import LoadError, parse, read
 
 
 def test_values_keep_their_text_and_position():

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from generator.edition import Edition
-from generator.validate import load_catalogue
+from generator.base.edition import Edition
+from generator.content.validate import load_catalogue
 
 from .conftest import ROOT
 from .pdfcheck import pdf_text

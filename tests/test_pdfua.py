@@ -20,8 +20,8 @@ from page import validate_pdf
 from PIL import Image
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from generator.impose import booklet_layout, leaflet_layout
-from generator.pdf import html_to_pdfs
+from generator.paper.impose import booklet_layout, leaflet_layout
+from generator.paper.pdf import html_to_pdfs
 
 from .conftest import LAYOUTS
 from .pdfcheck import pdfua_failures, tagging
@@ -109,7 +109,7 @@ def test_links_and_tables_in_any_markup_pass(tmp_path, rtl):
 def test_without_the_repairs_this_markup_fails(monkeypatch):
     """The markup above tests something: as WeasyPrint tags it, its link annotations hang on
     elements that are not Links and its cells stand outside rows."""
-    from generator import pdf as module
+    from generator.paper import pdf as module
 
     monkeypatch.setattr(module, "_links_in_link_elements", lambda pdf: None)
     monkeypatch.setattr(module, "_table_and_list_parts_in_place", lambda pdf: None)

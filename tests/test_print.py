@@ -14,10 +14,10 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from generator.base.formats import FORMATS
 from generator.cli import run
-from generator.formats import FORMATS
-from generator.impose import booklet_order
-from generator.place import padded_order
+from generator.paper.impose import booklet_order
+from generator.paper.place import padded_order
 
 from .conftest import EVERYTHING, SERVICE, Project
 from .pdfcheck import pdf_text, pdfua_failures, tagging
@@ -152,7 +152,7 @@ def test_cut_marks_stand_3mm_off_the_cards(shipped):
     page's content stream."""
     import re as _re
 
-    from generator.impose import CARD_GRID, CARD_MM, card_positions
+    from generator.paper.impose import CARD_GRID, CARD_MM, card_positions
 
     mm = 72 / 25.4
     page = pypdf.PdfReader(shipped / "en/workplace-card.pdf").pages[0]
@@ -181,7 +181,7 @@ def test_a_booklets_back_cover_and_notes_pages_fill_its_last_sheet(shipped):
     back cover of its own (the emergency numbers, where to turn, the colophon), after ruled pages
     for the reader's notes where the last sheet has room; or, when its content fills whole
     sheets, with the colophon on its last page. Read back from the PDFs, in every language."""
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     from .conftest import ROOT
 
@@ -229,7 +229,7 @@ def test_the_pages_left_to_fill_the_last_sheet_are_for_the_readers_notes(project
 
 def test_a_line_to_talk_to_must_answer_day_and_night(project):
     """content/booklet.yaml talk: services printed on the back cover, each with a line open 24/7."""
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     project.write("content/booklet.yaml", "talk: [helpline, nowhere]\n")
     errors = [str(p) for p in load_catalogue(project.root).errors]

@@ -7,8 +7,8 @@ import re
 
 import pypdf
 
-from generator import verify
 from generator.cli import run
+from generator.tools import verify
 
 from .conftest import SERVICE
 from .pdfcheck import pdf_text

@@ -50,7 +50,7 @@ PAUSED = """
 import os, signal, sys, time
 from pathlib import Path
 signal.signal(signal.SIGINT, signal.default_int_handler)
-from generator import files
+from generator.base import files
 from generator.cli import main
 marker, writes, real_fsync = Path(sys.argv[2]), [], os.fsync
 def fsync(fd):

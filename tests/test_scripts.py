@@ -12,9 +12,9 @@ import pytest
 from babel import Locale
 from weasyprint import HTML
 
+from generator.content.validate import load_catalogue
 from generator.i18n.po import read_catalogue
-from generator.validate import load_catalogue
-from generator.words import LOCALES, Words, direction
+from generator.render.words import LOCALES, Words, direction
 
 from .conftest import LAYOUTS, ROOT
 from .pdfcheck import missing_glyphs, page_fonts
@@ -47,7 +47,7 @@ def test_a_missing_glyph_and_a_font_of_the_machine_are_found():
 
 def web_only(file: str) -> bool:
     """A phrase of the web pages or the HSDS export only: set in the reader's own system fonts."""
-    return file in ("generator/site.py", "generator/hsds.py") or file.startswith("layouts/site/")
+    return file in ("generator/outputs/site.py", "generator/outputs/hsds.py") or file.startswith("layouts/site/")
 
 
 def texts(lang: str) -> list[str]:

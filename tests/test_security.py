@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from weasyprint.urls import URLFetchingError
 
-from generator import pdf as pdf_module
 from generator.cli import run
-from generator.pdf import LayoutsOnlyFetcher
+from generator.paper import pdf as pdf_module
+from generator.paper.pdf import LayoutsOnlyFetcher
 
 from .conftest import LAYOUTS, SERVICE
 from .pdfcheck import pdf_text
@@ -82,7 +82,7 @@ def test_a_layout_asking_for_outside_files_fails_the_build(tmp_path):
 
 
 def test_templates_escape_and_refuse_undefined_names():
-    from generator.render import environment
+    from generator.render.html import environment
 
     env = environment(LAYOUTS, "en")
     assert env.autoescape is True
@@ -95,7 +95,7 @@ def test_templates_escape_and_refuse_undefined_names():
 def test_yaml_is_loaded_with_the_safe_loader():
     import yaml
 
-    from generator.load import _ContentLoader
+    from generator.content.load import _ContentLoader
 
     assert issubclass(_ContentLoader, yaml.constructor.SafeConstructor)
     assert not issubclass(_ContentLoader, (yaml.constructor.FullConstructor, yaml.constructor.UnsafeConstructor))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.edition import Edition
-from generator.request import BuildRequest
+from generator.base.edition import Edition
+from generator.base.request import BuildRequest
 from generator.serve import RELOADER, RELOADER_HASH, allowed_hosts, host_of, serve
 
 from .conftest import AUDIENCE, PROJECT_TODAY, SERVICE, SITUATION, Project

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.base.edition import Edition
 from generator.cli import run
-from generator.edition import Edition
-from generator.site import Assets, language_name
-from generator.validate import load_catalogue
+from generator.content.validate import load_catalogue
+from generator.outputs.site import Assets, language_name
 
 from .conftest import LAYOUTS, ROOT, SERVICE
 from .conftest import SITE as SITE_URL
@@ -141,7 +141,7 @@ def test_pages_are_in_the_readers_language(site):
     page = Page(site / Edition("asylum-centre", "fr").page)
     assert "Qui peut vous aider" in page.words and "Who can help" not in page.words
     assert "appel gratuit" in page.words
-    from generator.words import Words
+    from generator.render.words import Words
 
     from .test_build import printed_services
 
@@ -275,8 +275,8 @@ def test_a_line_for_messages_only_opens_its_apps_never_a_phone_call(site):
 
 
 def test_call_first_box_leads_with_the_audiences_choice_and_names_are_kept_whole(site):
-    from generator.fields import DAYS
-    from generator.selection import lead_ids
+    from generator.content.values import DAYS
+    from generator.render.selection import lead_ids
 
     from .test_build import printed_services
 

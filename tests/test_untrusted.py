@@ -8,11 +8,11 @@ import io
 
 from babel.messages.pofile import read_po, write_po
 
-from generator import verify
+from generator.base.edition import Edition
 from generator.cli import run
-from generator.edition import Edition
+from generator.content.validate import load_catalogue
 from generator.i18n.exchange import export_catalogue
-from generator.validate import load_catalogue
+from generator.tools import verify
 
 from .conftest import SERVICE
 from .pdfcheck import link_targets

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.validate import load_catalogue
+from generator.content.validate import load_catalogue
 
 from .conftest import PROJECT_TODAY, SERVICE, SITUATION
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import trustme
 
-from generator import netguard, verify
+from generator.base.edition import Edition
 from generator.cli import run
-from generator.edition import Edition
+from generator.tools import netguard, verify
 
 from .conftest import SERVICE, Project
 
@@ -380,7 +380,7 @@ def test_one_name_that_does_not_resolve_is_broken(project, capsys, site, testing
 
 
 def test_every_address_in_the_content_is_found(real_copy):
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     cat = load_catalogue(real_copy.root)
     found = verify.targets(cat)
@@ -398,7 +398,7 @@ def test_every_address_in_the_content_is_found(real_copy):
 
 
 def test_the_pages_wallet_cards_lead_to_are_checked(project):
-    from generator.validate import load_catalogue
+    from generator.content.validate import load_catalogue
 
     project.write("content/booklet.yaml", "languages: [en, fr]\nsite_url: https://www.example.org/help\n")
     found = {t.url: t for t in verify.targets(load_catalogue(project.root))}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.cli import run
-from generator.validate import load_catalogue
+from generator.content.validate import load_catalogue
 
 from .conftest import AUDIENCE, SERVICE
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from generator.fields import display_url, parse_phone, short_url
-from generator.model import Hours
-from generator.words import Words
+from generator.content.model import Hours
+from generator.content.values import display_url, parse_phone, short_url
+from generator.render.words import Words
 
 from .conftest import LAYOUTS
 

@@ -18,19 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from .. import __version__
-from ..checks import load_checked
-from ..content.catalogue import Catalogue
-from ..edition import Edition
-from ..errors import BuildError
-from ..files import write_atomic
-from ..formats import FORMATS
-from ..i18n.translator import ContentTranslator, content_translator
-from ..request import DEFAULT_CMYK_PROFILE
-from ..selection import appearances, printed_ids
-from .plan import edition_fingerprint, made_from, prepare
-from .quick import library_versions, nothing_changed
-from .report import MANY
+from generator import __version__
+from generator.base.edition import Edition
+from generator.base.errors import BuildError
+from generator.base.files import write_atomic
+from generator.base.formats import FORMATS
+from generator.base.request import DEFAULT_CMYK_PROFILE
+from generator.build.checks import load_checked
+from generator.build.plan import edition_fingerprint, made_from, prepare
+from generator.build.quick import library_versions, nothing_changed
+from generator.build.report import MANY
+from generator.content.catalogue import Catalogue
+from generator.i18n.translator import ContentTranslator, content_translator
+from generator.render.selection import appearances, printed_ids
 
 
 def _up_to_date(out: Path, entry: dict | None, key: str, value: str) -> bool:

@@ -10,20 +10,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import design, fields
-from ..checks import load_checked
-from ..content.catalogue import Catalogue
-from ..edition import Edition
-from ..errors import BuildError, ContentError, existing_layouts
-from ..files import layouts_of, write_atomic
-from ..i18n.translator import content_translator
-from ..paper.versions import check_installed
-from ..request import EVERYTHING, BuildRequest
-from ..site import write_site
-from ..viewmodel import BookletView
-from ..workers import Workers
-from .incremental import OutputLock, _up_to_date, changed_since_filter, read_manifest, write_manifest
-from .plan import (
+from generator.base.edition import Edition
+from generator.base.errors import BuildError, ContentError, existing_layouts
+from generator.base.files import layouts_of, write_atomic
+from generator.base.request import EVERYTHING, BuildRequest
+from generator.base.workers import Workers
+from generator.build.checks import load_checked
+from generator.build.incremental import OutputLock, _up_to_date, changed_since_filter, read_manifest, write_manifest
+from generator.build.plan import (
     CANCEL_POLL,
     VIEW_IN_WORKER,
     Built,
@@ -38,9 +32,16 @@ from .plan import (
     prepare,
     shard,
 )
-from .quick import code_fingerprint, content_digests, inputs_fingerprint, remember
-from .report import how_to_print, notices, translation_problems
-from .run import centre_problems, run_job, sheet_problems
+from generator.build.quick import code_fingerprint, content_digests, inputs_fingerprint, remember
+from generator.build.report import how_to_print, notices, translation_problems
+from generator.build.run import centre_problems, run_job, sheet_problems
+from generator.content import values as fields
+from generator.content.catalogue import Catalogue
+from generator.i18n.translator import content_translator
+from generator.outputs.site import write_site
+from generator.paper import design
+from generator.paper.versions import check_installed
+from generator.render.viewmodel import BookletView
 
 
 def check(root: Path) -> Catalogue:

@@ -10,17 +10,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .. import __version__, design
-from ..content.catalogue import Catalogue
-from ..edition import Edition
-from ..errors import BuildError
-from ..formats import FORMATS, PRINT_SHOP
-from ..i18n.translator import ContentTranslator, content_translator
-from ..render import render_back_cover, render_booklet
-from ..request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
-from ..view import booklet_view
-from ..viewmodel import BookletView
-from ..words import Words
+from generator import __version__
+from generator.base.edition import Edition
+from generator.base.errors import BuildError
+from generator.base.formats import FORMATS, PRINT_SHOP
+from generator.base.request import DEFAULT_CMYK_PROFILE, EVERYTHING, BuildRequest
+from generator.content.catalogue import Catalogue
+from generator.i18n.translator import ContentTranslator, content_translator
+from generator.paper import design
+from generator.render.html import render_back_cover, render_booklet
+from generator.render.view import booklet_view
+from generator.render.viewmodel import BookletView
+from generator.render.words import Words
 
 
 class Cancelled(Exception):
@@ -53,7 +54,7 @@ class Built:
     inputs: str = ""
     """Of all inputs of the build that wrote or confirmed it (the quick no-change check)."""
     design: list[str] = dataclasses.field(default_factory=list)
-    """What the design checks found on its pages (generator/design.py): layout warnings."""
+    """What the design checks found on its pages (generator/paper/design.py): layout warnings."""
     arrangement: dict = dataclasses.field(default_factory=dict)
     """Which of its format's arrangements (formats.py: variants) was printed: {} when it has one."""
     site_page: str = ""

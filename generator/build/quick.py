@@ -19,8 +19,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from ..files import write_atomic
+from generator import __version__
+from generator.base.files import write_atomic
 
 REQUESTS = ".booklet-requests.json"
 
@@ -33,8 +33,7 @@ def _hash_files(paths: Iterable[Path], root: Path) -> str:
     return digest.hexdigest()
 
 
-NOT_IN_PDFS = ("cli.py", "serve.py", "verify.py", "netguard.py", "review.py", "confirm.py", "site.py", "hsds.py",
-               "notes.py", "workers.py")
+NOT_IN_PDFS = ("cli/", "serve.py", "tools/", "outputs/", "base/notes.py", "base/workers.py", "build/report.py")
 """The package's code that cannot change a PDF's bytes (paths under generator/; a folder ends
 with "/"): the command line, the preview server, the editor's tools (the link checker, the
 review sheet, confirming a check) and the other outputs (the web pages, the HSDS export). A

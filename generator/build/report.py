@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from ..content.catalogue import Catalogue
-from ..edition import Edition
-from ..formats import FORMATS
-from ..i18n.translator import content_translator
-from ..words import direction
-from .plan import Built
+from generator.base.edition import Edition
+from generator.base.formats import FORMATS
+from generator.build.plan import Built
+from generator.content.catalogue import Catalogue
+from generator.i18n.translator import content_translator
+from generator.render.words import direction
 
 
 def translation_problems(cat: Catalogue, langs: Iterable[str]) -> dict[str, dict[str, str]]:
     """Per language, the content fields that would fall back to English, and why."""
-    from ..content.texts import content_fields
+    from generator.content.texts import content_fields
 
     out: dict[str, dict[str, str]] = {}
     for lang in langs:

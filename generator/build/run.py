@@ -11,15 +11,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .. import __version__, design, fit
-from ..content.catalogue import Catalogue
-from ..edition import Edition
-from ..errors import BuildError
-from ..formats import FORMATS
-from ..i18n.translator import ContentTranslator
-from ..render import render_back_cover
-from ..viewmodel import BookletView
-from .plan import Job, _render, job_for
+from generator import __version__
+from generator.base.edition import Edition
+from generator.base.errors import BuildError
+from generator.base.formats import FORMATS
+from generator.build.plan import Job, _render, job_for
+from generator.content.catalogue import Catalogue
+from generator.i18n.translator import ContentTranslator
+from generator.paper import design, fit
+from generator.render.html import render_back_cover
+from generator.render.viewmodel import BookletView
 
 SHEET_PAGES = 4
 """Pages of a folded sheet of the booklet (the imposed booklet and the print shop's)."""
@@ -61,8 +62,8 @@ def run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
 
 
 def _run_job(job: Job) -> list[tuple[Edition, bytes, int, list[str], dict]]:
-    from ..impose import layout_for
-    from ..pdf import html_to_pdfs
+    from generator.paper.impose import layout_for
+    from generator.paper.pdf import html_to_pdfs
 
     fmt = FORMATS[job.kind]
     outputs = [(hashlib.md5(edition.relpath.encode()).digest(), layout_for(edition.format, job.rtl)) for edition in job.editions]

@@ -5,7 +5,7 @@ them registers them on the group (app.main).
 Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own).
 """
 
-from . import build, check, editor, translations  # noqa: F401 - each registers its commands
-from .app import main, run
+from generator.cli import build, check, editor, translations  # noqa: F401 - each registers its commands
+from generator.cli.app import main, run
 
 __all__ = ["main", "run"]

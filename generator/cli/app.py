@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import __version__
-from ..clock import today
-from ..errors import BookletError, existing_layouts
-from ..files import layouts_of
+from generator import __version__
+from generator.base.clock import today
+from generator.base.errors import BookletError, existing_layouts
+from generator.base.files import layouts_of
 
 if TYPE_CHECKING:
 
-    from ..content.catalogue import Catalogue
+    from generator.content.catalogue import Catalogue
 
 
 def _root(ctx: click.Context) -> Path:
@@ -82,7 +82,7 @@ def _count(n: int, noun: str) -> str:
 
 def _checked(root: Path) -> Catalogue:
     """The content, checked; its errors stop the command (with their file:line:column)."""
-    from ..build.make import check as run_check
+    from generator.build.make import check as run_check
 
     return run_check(root)
 

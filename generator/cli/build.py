@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..build import quick
-from ..formats import NAMES as FORMATS
-from ..request import BuildRequest, available_cores
+from generator.base.formats import NAMES as FORMATS
+from generator.base.request import BuildRequest, available_cores
+from generator.build import quick
 
 if TYPE_CHECKING:
 
-    from ..build.plan import Built
-    from ..edition import Edition
-from .app import _layouts, _root, main
+    from generator.base.edition import Edition
+    from generator.build.plan import Built
+from generator.cli.app import _layouts, _root, main
 
 
 @main.command(epilog="""\b
@@ -96,10 +96,10 @@ def _build(root: Path, out: Path | None, request: BuildRequest) -> None:
             return
     before = quick.last_content(out)
 
-    from ..build.incremental import read_manifest, unchanged_reasons
-    from ..build.make import build as run_build
-    from ..build.plan import editions, shard
-    from ..build.report import how_to_print, notices, translation_problems
+    from generator.build.incremental import read_manifest, unchanged_reasons
+    from generator.build.make import build as run_build
+    from generator.build.plan import editions, shard
+    from generator.build.report import how_to_print, notices, translation_problems
 
     tty = sys.stderr.isatty()
     progress_bar = None
@@ -164,7 +164,7 @@ def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
     web pages first (the open page reloads itself, and shows a content error with its
     file:line:column), then the PDFs, with their progress on the terminal. A change saved while
     PDFs are made stops that build and starts again. Ctrl-C or kill stops it, with every worker."""
-    from ..serve import serve as run_server
+    from generator.serve import serve as run_server
 
     root = _root(ctx)
     _layouts(root)  # before the server starts: a missing folder is an error, not a page
@@ -175,7 +175,7 @@ def serve(ctx: click.Context, audiences: tuple[str, ...], langs: tuple[str, ...]
         except KeyboardInterrupt:
             click.echo("Stopped.", err=True)
         finally:
-            from ..workers import end_resource_tracker
+            from generator.base.workers import end_resource_tracker
 
             end_resource_tracker()  # the workers are gone: this process leaves none of its own behind
 
@@ -188,7 +188,7 @@ Example:
 @click.pass_context
 def site(ctx: click.Context, out: Path | None) -> None:
     """Write the web pages (OUT/site/) again for every PDF in OUT/manifest.json, rendering nothing."""
-    from ..build.make import rewrite_site
+    from generator.build.make import rewrite_site
 
     root = _root(ctx)
     out = out or root / "output"

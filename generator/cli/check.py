@@ -9,8 +9,8 @@ import click
 
 if TYPE_CHECKING:
 
-    from ..content.catalogue import Catalogue
-from .app import _count, _printer, _root, main
+    from generator.content.catalogue import Catalogue
+from generator.cli.app import _count, _printer, _root, main
 
 
 @main.command(epilog="""\b
@@ -36,9 +36,9 @@ def check(ctx: click.Context, strict: bool, reviews: bool, verbose: bool, errors
     """Validate all content without rendering; report every problem at once, errors last.
 
     On a terminal each line is wrapped to its width; piped, each problem is one line."""
-    from ..checks import load_checked
-    from ..errors import collapsed_count, report, use_colour
-    from ..paper.versions import check_installed
+    from generator.base.errors import collapsed_count, report, use_colour
+    from generator.build.checks import load_checked
+    from generator.paper.versions import check_installed
 
     check_installed()  # what a build will need: the supported WeasyPrint and pydyf
     root = _root(ctx)
@@ -159,7 +159,7 @@ def _translation_summary(cat: Catalogue, verbose: bool) -> list[str]:
     """How many texts would print in English for want of a translation: one line for every
     language (languages with the same counts together), or with ``verbose`` one per language; and
     the command that lists them. Not warnings: a build prints the English, and says so."""
-    from ..i18n.checks import coverage
+    from generator.i18n.checks import coverage
 
     found: dict[tuple[int, int], list[str]] = {}
     for lang in cat.booklet.languages[1:]:
@@ -190,8 +190,8 @@ def list_(ctx: click.Context, service: str | None) -> None:
     """List audiences, situations and services, with the audiences and formats each service is
     printed in (the booklet and web page show every service of the audience's situations; the
     leaflet, poster and card those they select)."""
-    from ..build.make import check as run_check
-    from ..selection import appearances
+    from generator.build.make import check as run_check
+    from generator.render.selection import appearances
 
     cat = run_check(_root(ctx))
     if service is not None:
@@ -225,7 +225,7 @@ def list_(ctx: click.Context, service: str | None) -> None:
 
 def _where(cat: Catalogue, ident: str, found: dict[str, list[str]]) -> str:
     """Where a service is printed, in one line: 'asylum-centre (booklet, leaflet), complete (every format)'."""
-    from ..selection import SHORT_FORMATS
+    from generator.render.selection import SHORT_FORMATS
 
     if cat.services[ident].hold:
         return "printed nowhere while on hold"
@@ -240,7 +240,7 @@ def _list_service(cat: Catalogue, ident: str) -> None:
     """`booklet list --service ID`: where one service is printed, and where it is not."""
     import difflib
 
-    from ..selection import appearances
+    from generator.render.selection import appearances
 
     if ident not in cat.services:
         guess = difflib.get_close_matches(ident, list(cat.services), n=1)

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..clock import today
+from generator.base.clock import today
 
 if TYPE_CHECKING:
 
     pass
-from .app import _checked, _layouts, _root, main
+from generator.cli.app import _checked, _layouts, _root, main
 
 
 @main.command(epilog="""\b
@@ -36,8 +36,8 @@ def confirm(ctx: click.Context, service: str, on: datetime | None, done: tuple[s
     """Record that SERVICE was checked with the organisation: set its last_verified:, remove the
     unconfirmed: notes the call settled (and the notes said to be done), changing nothing else in
     its file; list what it prints, which the call should have confirmed, and the notes still open."""
-    from .. import confirm as recording
-    from ..validate import load_catalogue
+    from generator.content.validate import load_catalogue
+    from generator.tools import confirm as recording
 
     root = _root(ctx)
     day = on.date() if on else today()
@@ -104,8 +104,8 @@ def verify(ctx: click.Context, out: Path | None, max_age: float, offline: bool, 
     from dataclasses import replace
     from datetime import timedelta
 
-    from .. import verify as checker
-    from ..validate import load_catalogue
+    from generator.content.validate import load_catalogue
+    from generator.tools import verify as checker
 
     root = _root(ctx)
     out = out or root / "output"
@@ -145,7 +145,7 @@ Example:
 def fields() -> None:
     """Print the reference of every field of the content files (Markdown), generated from the
     schema: what each field is, its type, whether it is required."""
-    from ..fieldref import reference
+    from generator.content.fieldref import reference
 
     click.echo(reference(), nl=False)
 
@@ -161,7 +161,7 @@ Examples:
 def export(ctx: click.Context, hsds_dir: Path, lang: str) -> None:
     """Export the services for other directories and referral tools, as HSDS 3.0 JSON (valid
     against its schema; identifiers stable across runs and languages). Services on hold are left out."""
-    from ..hsds import export as write_hsds
+    from generator.outputs.hsds import export as write_hsds
 
     root = _root(ctx)
     layouts = _layouts(root)
@@ -190,8 +190,8 @@ def review_sheet(ctx: click.Context, out: Path | None, markdown_path: Path | Non
     facts not confirmed, broken addresses from the last 'booklet verify', review notes that say
     'confirm' or 'ask' or ask a question), the most urgent first, with boxes to tick; then the
     research notes (no call needed) in an appendix."""
-    from .. import review
-    from ..verify import load_results
+    from generator.tools import review
+    from generator.tools.verify import load_results
 
     root = _root(ctx)
     out = out or root / "output"

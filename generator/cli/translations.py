@@ -10,10 +10,10 @@ import click
 
 if TYPE_CHECKING:
 
-    from ..content.catalogue import Catalogue
-    from ..content.texts import TextField
-    from ..i18n.checks import Coverage
-from .app import _layouts, _root, _short, main
+    from generator.content.catalogue import Catalogue
+    from generator.content.texts import TextField
+    from generator.i18n.checks import Coverage
+from generator.cli.app import _layouts, _root, _short, main
 
 
 @main.command(epilog="""\b
@@ -31,10 +31,10 @@ Examples:
 def translations(ctx: click.Context, export_lang: str | None, import_file: Path | None, output: Path | None,
                  update_templates: bool, details: bool) -> None:
     """Coverage of the translations, and the PO round trip for translators."""
-    from ..build.make import check as run_check
-    from ..i18n import exchange
-    from ..i18n.po import po_bytes
-    from ..i18n.syntax import msgfmt_path
+    from generator.build.make import check as run_check
+    from generator.i18n import exchange
+    from generator.i18n.po import po_bytes
+    from generator.i18n.syntax import msgfmt_path
 
     root = _root(ctx)
     cat = run_check(root)
@@ -84,7 +84,7 @@ def _print_coverage(cat: Catalogue, root: Path, layouts: Path, langs: tuple[str,
     from rich.console import Console
     from rich.table import Table
 
-    from ..i18n.checks import coverage, ui_coverage
+    from generator.i18n.checks import coverage, ui_coverage
 
     table = Table(title="Translations", title_justify="left")
     for name in ("language", "kind", "strings", "translated", "reviewed", "machine drafts", "stale", "missing", "coverage"):

@@ -2,7 +2,7 @@
 
 Pure data: the valid objects of each kind of file, the documents they were read from (for
 file:line:column), the problems found and which files are damaged or salvaged. Filled in by
-``generator.validate.load_catalogue``; nothing here reads a file.
+``generator.content.validate.load_catalogue``; nothing here reads a file.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import Problem
-from ..load import Document
-from ..model import Audience, BookletText, Centre, Service, Situation
+from generator.base.errors import Problem
+from generator.content.load import Document
+from generator.content.model import Audience, BookletText, Centre, Service, Situation
 
 
 @dataclass

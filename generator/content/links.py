@@ -9,11 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from ..errors import Problem
-from ..fields import TEXT_URL, Phone, parse_email, tel_number, text_facts, text_links, visible_text
-from ..load import Document
-from .catalogue import Catalogue
-from .texts import content_fields
+from generator.base.errors import Problem
+from generator.content.catalogue import Catalogue
+from generator.content.load import Document
+from generator.content.texts import content_fields
+from generator.content.values import TEXT_URL, Phone, parse_email, tel_number, text_facts, text_links, visible_text
 
 
 @dataclass

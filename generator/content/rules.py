@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from ..errors import Problem
-from ..fields import DAYS
-from ..formats import FORMATS
-from ..load import Document, Loc
-from ..model import Audience, PhoneLine, Service
-from ..qr import QR_MAX_MM, qr_modules, qr_width_mm
-from .catalogue import Catalogue
+from generator.base.errors import Problem
+from generator.base.formats import FORMATS
+from generator.content.catalogue import Catalogue
+from generator.content.load import Document, Loc
+from generator.content.model import Audience, PhoneLine, Service
+from generator.content.qr import QR_MAX_MM, qr_modules, qr_width_mm
+from generator.content.values import DAYS
 
 STALE_AFTER = timedelta(days=365)
 """A check older than this is stale: a warning, and an error under --strict."""

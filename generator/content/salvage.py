@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .. import clock
-from ..load import Document, Loc
-from .schema import is_pydantic_tag
+from generator.base import clock
+from generator.content.load import Document, Loc
+from generator.content.schema import is_pydantic_tag
 
 STAND_INS: dict[str, dict[str, Any]] = {
     "Service": {"name": "?", "summary": "?", "regions": ["federal"]},

@@ -10,9 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .. import model as model_module
-from ..errors import Problem
-from ..load import Document, Loc
+from generator.base.errors import Problem
+from generator.content import model as model_module
+from generator.content.load import Document, Loc
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

@@ -1,6 +1,6 @@
 """The texts of the content a reader reads, found by reading the schema.
 
-A field is translated when generator/model.py declares it ``Prose`` (``Annotated[str, ...,
+A field is translated when generator/content/model.py declares it ``Prose`` (``Annotated[str, ...,
 Translatable()]``): ``text_paths`` reads the models, so a new field declared so is offered to
 translators, counted in the coverage and checked for its links with no second list to update.
 Every other text field of the schema is named in ``UNTRANSLATED`` with why (tests/test_i18n.py
@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..load import Document, Loc, format_loc
-from ..model import Audience, BookletText, Centre, Service, Situation, Translatable
-from .catalogue import Catalogue
+from generator.content.catalogue import Catalogue
+from generator.content.load import Document, Loc, format_loc
+from generator.content.model import Audience, BookletText, Centre, Service, Situation, Translatable
 
 MODELS: dict[str, type[BaseModel]] = {"services": Service, "situations": Situation, "audiences": Audience,
                                       "booklet": BookletText, "centres": Centre}

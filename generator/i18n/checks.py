@@ -3,7 +3,7 @@
 ``coverage`` and ``ui_coverage`` count each text as reviewed, a draft, stale or missing;
 ``translation_file_problems`` and ``centre_translation_problems`` are the problems `booklet check`
 reports about content/translations/ and layouts/locale/ (run by the build layer after the
-content is validated: generator/checks.py). Nothing here prints.
+content is validated: generator/build/checks.py). Nothing here prints.
 """
 
 from __future__ import annotations
@@ -15,15 +15,15 @@ from pathlib import Path
 
 from babel.messages.catalog import Message
 
-from ..content.catalogue import Catalogue
-from ..content.texts import TextField, content_fields, fields_of
-from ..errors import Problem
-from ..fields import Fact, text_facts
-from ..files import layouts_of, leads_out
-from ..load import format_loc
-from .po import extract_ui_messages, msgstr_place, po_lines, read_catalogue, ui_catalogue_path
-from .syntax import po_safety_problems
-from .translator import content_translator
+from generator.base.errors import Problem
+from generator.base.files import layouts_of, leads_out
+from generator.content.catalogue import Catalogue
+from generator.content.load import format_loc
+from generator.content.texts import TextField, content_fields, fields_of
+from generator.content.values import Fact, text_facts
+from generator.i18n.po import extract_ui_messages, msgstr_place, po_lines, read_catalogue, ui_catalogue_path
+from generator.i18n.syntax import po_safety_problems
+from generator.i18n.translator import content_translator
 
 
 @dataclass

@@ -10,12 +10,12 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
-from ..content.catalogue import Catalogue
-from ..content.texts import TextField, content_fields
-from ..errors import ImportRefused, Problem
-from ..files import write_atomic
-from .checks import fact_problems
-from .po import (
+from generator.base.errors import ImportRefused, Problem
+from generator.base.files import write_atomic
+from generator.content.catalogue import Catalogue
+from generator.content.texts import TextField, content_fields
+from generator.i18n.checks import fact_problems
+from generator.i18n.po import (
     FIXED_DATE,
     content_catalogue_path,
     extract_ui_messages,
@@ -28,8 +28,8 @@ from .po import (
     ui_catalogue_path,
     write_catalogue,
 )
-from .syntax import po_file_problems
-from .translator import content_translator
+from generator.i18n.syntax import po_file_problems
+from generator.i18n.translator import content_translator
 
 
 def export_catalogue(cat: Catalogue, root: Path, lang: str) -> Catalog:

@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
-from ..files import write_atomic
+from generator.base.files import write_atomic
 
 PACKAGE = Path(__file__).resolve().parent.parent
 """The generator package, whose Python code holds fixed phrases (view.py, formats.py, site.py)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
-from ..errors import Problem
+from generator.base.errors import Problem
 
 
 def msgfmt_path() -> str | None:

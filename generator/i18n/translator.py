@@ -13,7 +13,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 
-from .po import content_catalogue_path, read_catalogue, ui_catalogue_path
+from generator.i18n.po import content_catalogue_path, read_catalogue, ui_catalogue_path
 
 
 @dataclass

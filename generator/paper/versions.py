@@ -16,7 +16,7 @@ import re
 from functools import cache
 from importlib import metadata
 
-from ..errors import BuildError
+from generator.base.errors import BuildError
 
 SUPPORTED: dict[str, tuple[str, str]] = {
     "weasyprint": ("70", "71"),

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .formats import FORMATS, Imposition
-from .place import Layout, Placement, Printing, Sheet, padded_order
+from generator.base.formats import FORMATS, Imposition
+from generator.paper.place import Layout, Placement, Printing, Sheet, padded_order
 
 A4_LANDSCAPE = (841.8898, 595.2756)  # points
 

@@ -3,7 +3,7 @@
 One definition of a service "to call": it has a question for the phone (PHONE): a fact on
 hold, a stale or due check, a printed fact not yet confirmed, a printed address that is broken,
 or a review note that asks the organisation something (it says "confirm" or "ask", or asks a
-question: generator/notes.py). For each, the sheet gives its name, the numbers to call and their
+question: generator/base/notes.py). For each, the sheet gives its name, the numbers to call and their
 hours, its email, and those questions, each with a box to tick and room to write the answer, on
 one page at most (a more compact arrangement when one runs over; still too long: said by the
 command). The most urgent come first: a printed address that is broken, then what is held back
@@ -27,14 +27,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import notes
-from .clock import today
-from .content.catalogue import Catalogue
-from .files import write_atomic
-from .pdf import html_to_pdfs
-from .render import environment
-from .verify import Result, load_results, targets
-from .words import Words
+from generator.base import notes
+from generator.base.clock import today
+from generator.base.files import write_atomic
+from generator.content.catalogue import Catalogue
+from generator.paper.pdf import html_to_pdfs
+from generator.render.html import environment
+from generator.render.words import Words
+from generator.tools.verify import Result, load_results, targets
 
 FOLDER = Path("review")
 """Under the output folder: call-sheet.pdf, call-sheet.html."""

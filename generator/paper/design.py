@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .formats import FORMATS
-from .paper.weasy import is_line, is_margin, is_plain_block, is_replaced, page_box
-from .render import unbreakable
+from generator.base.formats import FORMATS
+from generator.paper.weasy import is_line, is_margin, is_plain_block, is_replaced, page_box
+from generator.render.html import unbreakable
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 

@@ -7,7 +7,7 @@ This module reads the files and runs the checks; each job is a module of generat
 ``schema`` (pydantic's errors in an editor's words), ``salvage`` (a damaged file read as far as
 it is right, for its warnings), ``rules`` (the rules across files and the warnings),
 ``links`` (links written in text go where the structured fields say). The translation files are
-checked above the content layer (generator/checks.py).
+checked above the content layer (generator/build/checks.py).
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import clock
-from .content.catalogue import KINDS, Catalogue, Salvaged
-from .content.links import text_link_problems
-from .content.rules import cross_check
-from .content.salvage import salvage
-from .content.schema import translate
-from .errors import Problem
-from .files import leads_out
-from .load import Document, LoadError, read
-from .model import BookletText
+from generator.base import clock
+from generator.base.errors import Problem
+from generator.base.files import leads_out
+from generator.content.catalogue import KINDS, Catalogue, Salvaged
+from generator.content.links import text_link_problems
+from generator.content.load import Document, LoadError, read
+from generator.content.model import BookletText
+from generator.content.rules import cross_check
+from generator.content.salvage import salvage
+from generator.content.schema import translate
 
 # ------------------------------------------------------------------ loading
 
@@ -64,7 +64,7 @@ def _file_refused(file: Path, rel: str, ident: str, content: Path) -> Problem | 
 
 def load_catalogue(root: Path, today: date | None = None) -> Catalogue:
     """Read and check all of content/ under ``root``; problems are collected, never raised. The
-    translation files are checked above this layer (generator/checks.py: load_checked)."""
+    translation files are checked above this layer (generator/build/checks.py: load_checked)."""
     today = today or clock.today()
     cat = Catalogue(root)
     content = root / "content"

@@ -15,11 +15,11 @@ import jinja2
 from markdown_it.token import Token
 from markupsafe import Markup
 
-from .fields import MARKDOWN, mailto, tel_number
-from .formats import FORMATS
-from .i18n.translator import ui_translations
-from .qr import qr_width_mm
-from .words import RTL_SCRIPT
+from generator.base.formats import FORMATS
+from generator.content.qr import qr_width_mm
+from generator.content.values import MARKDOWN, mailto, tel_number
+from generator.i18n.translator import ui_translations
+from generator.render.words import RTL_SCRIPT
 
 
 def markdown(text: str, marks: Mapping[str, list[str]] | None = None) -> Markup:

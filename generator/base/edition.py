@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from .formats import FORMATS
+from generator.base.formats import FORMATS
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Edition:
 
     @property
     def page(self) -> str:
-        """Where this edition's web page is, under output/site/ (generator/site.py writes it, a
+        """Where this edition's web page is, under output/site/ (generator/outputs/site.py writes it, a
         wallet card's QR code leads to it): ``<lang>/<code>.html``, a short code that names no
         topic (browser history, a shared link and a scanned card show it), the same in every
         language; the manifest says which edition each code is."""

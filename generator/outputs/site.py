@@ -34,25 +34,25 @@ from pathlib import Path
 from babel import Locale
 from babel.units import format_unit
 
-from .content.catalogue import Catalogue
-from .edition import Edition
-from .fields import DAYS
-from .files import write_atomic
-from .formats import FORMATS, N_
-from .i18n.translator import ContentTranslator, content_translator, ui_translations
-from .model import Hours, PhoneLine
-from .render import environment, isolate_ltr, keep_together
-from .selection import lead_ids
-from .view import booklet_view
-from .viewmodel import BookletView, PhoneView
-from .words import Words, direction
+from generator.base.edition import Edition
+from generator.base.files import write_atomic
+from generator.base.formats import FORMATS, N_
+from generator.content.catalogue import Catalogue
+from generator.content.model import Hours, PhoneLine
+from generator.content.values import DAYS
+from generator.i18n.translator import ContentTranslator, content_translator, ui_translations
+from generator.render.html import environment, isolate_ltr, keep_together
+from generator.render.selection import lead_ids
+from generator.render.view import booklet_view
+from generator.render.viewmodel import BookletView, PhoneView
+from generator.render.words import Words, direction
 
 SITE = "site"
 PRIVACY = "privacy.html"
 """Each language's page on hiding a visit (a neutral name: it stays in a browser's history)."""
 WORKER = "sw.js"
 
-# How a web page names itself (the PDFs' phrases name their format: generator/formats.py).
+# How a web page names itself (the PDFs' phrases name their format: generator/base/formats.py).
 ABOUT = N_("This page lists services that can help when your rights are not respected in Belgium.")
 CHECKED_NOTE = N_("The information on this page was checked on {date} or later. Phone numbers, hours and addresses "
                   "can change: when in doubt, check the organisation's website.")

@@ -1,5 +1,5 @@
-"""The shape of the view model: what generator/view.py hands the templates (layouts/*.html), the
-web pages (generator/site.py) and the HSDS export, typed so that mypy checks every key a producer
+"""The shape of the view model: what generator/render/view.py hands the templates (layouts/*.html), the
+web pages (generator/outputs/site.py) and the HSDS export, typed so that mypy checks every key a producer
 writes and a consumer reads. The templates read the same keys (Jinja2's ``v.name`` reads a key).
 
 Keys marked NotRequired are added after the view is made: the wallet card's words (card_words),
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
-from .qr import QRCode
+from generator.content.qr import QRCode
 
 
 class PhoneView(TypedDict):

@@ -15,9 +15,9 @@ from babel import Locale
 from babel.dates import format_date, format_interval, format_time
 from babel.lists import format_list
 
-from .fields import DAYS, format_minutes
-from .i18n.translator import ui_translations
-from .model import Hours
+from generator.content.model import Hours
+from generator.content.values import DAYS, format_minutes
+from generator.i18n.translator import ui_translations
 
 # Belgian variants where babel has them: dates, times and lists as written in Belgium.
 LOCALES = {"en": "en_BE", "fr": "fr_BE", "nl": "nl_BE", "de": "de_BE"}

@@ -41,14 +41,14 @@ from urllib.parse import urljoin, urlsplit
 
 from babel import Locale
 
-from . import __version__
-from .content.catalogue import Catalogue
-from .content.texts import content_fields
-from .edition import site_page_url
-from .files import write_atomic
-from .i18n.po import msgstr_place, po_lines, read_catalogue
-from .load import Document, Loc, format_loc
-from .netguard import Fetcher, Policy, not_public
+from generator import __version__
+from generator.base.edition import site_page_url
+from generator.base.files import write_atomic
+from generator.content.catalogue import Catalogue
+from generator.content.load import Document, Loc, format_loc
+from generator.content.texts import content_fields
+from generator.i18n.po import msgstr_place, po_lines, read_catalogue
+from generator.tools.netguard import Fetcher, Policy, not_public
 
 Status = Literal["ok", "redirect", "moved", "offsite", "unsure", "broken", "refused", "unchecked"]
 SEVERITY: dict[str, Literal["ok", "info", "warning", "error"]] = {

@@ -10,7 +10,7 @@ from functools import cache
 import qrcode
 import qrcode.constants
 
-from .fields import display_url, short_url
+from generator.content.values import display_url, short_url
 
 QR_BORDER = 4  # modules of quiet zone on each side: the QR standard's minimum
 QR_SYMBOL_MIN_MM = 20.0  # the code itself (quiet zone excluded) is at least 20 mm wide

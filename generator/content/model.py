@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator, model_validator
 
-from . import clock, fields
-from .fields import Phone
+from generator.base import clock
+from generator.content import values as fields
+from generator.content.values import Phone
 
 PhoneNumber = Annotated[Phone, PlainValidator(fields.parse_phone)]
 Url = Annotated[str, PlainValidator(fields.parse_url)]

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from generator.base.errors import Problem
 
 Loc = tuple[str | int, ...]
 

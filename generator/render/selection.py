@@ -3,10 +3,10 @@ services a leaflet, poster or card picks, the one that leads its short pieces.""
 
 from __future__ import annotations
 
-from .content.catalogue import Catalogue
-from .edition import Edition
-from .formats import FORMATS
-from .model import Audience, Service, ServiceRef, Situation
+from generator.base.edition import Edition
+from generator.base.formats import FORMATS
+from generator.content.catalogue import Catalogue
+from generator.content.model import Audience, Service, ServiceRef, Situation
 
 
 def printable(service: Service, region: str | None = None) -> bool:

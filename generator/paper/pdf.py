@@ -21,11 +21,11 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetchingError
 
-from .errors import BuildError
-from .formats import Format
-from .paper.pydyf_internals import deref, mark_as_artifacts, substitute
-from .paper.versions import check_installed
-from .place import Layout, Printing, pad, place
+from generator.base.errors import BuildError
+from generator.base.formats import Format
+from generator.paper.place import Layout, Printing, pad, place
+from generator.paper.pydyf_internals import deref, mark_as_artifacts, substitute
+from generator.paper.versions import check_installed
 
 
 class LayoutsOnlyFetcher(URLFetcher):

@@ -7,7 +7,7 @@ original line by line; if anything but those fields would change, nothing is wri
 command says why.
 
 A note that asks for something to be done once the answer is known ("Ask Police Watch for its
-current hours and print them": generator/notes.py) is not settled by the call alone: it is kept
+current hours and print them": generator/base/notes.py) is not settled by the call alone: it is kept
 unless the volunteer says it is done (asked on a terminal; ``--done`` otherwise), which can also
 remove a `review:` note. The command lists what the service prints (numbers, hours, emails,
 addresses, web addresses, in English), which is what the call should have confirmed.
@@ -25,13 +25,13 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from . import notes as reading
-from .clock import today
-from .errors import BuildError
-from .files import write_atomic
-from .model import Service
-from .view import service_view
-from .words import Words
+from generator.base import notes as reading
+from generator.base.clock import today
+from generator.base.errors import BuildError
+from generator.base.files import write_atomic
+from generator.content.model import Service
+from generator.render.view import service_view
+from generator.render.words import Words
 
 FIELDS = ("unconfirmed", "review")
 """The notes a call can settle, in the order they are listed."""

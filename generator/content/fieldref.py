@@ -1,4 +1,4 @@
-"""The field reference of the content files, generated from the schema itself (generator/model.py:
+"""The field reference of the content files, generated from the schema itself (generator/content/model.py:
 each field's type and the docstring under it), so that it cannot drift from what the validator
 accepts. `booklet fields` prints it; docs/fields.md is its copy in the repository (a test keeps
 the two identical: run `booklet fields > docs/fields.md` after changing the schema)."""
@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import model
+from generator.content import model
 
 FILES: tuple[tuple[str, type[BaseModel]], ...] = (
     ("content/services/<id>.yaml", model.Service),
@@ -113,7 +113,7 @@ def _show(value: Any) -> str:
 def reference() -> str:
     """The whole reference, as Markdown."""
     out = ["# Content fields", "",
-           "Generated from `generator/model.py` by `booklet fields`; do not edit by hand. Every field",
+           "Generated from `generator/content/model.py` by `booklet fields`; do not edit by hand. Every field",
            "not marked required may be left out. Text fields are plain text with `*emphasis*`, `**strong**`",
            "and `[links](https://...)` allowed. A *text, translated* is offered to translators (`booklet translations",
            "--export`) and printed in each booklet's language; a *text* is printed as written.", ""]

@@ -1,5 +1,5 @@
 """The whole check of a project, as `booklet check` and every build run it: the content validated
-(generator/validate.py: each file against the schema, and across files), then the translation
+(generator/content/validate.py: each file against the schema, and across files), then the translation
 files checked against that content (generator/i18n/checks.py). Above both layers: validate knows
 nothing of the translations, which read the content it checked."""
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from .content.catalogue import Catalogue
-from .i18n.checks import centre_translation_problems, translation_file_problems
-from .validate import load_catalogue
+from generator.content.catalogue import Catalogue
+from generator.content.validate import load_catalogue
+from generator.i18n.checks import centre_translation_problems, translation_file_problems
 
 
 def load_checked(root: Path, today: date | None = None) -> Catalogue:

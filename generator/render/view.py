@@ -12,18 +12,27 @@ from collections.abc import Callable
 
 from babel.lists import format_list
 
-from .content.catalogue import Catalogue
-from .edition import Edition, site_page_url
-from .errors import BuildError
-from .fields import display_url, mailto
-from .formats import FORMATS, N_, Format
-from .i18n.translator import ContentTranslator
-from .metrics import widest_unbreakable_em
-from .model import Audience, BookletText, Centre, PhoneLine, Service, Situation
-from .qr import make_qr, qr_width_mm
-from .selection import lead_ids, picked_ids, printable, situations
-from .viewmodel import BlockView, BookletView, CardWords, CentreBox, LinkView, PhoneView, ServiceView, SituationView
-from .words import NON_LATIN, RTL_SCRIPT, Words, direction
+from generator.base.edition import Edition, site_page_url
+from generator.base.errors import BuildError
+from generator.base.formats import FORMATS, N_, Format
+from generator.content.catalogue import Catalogue
+from generator.content.model import Audience, BookletText, Centre, PhoneLine, Service, Situation
+from generator.content.qr import make_qr, qr_width_mm
+from generator.content.values import display_url, mailto
+from generator.i18n.translator import ContentTranslator
+from generator.render.metrics import widest_unbreakable_em
+from generator.render.selection import lead_ids, picked_ids, printable, situations
+from generator.render.viewmodel import (
+    BlockView,
+    BookletView,
+    CardWords,
+    CentreBox,
+    LinkView,
+    PhoneView,
+    ServiceView,
+    SituationView,
+)
+from generator.render.words import NON_LATIN, RTL_SCRIPT, Words, direction
 
 # ------------------------------------------------------------------ the view model
 

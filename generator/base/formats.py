@@ -103,7 +103,7 @@ class Format:
     """Its QR code leads to the web page of its audience and language (site_url); without
     site_url it is built without the code."""
     qr_symbol_mm: float | None = None
-    """The smallest QR symbol (None: the default of generator/qr.py)."""
+    """The smallest QR symbol (None: the default of generator/content/qr.py)."""
     duplex: Literal["Simplex", "DuplexFlipShortEdge", "DuplexFlipLongEdge"] | None = None
     """How a printer dialog prints the office file by default (/Duplex of the PDF's viewer
     preferences, PDF 1.7 12.2): on one side, or on both turning the sheet over on its short or

@@ -26,8 +26,8 @@ from typing import Any
 
 import pydyf
 
-from .formats import Format
-from .paper.pydyf_internals import deref, set_pages, without_marked_content
+from generator.base.formats import Format
+from generator.paper.pydyf_internals import deref, set_pages, without_marked_content
 
 
 @dataclass(frozen=True)

@@ -36,12 +36,12 @@ from typing import Any
 import phonenumbers
 from babel import Locale
 
-from .content.catalogue import Catalogue
-from .files import write_atomic
-from .i18n.translator import content_translator
-from .model import Hours, PhoneLine, Service
-from .view import LINK_LABELS, Fields, Translate, phone_view, service_view
-from .words import LOCALES, Words
+from generator.base.files import write_atomic
+from generator.content.catalogue import Catalogue
+from generator.content.model import Hours, PhoneLine, Service
+from generator.i18n.translator import content_translator
+from generator.render.view import LINK_LABELS, Fields, Translate, phone_view, service_view
+from generator.render.words import LOCALES, Words
 
 NAMESPACE = uuid.UUID("0b7c7a52-5d7e-5f2e-9d0c-6b6f6f6b6c65")
 """The namespace of every identifier this tool exports (fixed: identifiers never change)."""

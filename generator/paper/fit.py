@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .errors import BuildError
-from .formats import FORMATS, FitRule, Format
-from .paper.weasy import page_box
+from generator.base.errors import BuildError
+from generator.base.formats import FORMATS, FitRule, Format
+from generator.paper.weasy import page_box
 
 LEAFLET_INSIDE_PANELS = len(FORMATS["leaflet"].panels_mm) - 2  # the flap and the inside; the front and back are fixed
 

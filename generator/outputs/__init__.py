@@ -1,0 +1,1 @@
+"""The outputs besides the PDFs: the web pages and the HSDS export."""
