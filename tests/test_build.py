@@ -11,6 +11,7 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import TextBox
 
 from generator.base.edition import Edition
 from generator.base.formats import FORMATS
@@ -21,6 +22,7 @@ from generator.content.catalogue import Catalogue
 from generator.content.validate import load_catalogue
 from generator.i18n.translator import content_translator
 from generator.paper.pdf import LayoutsOnlyFetcher
+from generator.paper.weasy import page_box
 from generator.render.html import render_booklet
 from generator.render.view import booklet_view
 from generator.render.words import Words, direction
@@ -264,7 +266,7 @@ def _service_pages(html: str) -> dict[object, set[int]]:
             walk(child, number)
 
     for number, page in enumerate(document.pages, 1):
-        walk(page._page_box, number)
+        walk(page_box(page), number)
     return pages
 
 
@@ -285,14 +287,14 @@ def test_body_text_is_at_least_9pt_and_nothing_under_7pt(catalogue):
     chars_by_size: dict[float, int] = {}
 
     def walk(box):
-        if type(box).__name__ == "TextBox" and box.text.strip():
+        if isinstance(box, TextBox) and box.text.strip():
             size = round(box.style["font_size"] * 0.75, 2)  # CSS px -> pt
             chars_by_size[size] = chars_by_size.get(size, 0) + len(box.text.strip())
         for child in getattr(box, "children", []) or []:
             walk(child)
 
     for page in document.pages:
-        walk(page._page_box)
+        walk(page_box(page))
     body_size = max(chars_by_size, key=chars_by_size.get)
     assert body_size >= 9.5, chars_by_size
     assert min(chars_by_size) >= 7, chars_by_size
