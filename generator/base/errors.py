@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import click
-
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -37,7 +35,7 @@ class Problem:
         without the detail."""
         label = f"{self.severity}:"
         if colour:
-            label = click.style(label, fg="red" if self.severity == "error" else "yellow", bold=True)
+            label = f"{RED if self.severity == 'error' else YELLOW}{BOLD}{label}{RESET}"
         field = f" {self.field}:" if self.field else ""
         detail = f": {self.detail}" if self.detail and not brief else ""
         return f"{self.path}:{self.line}:{self.column}: {label}{field} {self.message}{detail}"
@@ -85,10 +83,25 @@ def collapsed_count(problems: list[Problem]) -> int:
     return sum(1 for p in problems if p.severity == "warning" and p.kind in COLLAPSED)
 
 
-class BookletError(click.ClickException):
-    """Base of the errors a user can cause; the CLI prints them without a traceback."""
+RED, YELLOW, BOLD, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[0m"
+"""The terminal's colours of a problem's label (what click.style writes; no click down here)."""
+
+
+class BookletError(Exception):
+    """Base of the errors a user can cause; the command line prints them without a traceback
+    ("Error: " and ``format_message()``) and exits with ``exit_code`` (cli/app.py)."""
 
     exit_code = 1
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def format_message(self) -> str:
+        return self.message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ContentError(BookletError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,7 +30,30 @@ def _layouts(root: Path) -> Path:
     return existing_layouts(layouts_of(root))
 
 
-@click.group(epilog="""\b
+class Shown(click.ClickException):
+    """A BookletError as click shows an error: "Error: " and its message, then its exit code."""
+
+    def __init__(self, error: BookletError):
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click declares it on the class; ours varies
+
+    def format_message(self) -> str:
+        return self.error.format_message()
+
+
+class Group(click.Group):
+    """The command group: an error a user can cause (errors.BookletError, raised below the command
+    line, which knows nothing of click) is shown without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BookletError as exc:
+            raise Shown(exc) from exc
+
+
+@click.group(cls=Group, epilog="""\b
 The editor's path:
   booklet check                                       every problem, errors last
   booklet build --audience asylum-centre --lang en    one audience in one language
@@ -96,7 +119,7 @@ def run(argv: list[str] | None = None) -> int:
     try:
         code = main.main(args=argv, prog_name="booklet", standalone_mode=False)
     except BookletError as exc:
-        exc.show()
+        Shown(exc).show()
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
