@@ -93,10 +93,10 @@ class OwnWork:
         import generator.paper.pdf
 
         self.seconds = 0.0
-        for module, name in ((generator.build.plan, "prepare"), (generator.fit, "check_leaflet"),
-                             (generator.fit, "check_single_page"), (generator.pdf, "_unreachable_content_as_artifacts"),
-                             (generator.pdf, "_right_to_left"), (generator.pdf, "_stable_document_id"),
-                             (generator.pdf, "place")):
+        for module, name in ((generator.build.plan, "prepare"), (generator.paper.fit, "check_leaflet"),
+                             (generator.paper.fit, "check_single_page"), (generator.paper.pdf, "_unreachable_content_as_artifacts"),
+                             (generator.paper.pdf, "_right_to_left"), (generator.paper.pdf, "_stable_document_id"),
+                             (generator.paper.pdf, "place")):
             setattr(module, name, self._timed(getattr(module, name)))
 
     def _timed(self, fn):
