@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+RED, YELLOW, BOLD, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[0m"
+"""The terminal's colours of a problem's label (what click.style writes; no click down here)."""
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -81,10 +84,6 @@ COLLAPSED = {"review": ("review note", "review notes"), "unconfirmed": ("unconfi
 def collapsed_count(problems: list[Problem]) -> int:
     """How many of these warnings `report` counts per file instead of listing (without --reviews)."""
     return sum(1 for p in problems if p.severity == "warning" and p.kind in COLLAPSED)
-
-
-RED, YELLOW, BOLD, RESET = "\033[31m", "\033[33m", "\033[1m", "\033[0m"
-"""The terminal's colours of a problem's label (what click.style writes; no click down here)."""
 
 
 class BookletError(Exception):

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Message
+from babel.messages.catalog import Catalog, Message
 
 from generator.base.errors import Problem
 from generator.base.files import layouts_of, leads_out
@@ -167,6 +167,21 @@ def placeholder_problems(english: str, translated: str) -> list[str]:
 
 # ------------------------------------------------------------------ checks run with `booklet check`
 
+def _read_checked(path: Path, rel: str, lang: str, problems: list[Problem]) -> tuple[Catalog, list[str]] | None:
+    """A translation file and its lines, read only when it is safe to (po_safety_problems) and
+    readable; otherwise None, with why added to ``problems`` (``rel`` names the file)."""
+    unsafe = po_safety_problems(path.read_bytes(), rel)
+    if unsafe:
+        problems.extend(unsafe)
+        return None
+    try:
+        catalog = read_catalogue(path, lang)
+    except Exception as exc:  # babel raises several kinds of errors for a broken file
+        problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
+        return None
+    return catalog, po_lines(path)
+
+
 def translation_file_problems(cat: Catalogue) -> list[Problem]:
     """Problems in the translation catalogues: unreadable files, languages that are not enabled,
     unknown fields, translations that add or drop a link, address, email, phone number or number
@@ -188,16 +203,10 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
             problems.append(Problem(rel, 1, 1, "", "a symbolic link leading out of content/ (or a broken one); expected the "
                                                    "file itself in content/translations/: not read"))
             continue
-        unsafe = po_safety_problems(path.read_bytes(), rel)
-        if unsafe:
-            problems.extend(unsafe)
+        read = _read_checked(path, rel, lang, problems)
+        if read is None:
             continue
-        try:
-            catalog = read_catalogue(path, lang)
-        except Exception as exc:  # babel raises several kinds of errors for a broken file
-            problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
-            continue
-        lines = po_lines(path)
+        catalog, lines = read
         for message in catalog:
             if not message.id or not message.string:
                 continue
@@ -218,16 +227,10 @@ def translation_file_problems(cat: Catalogue) -> list[Problem]:
         if not path.exists():
             continue
         rel = path.relative_to(cat.root).as_posix() if path.is_relative_to(cat.root) else str(path)
-        unsafe = po_safety_problems(path.read_bytes(), rel)
-        if unsafe:
-            problems.extend(unsafe)
+        read = _read_checked(path, rel, lang, problems)
+        if read is None:
             continue
-        try:
-            catalog = read_catalogue(path, lang)
-        except Exception as exc:
-            problems.append(Problem(rel, 1, 1, "", f"not a readable PO file: {exc}"))
-            continue
-        lines = po_lines(path)
+        catalog, lines = read
         for message in catalog:
             if not message.id or not message.string:
                 continue
